@@ -1,0 +1,80 @@
+// The type-erased form of a declared task, as a task library registers it.
+// The worker process reads these through taskfs_registry_v1(); the daemon only
+// ever sees the serializable catalog built from them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "taskfs/value.hpp"
+
+namespace taskfs::detail {
+
+// One declared param: its name, type, default, and for integers the range of
+// the C++ type the function takes.
+struct ParamDecl {
+  std::string name;
+  Value default_value;
+  std::int64_t int_min = 0;
+  std::int64_t int_max = 0;
+};
+
+// How the file view of a result is made from its serialized value: either a
+// suffix of the serialized bytes (strings and byte vectors, no copy) or text.
+struct RenderedView {
+  bool is_value_suffix = false;
+  std::size_t suffix_offset = 0;
+  std::string text;
+};
+
+// Every task handle derives from this, so that inputs can be named lazily: a
+// task declared in another source file may not be initialized yet when a
+// dependent is declared, but it is by the time the catalog is read.
+struct TaskHandleBase {
+  std::string name;
+};
+
+struct TaskDef {
+  std::string name;
+  // Upstream tasks, in the order the function takes them.
+  std::vector<const TaskHandleBase*> inputs;
+  std::vector<ParamDecl> params;
+  // The function's arguments in order: true for an input, false for a param.
+  std::vector<bool> argument_is_input;
+  bool nocache = false;
+  std::string version;
+  // The function's source text (from TASKFS_FN) and the build-time fingerprint
+  // of the rest of its source file and the project headers it includes.
+  std::string function_text;
+  std::string source_fingerprint;
+  std::string source_file;
+  int source_line = 0;
+  std::string output_type;
+  // Deserializes the upstream values, calls the function, serializes its result.
+  std::function<std::string(const std::vector<std::string_view>& upstream,
+                            const std::vector<Value>& params)>
+      invoke;
+  // Makes the file view of a serialized result.
+  std::function<RenderedView(std::string_view serialized)> render;
+};
+
+// All tasks one library declares, plus the first declaration error if any.
+struct Registry {
+  std::vector<TaskDef> tasks;
+  std::string error;
+};
+
+// The registry of the library being built. Hidden, so that every task library
+// (and the process that loads it) keeps its own.
+__attribute__((visibility("hidden"))) inline Registry& registry() {
+  static Registry instance;
+  return instance;
+}
+
+}  // namespace taskfs::detail
+
+// The entry point a task library exports; taskfs_add_tasks links it in.
+extern "C" const taskfs::detail::Registry* taskfs_registry_v1();

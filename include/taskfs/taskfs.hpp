@@ -1,0 +1,287 @@
+// The taskfs authoring API: declare tasks at namespace scope, each a C++ function
+// over upstream task results and typed params.
+//
+//   const auto train = tf::task("train")
+//       .input(fextract_train)
+//       .param("maxiter", 10)
+//       .run(TASKFS_FN([](const Features& f, int maxiter) { return fit(f, maxiter); }));
+//
+// Build the source files with taskfs_add_tasks() (CMake) to get a task library.
+#pragma once
+
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+#include <cstdint>
+#include <cstdlib>
+#include <cxxabi.h>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+#include <streambuf>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+
+#include "taskfs/detail/render.hpp"
+#include "taskfs/detail/task_def.hpp"
+#include "taskfs/value.hpp"
+
+// The fingerprint of this source file without its task declarations, generated
+// at build time by taskfs_add_tasks (see SPEC section 4).
+#ifndef TASKFS_SOURCE_FINGERPRINT
+#define TASKFS_SOURCE_FINGERPRINT ""
+#endif
+
+// Wraps a task's function so that its source text becomes part of the task's
+// code fingerprint: editing the function re-runs this task and its dependents.
+#define TASKFS_FN(...)                                                                 \
+  ::taskfs::detail::SourcedFn{(__VA_ARGS__), #__VA_ARGS__, TASKFS_SOURCE_FINGERPRINT, \
+                              __FILE__, __LINE__}
+
+namespace taskfs {
+
+// A declared task whose function returns R; pass it to .input() of a dependent.
+template <class R>
+struct Task : detail::TaskHandleBase {
+  using result_type = R;
+};
+
+namespace detail {
+
+// A function together with the text it was written as.
+template <class F>
+struct SourcedFn {
+  F fn;
+  const char* text;
+  const char* source_fingerprint;
+  const char* file;
+  int line;
+};
+
+template <class T>
+struct InputSlot {
+  using type = T;
+};
+template <class T>
+struct ParamSlot {
+  using type = T;
+};
+template <class S>
+inline constexpr bool is_input_slot = false;
+template <class T>
+inline constexpr bool is_input_slot<InputSlot<T>> = true;
+
+// The C++ type a param of default type T is passed to the function as.
+template <class T>
+struct ParamCpp {
+  using type = T;
+};
+template <>
+struct ParamCpp<const char*> {
+  using type = std::string;
+};
+template <std::size_t N>
+struct ParamCpp<char[N]> {
+  using type = std::string;
+};
+template <class T>
+using param_cpp_t = typename ParamCpp<std::remove_cvref_t<T>>::type;
+
+template <class T>
+concept ParamCppType = std::is_same_v<T, bool> || std::is_integral_v<T> ||
+                       std::is_floating_point_v<T> || std::is_same_v<T, std::string> ||
+                       std::is_same_v<T, Files> || std::is_same_v<T, File>;
+
+template <ParamCppType T>
+ParamDecl make_param_decl(std::string name, const T& value) {
+  ParamDecl decl{std::move(name), Value{}, 0, 0};
+  if constexpr (std::is_same_v<T, bool>) {
+    decl.default_value = value;
+  } else if constexpr (std::is_integral_v<T>) {
+    decl.default_value = static_cast<std::int64_t>(value);
+    decl.int_min = static_cast<std::int64_t>(std::numeric_limits<T>::min());
+    decl.int_max = std::numeric_limits<T>::max() > std::numeric_limits<std::int64_t>::max()
+                       ? std::numeric_limits<std::int64_t>::max()
+                       : static_cast<std::int64_t>(std::numeric_limits<T>::max());
+  } else if constexpr (std::is_floating_point_v<T>) {
+    decl.default_value = static_cast<double>(value);
+  } else {
+    decl.default_value = value;
+  }
+  return decl;
+}
+
+template <class T>
+T param_as(const Value& v) {
+  if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::string> ||
+                std::is_same_v<T, Files> || std::is_same_v<T, File>) {
+    return std::get<T>(v);
+  } else if constexpr (std::is_integral_v<T>) {
+    return static_cast<T>(std::get<std::int64_t>(v));
+  } else {
+    return static_cast<T>(std::get<double>(v));
+  }
+}
+
+// A read-only streambuf over bytes the caller keeps alive.
+class MemoryBuf : public std::streambuf {
+ public:
+  explicit MemoryBuf(std::string_view bytes) {
+    char* p = const_cast<char*>(bytes.data());
+    setg(p, p, p + bytes.size());
+  }
+};
+
+template <class T>
+T deserialize(std::string_view bytes) {
+  MemoryBuf buf(bytes);
+  std::istream is(&buf);
+  T value{};
+  cereal::BinaryInputArchive ar(is);
+  ar(value);
+  return value;
+}
+
+template <class T>
+std::string serialize(const T& value) {
+  std::ostringstream os;
+  {
+    cereal::BinaryOutputArchive ar(os);
+    ar(value);
+  }
+  return std::move(os).str();
+}
+
+// The index, among slots of the same kind, of slot I.
+template <std::size_t I, class... Slots>
+constexpr std::size_t index_within_kind() {
+  constexpr bool kinds[] = {is_input_slot<Slots>...};
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < I; ++k) n += kinds[k] == kinds[I] ? 1 : 0;
+  return n;
+}
+
+template <class... Slots>
+struct Invoker {
+  template <class F, std::size_t... I>
+  static auto call(const F& fn, const std::vector<std::string_view>& upstream,
+                   const std::vector<Value>& params, std::index_sequence<I...>) {
+    std::tuple<typename Slots::type...> args{
+        argument<I, Slots>(upstream, params)...};
+    return std::apply(fn, args);
+  }
+
+  template <std::size_t I, class Slot>
+  static typename Slot::type argument(const std::vector<std::string_view>& upstream,
+                                      const std::vector<Value>& params) {
+    constexpr std::size_t k = index_within_kind<I, Slots...>();
+    if constexpr (is_input_slot<Slot>) {
+      return deserialize<typename Slot::type>(upstream.at(k));
+    } else {
+      return param_as<typename Slot::type>(params.at(k));
+    }
+  }
+};
+
+// The readable name of a type, for the task listing.
+inline std::string demangle(const char* mangled) {
+  int status = 0;
+  char* readable = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+  std::string name = status == 0 && readable ? readable : mangled;
+  std::free(readable);
+  return name;
+}
+
+}  // namespace detail
+
+// A task being declared. Each call adds to the declaration; run() ends it.
+template <class... Slots>
+class TaskBuilder {
+ public:
+  explicit TaskBuilder(detail::TaskDef def) : def_(std::move(def)) {}
+
+  // Adds an upstream task's result as the next argument of the function.
+  template <class R>
+  TaskBuilder<Slots..., detail::InputSlot<R>> input(const Task<R>& upstream) && {
+    def_.inputs.push_back(&upstream);
+    def_.argument_is_input.push_back(true);
+    return TaskBuilder<Slots..., detail::InputSlot<R>>(std::move(def_));
+  }
+
+  // Adds a param with its default as the next argument of the function.
+  // Types: bool, integers, double, std::string, tf::glob(...), tf::file(...).
+  template <class T>
+  TaskBuilder<Slots..., detail::ParamSlot<detail::param_cpp_t<T>>> param(std::string name,
+                                                                         const T& default_value) && {
+    using Cpp = detail::param_cpp_t<T>;
+    static_assert(detail::ParamCppType<Cpp>,
+                  "taskfs: a param must be bool, an integer, double, std::string, "
+                  "tf::glob(...) or tf::file(...)");
+    def_.params.push_back(detail::make_param_decl<Cpp>(std::move(name), Cpp(default_value)));
+    def_.argument_is_input.push_back(false);
+    return TaskBuilder<Slots..., detail::ParamSlot<Cpp>>(std::move(def_));
+  }
+
+  // Recomputes the task on every read; its inputs stay cached.
+  TaskBuilder nocache() && {
+    def_.nocache = true;
+    return std::move(*this);
+  }
+
+  // Adds an explicit version to the code fingerprint: bump it to force a re-run.
+  TaskBuilder version(std::string v) && {
+    def_.version = std::move(v);
+    return std::move(*this);
+  }
+
+  // Ends the declaration with the task's function, wrapped in TASKFS_FN.
+  // The function must accept the inputs and params in declaration order.
+  template <class F>
+  auto run(detail::SourcedFn<F> fn) && {
+    constexpr bool callable = std::is_invocable_v<const F&, const typename Slots::type&...>;
+    static_assert(callable,
+                  "taskfs: this task's function cannot be called with its declared "
+                  "inputs and params in declaration order (the task is named in the "
+                  "tf::task(...) of the declaration this error is \"required from\")");
+    if constexpr (callable) {
+      using R = std::decay_t<std::invoke_result_t<const F&, const typename Slots::type&...>>;
+      static_assert(!std::is_void_v<R>, "taskfs: a task's function must return its result");
+      def_.function_text = fn.text;
+      def_.source_fingerprint = fn.source_fingerprint;
+      def_.source_file = fn.file;
+      def_.source_line = fn.line;
+      def_.output_type = detail::demangle(typeid(R).name());
+      def_.invoke = [f = std::move(fn.fn)](const std::vector<std::string_view>& upstream,
+                                           const std::vector<Value>& params) {
+        return detail::serialize<R>(detail::Invoker<Slots...>::call(
+            f, upstream, params, std::index_sequence_for<Slots...>{}));
+      };
+      def_.render = [](std::string_view bytes) {
+        return detail::render_value(detail::deserialize<R>(bytes));
+      };
+      Task<R> handle;
+      handle.name = def_.name;
+      detail::registry().tasks.push_back(std::move(def_));
+      return handle;
+    } else {
+      return Task<void>{};
+    }
+  }
+
+ private:
+  template <class...>
+  friend class TaskBuilder;
+  detail::TaskDef def_;
+};
+
+// Starts the declaration of a task; its name is its directory in the mount.
+inline TaskBuilder<> task(std::string name) {
+  detail::TaskDef def;
+  def.name = std::move(name);
+  return TaskBuilder<>(std::move(def));
+}
+
+}  // namespace taskfs

@@ -1,0 +1,55 @@
+// taskfs mount / unmount.
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/parse_args.hpp"
+#include "cli/project.hpp"
+#include "fs/daemon.hpp"
+
+namespace taskfs::cli {
+namespace po = boost::program_options;
+
+int mount_command(const Args& args) {
+  po::options_description options("options");
+  add_project_options(options);
+  options.add_options()("foreground,f", "stay in the foreground, logging to stderr");
+  auto parsed = parse_args(args, "taskfs mount [MOUNTPOINT] [--tasks LIB] [--store DIR] [-j N] "
+                                 "[--foreground]",
+                           "Mounts the project's tasks: every task result is a file.", options);
+  if (!parsed) return 0;
+  if (parsed->positional.size() > 1) throw UsageError("taskfs mount: give at most one MOUNTPOINT");
+  Project project = load_project(parsed->flags);
+  if (!parsed->positional.empty()) {
+    project.mountpoint = std::filesystem::absolute(parsed->positional[0]).lexically_normal();
+  }
+  fs::DaemonOptions daemon;
+  daemon.project_root = project.root;
+  daemon.tasks = project.tasks;
+  daemon.store = project.store;
+  daemon.mountpoint = project.mountpoint;
+  daemon.jobs = project.jobs;
+  daemon.foreground = parsed->flags.count("foreground") > 0;
+  return fs::mount_and_serve(daemon);
+}
+
+int unmount_command(const Args& args) {
+  po::options_description options("options");
+  auto parsed = parse_args(args, "taskfs unmount [MOUNTPOINT]",
+                           "Unmounts the project's mount; its daemon exits.", options);
+  if (!parsed) return 0;
+  if (parsed->positional.size() > 1) throw UsageError("taskfs unmount: give at most one MOUNTPOINT");
+  std::filesystem::path mountpoint;
+  if (!parsed->positional.empty()) {
+    mountpoint = std::filesystem::absolute(parsed->positional[0]).lexically_normal();
+  } else {
+    po::variables_map none;
+    try {
+      mountpoint = load_project(none).mountpoint;
+    } catch (const UsageError&) {
+      throw UsageError("taskfs unmount: give the MOUNTPOINT (no taskfs.ini found)");
+    }
+  }
+  return fs::unmount(mountpoint);
+}
+
+}  // namespace taskfs::cli

@@ -1,0 +1,129 @@
+// taskfs run PATH...: compute and print to stdout, without a mount.
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <future>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/engine_session.hpp"
+#include "cli/parse_args.hpp"
+#include "cli/project.hpp"
+#include "spec/variant.hpp"
+
+namespace taskfs::cli {
+namespace {
+
+void write_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::runtime_error(std::string("writing the output: ") + std::strerror(errno));
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+void print_result(Engine& engine, const ResultInfo& result) {
+  BlobReader reader = engine.open_view(result);
+  std::vector<char> buf(1 << 20);
+  for (std::uint64_t at = 0; at < reader.size();) {
+    std::size_t n = reader.read(buf.data(), buf.size(), at);
+    write_all(STDOUT_FILENO, buf.data(), n);
+    at += n;
+  }
+}
+
+// Shows what runs on one stderr line while the caller waits (terminals only).
+class Progress {
+ public:
+  explicit Progress(Engine& engine) : engine_(engine) {
+    if (::isatty(STDERR_FILENO)) thread_ = std::thread([this] { loop(); });
+  }
+  ~Progress() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) {
+      thread_.join();
+      std::cerr << "\r\033[K" << std::flush;
+    }
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; })) {
+      EngineStatus s = engine_.status();
+      std::string line = "running " + std::to_string(s.running.size()) + ", waiting " +
+                         std::to_string(s.queued) + ":";
+      for (const auto& r : s.running) line += " " + r.task;
+      std::cerr << "\r\033[K" << line.substr(0, 100) << std::flush;
+    }
+  }
+
+  Engine& engine_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int run_command(const Args& args) {
+  boost::program_options::options_description options("options");
+  add_project_options(options);
+  auto parsed = parse_args(args, "taskfs run PATH... [--tasks LIB] [--store DIR] [-j N]",
+                           "Computes each TASK[/VARIANT] (e.g. results/train=maxiter:5) and "
+                           "prints it to stdout.",
+                           options);
+  if (!parsed) return 0;
+  if (parsed->positional.empty()) throw UsageError("taskfs run: give at least one PATH");
+  Project project = load_project(parsed->flags);
+  auto engine = open_engine(project);
+
+  std::vector<std::shared_ptr<const Request>> requests;
+  for (const auto& path : parsed->positional) {
+    std::string_view p = path;
+    std::size_t slash = p.find('/');
+    try {
+      requests.push_back(slash == std::string_view::npos
+                             ? engine->resolve(p, spec::kDefaultVariant)
+                             : engine->resolve(p.substr(0, slash), p.substr(slash + 1)));
+    } catch (const spec::PathError& e) {
+      throw UsageError(path + ": " + e.what());
+    }
+  }
+  // All paths compute at once; they print in the order given.
+  std::vector<std::future<Outcome>> outcomes;
+  {
+    Progress progress(*engine);
+    for (const auto& r : requests) {
+      auto promise = std::make_shared<std::promise<Outcome>>();
+      outcomes.push_back(promise->get_future());
+      engine->compute(r, [promise](const Outcome& o) { promise->set_value(o); });
+    }
+    for (auto& o : outcomes) o.wait();
+  }
+  int status = 0;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    Outcome o = outcomes[i].get();
+    if (!o.ok) {
+      std::cerr << "taskfs: " << requests[i]->plan.canonical_path() << ": " << o.error << "\n";
+      status = 1;
+      continue;
+    }
+    print_result(*engine, o.result);
+  }
+  return status;
+}
+
+}  // namespace taskfs::cli

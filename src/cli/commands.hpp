@@ -1,0 +1,20 @@
+// The subcommands of `taskfs`. Each takes its arguments (after the command
+// name) and returns the exit status: 0 done, 1 a task or the store failed,
+// 2 wrong usage (thrown as UsageError and reported by main).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace taskfs::cli {
+
+using Args = std::vector<std::string>;
+
+int run_command(const Args& args);      // taskfs run PATH...
+int ls_command(const Args& args);       // taskfs ls [TASK]
+int graph_command(const Args& args);    // taskfs graph
+int status_command(const Args& args);   // taskfs status
+int mount_command(const Args& args);    // taskfs mount [MOUNTPOINT]
+int unmount_command(const Args& args);  // taskfs unmount [MOUNTPOINT]
+
+}  // namespace taskfs::cli

@@ -1,0 +1,53 @@
+// taskfs: mount a project's tasks as files, or compute them from the shell.
+#include <iostream>
+#include <map>
+
+#include "cli/commands.hpp"
+#include "cli/project.hpp"
+#include "store/store.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: taskfs COMMAND [ARGS]\n"
+    "\n"
+    "  mount [MOUNTPOINT]   serve every task result as a file (reads taskfs.ini)\n"
+    "  unmount [MOUNTPOINT] stop the daemon and unmount\n"
+    "  run PATH...          compute and print to stdout, e.g. results/train=maxiter:5\n"
+    "  ls [TASK]            tasks, params and defaults; with TASK its cached variants\n"
+    "  status               what runs, what failed\n"
+    "  graph                the task graph as DOT\n"
+    "\n"
+    "Every command has --help.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace taskfs::cli;
+  const std::map<std::string, int (*)(const Args&)> commands{
+      {"run", run_command},     {"ls", ls_command},       {"graph", graph_command},
+      {"status", status_command}, {"mount", mount_command}, {"unmount", unmount_command}};
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  auto command = commands.find(name);
+  if (command == commands.end()) {
+    std::cerr << "taskfs: unknown command '" << name << "' (see taskfs --help)\n";
+    return 2;
+  }
+  try {
+    return command->second(Args(argv + 2, argv + argc));
+  } catch (const UsageError& e) {
+    std::cerr << "taskfs " << name << ": " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "taskfs " << name << ": " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,32 @@
+// The project a command works on: taskfs.ini (found upward from the working
+// directory, like git) overridden by command-line flags.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+namespace taskfs::cli {
+
+// Wrong usage: the command prints the reason on one line and exits 2.
+class UsageError : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Project {
+  std::filesystem::path root;  // the directory of taskfs.ini, or the working directory
+  std::filesystem::path tasks;
+  std::filesystem::path store;
+  std::filesystem::path mountpoint;
+  int jobs = 0;
+};
+
+// Adds --tasks, --store and -j to a command's options.
+void add_project_options(boost::program_options::options_description& options);
+
+// Reads taskfs.ini and applies the flags in `flags`. Throws UsageError when no
+// task library is named or taskfs.ini is malformed.
+Project load_project(const boost::program_options::variables_map& flags);
+
+}  // namespace taskfs::cli

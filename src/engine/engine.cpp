@@ -1,0 +1,296 @@
+#include "engine/engine.hpp"
+
+#include <signal.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "engine/node_key.hpp"
+#include "log.hpp"
+
+namespace taskfs {
+namespace {
+
+constexpr std::size_t kFailuresKept = 50;
+
+double now_seconds() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+exec::WorkerConfig worker_config(const EngineOptions& o) {
+  return {o.worker_executable.empty() ? exec::default_worker_executable() : o.worker_executable,
+          std::filesystem::absolute(o.library).string(),
+          std::filesystem::absolute(o.store_dir).string(),
+          std::filesystem::absolute(o.project_root).string(), o.log_fd};
+}
+
+int pool_size(int jobs) {
+  if (jobs > 0) return jobs;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+std::string_view state_name(ResultState state) {
+  switch (state) {
+    case ResultState::Cached:
+      return "cached";
+    case ResultState::Missing:
+      return "missing";
+    case ResultState::Running:
+      return "running";
+    case ResultState::Failed:
+      return "failed";
+    case ResultState::Nocache:
+      return "nocache";
+  }
+  return "unknown";
+}
+
+// One compute() call walking its plan: a node starts when its inputs are done.
+struct Engine::Computation {
+  std::shared_ptr<const Request> request;
+  std::function<void(const Outcome&)> done;
+  std::mutex mutex;
+  std::vector<std::optional<ResultInfo>> results;
+  std::vector<std::size_t> pending;  // inputs not yet done, per node
+  std::vector<std::vector<std::size_t>> dependents;
+  bool finished = false;
+};
+
+Engine::Engine(EngineOptions options)
+    : options_(std::move(options)), store_(options_.store_dir), digests_(options_.project_root) {
+  // A worker that dies makes writes to its pipe fail with EPIPE, not kill us.
+  ::signal(SIGPIPE, SIG_IGN);
+  exec::WorkerConfig config = worker_config(options_);
+  pool_ = std::make_unique<exec::WorkerPool>(config, pool_size(options_.jobs));
+  library_ = std::make_unique<LibraryWatch>(
+      config, [this](std::uint64_t generation, std::unique_ptr<exec::WorkerProcess> worker) {
+        pool_->set_generation(generation, std::move(worker));
+        // The first load is the start; a later one is a rebuild worth telling.
+        if (generation > 1) {
+          log_line("reloaded the rebuilt task library " + options_.library.string() +
+                   " (generation " + std::to_string(generation) + ")");
+        }
+      });
+  library_->current();
+  if (!library_->error().empty()) log_line(library_->error());
+}
+
+Engine::~Engine() { pool_.reset(); }
+
+LoadedCatalog Engine::catalog() {
+  std::string before = library_->error();
+  LoadedCatalog loaded = library_->current();
+  if (std::string after = library_->error(); !after.empty() && after != before) log_line(after);
+  return loaded;
+}
+
+std::shared_ptr<const Request> Engine::resolve(std::string_view task, std::string_view variant) {
+  LoadedCatalog loaded = catalog();
+  auto request = std::make_shared<Request>();
+  request->catalog = loaded.catalog;
+  request->generation = loaded.generation;
+  request->plan = make_plan(*loaded.catalog, task, variant);
+  return request;
+}
+
+std::optional<ResultInfo> Engine::lookup(const Hash128& key) {
+  std::string hex = key.hex();
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = known_.find(hex); it != known_.end()) return it->second;
+  }
+  std::optional<ResultInfo> found = store_.find_result(key);
+  if (found) {
+    std::lock_guard lock(mutex_);
+    known_.emplace(hex, *found);
+  }
+  return found;
+}
+
+Probe Engine::probe(const Request& request) {
+  const Plan& plan = request.plan;
+  std::vector<std::optional<ResultInfo>> results(plan.nodes.size());
+  Probe probe;
+  for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+    const PlanNode& node = plan.nodes[i];
+    std::vector<const ResultInfo*> upstream;
+    for (std::size_t input : node.inputs) {
+      if (results[input]) upstream.push_back(&*results[input]);
+    }
+    if (upstream.size() != node.inputs.size()) continue;  // some upstream not cached
+    try {
+      Hash128 key = node_key(plan, node, upstream, digests_).key;
+      if (i + 1 == plan.nodes.size()) probe.key = key;
+      if (!node.task->nocache) results[i] = lookup(key);
+    } catch (const std::exception&) {
+      continue;  // an unreadable input file: computing will say so
+    }
+  }
+  std::lock_guard lock(mutex_);
+  if (plan.target().task->nocache) {
+    probe.state = ResultState::Nocache;
+  } else if (results.back()) {
+    probe.state = ResultState::Cached;
+    probe.result = results.back();
+  } else if (probe.key && flights_.contains(probe.key->hex())) {
+    probe.state = ResultState::Running;
+  } else if (auto it = failed_.find(plan.canonical_path()); it != failed_.end()) {
+    probe.state = ResultState::Failed;
+    probe.error = it->second;
+  }
+  return probe;
+}
+
+void Engine::compute(std::shared_ptr<const Request> request,
+                     std::function<void(const Outcome&)> done) {
+  auto c = std::make_shared<Computation>();
+  const Plan& plan = request->plan;
+  c->request = std::move(request);
+  c->done = std::move(done);
+  c->results.resize(plan.nodes.size());
+  c->pending.resize(plan.nodes.size());
+  c->dependents.resize(plan.nodes.size());
+  std::vector<std::size_t> leaves;
+  for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+    c->pending[i] = plan.nodes[i].inputs.size();
+    for (std::size_t input : plan.nodes[i].inputs) c->dependents[input].push_back(i);
+    if (c->pending[i] == 0) leaves.push_back(i);
+  }
+  for (std::size_t leaf : leaves) advance(c, leaf);
+}
+
+void Engine::advance(const std::shared_ptr<Computation>& c, std::size_t i) {
+  const Plan& plan = c->request->plan;
+  const PlanNode& node = plan.nodes[i];
+  std::vector<const ResultInfo*> upstream;
+  for (std::size_t input : node.inputs) upstream.push_back(&*c->results[input]);
+  NodeKey nk;
+  try {
+    nk = node_key(plan, node, upstream, digests_);
+  } catch (const std::exception& e) {
+    node_done(c, i, {false, "task '" + node.task->name + "' failed: " + e.what(), {}, {}});
+    return;
+  }
+  if (!node.task->nocache) {
+    if (auto hit = lookup(nk.key)) {
+      node_done(c, i, {true, {}, nk.key, *hit});
+      return;
+    }
+  }
+  exec::RunRequest run{node.task->name, nk.key.hex(), node.variant, !node.task->nocache,
+                       std::move(nk.params), std::move(nk.upstream), std::move(nk.provenance)};
+  run_once(nk.key, std::move(run), c->request->generation,
+           [this, c, i](const Outcome& outcome) { node_done(c, i, outcome); });
+}
+
+void Engine::node_done(const std::shared_ptr<Computation>& c, std::size_t i,
+                       const Outcome& outcome) {
+  std::vector<std::size_t> ready;
+  {
+    std::lock_guard lock(c->mutex);
+    if (c->finished) return;
+    if (outcome.ok && i + 1 < c->results.size()) {
+      c->results[i] = outcome.result;
+      for (std::size_t d : c->dependents[i]) {
+        if (--c->pending[d] == 0) ready.push_back(d);
+      }
+    } else {
+      c->finished = true;
+    }
+  }
+  if (ready.empty() && (!outcome.ok || i + 1 == c->results.size())) {
+    remember(c->request->plan.canonical_path(), outcome);
+    c->done(outcome);
+    return;
+  }
+  for (std::size_t d : ready) advance(c, d);
+}
+
+void Engine::run_once(const Hash128& key, exec::RunRequest request, std::uint64_t generation,
+                      std::function<void(const Outcome&)> done) {
+  {
+    std::lock_guard lock(mutex_);
+    auto [it, fresh] = flights_.try_emplace(key.hex());
+    it->second.waiters.push_back(std::move(done));
+    if (!fresh) return;  // the same computation is under way: wait for it
+  }
+  std::string task = request.task;
+  std::string variant = request.variant;
+  bool cache = request.cache;
+  pool_->submit(std::move(request), generation,
+                [this, key, task, variant, cache](const exec::RunReply& reply) {
+                  Outcome outcome;
+                  outcome.key = key;
+                  if (!reply.error.empty()) {
+                    outcome.error = "task '" + task + "' failed: " + reply.error;
+                    log_line(task + "/" + variant + ": " + outcome.error);
+                    try {
+                      store_.record_run({task, variant, key.hex(), reply.started, reply.seconds,
+                                         false, reply.error});
+                    } catch (const std::exception& e) {
+                      log_line(std::string("cannot record the failure in the store: ") + e.what());
+                    }
+                  } else {
+                    outcome.ok = true;
+                    outcome.result = {Hash128::from_hex(reply.value_hash), reply.value_size,
+                                      Hash128::from_hex(reply.view_hash), reply.view_offset,
+                                      reply.view_size};
+                    if (cache) {
+                      std::lock_guard lock(mutex_);
+                      known_.emplace(key.hex(), outcome.result);
+                    }
+                  }
+                  finish_flight(key, outcome);
+                });
+}
+
+void Engine::finish_flight(const Hash128& key, const Outcome& outcome) {
+  std::vector<std::function<void(const Outcome&)>> waiters;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = flights_.find(key.hex());
+    waiters = std::move(it->second.waiters);
+    flights_.erase(it);
+  }
+  for (auto& w : waiters) w(outcome);
+}
+
+void Engine::remember(const std::string& path, const Outcome& outcome) {
+  std::lock_guard lock(mutex_);
+  if (outcome.ok) {
+    failed_.erase(path);
+    return;
+  }
+  failed_[path] = outcome.error;
+  failures_.push_front({path, outcome.error, now_seconds()});
+  if (failures_.size() > kFailuresKept) failures_.pop_back();
+}
+
+Outcome Engine::compute_blocking(std::shared_ptr<const Request> request) {
+  auto promise = std::make_shared<std::promise<Outcome>>();
+  auto future = promise->get_future();
+  compute(std::move(request), [promise](const Outcome& o) { promise->set_value(o); });
+  return future.get();
+}
+
+BlobReader Engine::open_view(const ResultInfo& result) {
+  return store_.open_blob(result.view_hash, result.view_offset, result.view_size);
+}
+
+EngineStatus Engine::status() {
+  EngineStatus s;
+  s.running = pool_->running();
+  s.queued = pool_->queued();
+  s.library = options_.library.string();
+  s.library_error = library_->error();
+  s.library_loaded_at = library_->loaded_at();
+  std::lock_guard lock(mutex_);
+  s.failures.assign(failures_.begin(), failures_.end());
+  return s;
+}
+
+}  // namespace taskfs

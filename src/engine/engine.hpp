@@ -1,0 +1,133 @@
+// The engine facade: the one thing both front ends (the FUSE daemon and the
+// CLI) talk to. It turns a path into a plan, checks what is cached, and runs
+// what is missing in worker processes, in parallel, never twice at once.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "exec/worker_pool.hpp"
+#include "graph/plan.hpp"
+#include "key/file_digest.hpp"
+#include "plugin/library_watch.hpp"
+#include "store/store.hpp"
+
+namespace taskfs {
+
+struct EngineOptions {
+  std::filesystem::path project_root;
+  std::filesystem::path library;
+  std::filesystem::path store_dir;
+  int jobs = 0;     // worker processes; 0: one per core
+  int log_fd = 2;   // where task code's output goes
+  std::string worker_executable;  // empty: taskfs-worker next to this program
+};
+
+// A path resolved against one catalog, which it keeps alive.
+struct Request {
+  std::shared_ptr<const Catalog> catalog;
+  std::uint64_t generation = 0;
+  Plan plan;
+};
+
+enum class ResultState { Cached, Missing, Running, Failed, Nocache };
+
+// The name of a state as xattrs and status show it.
+std::string_view state_name(ResultState state);
+
+// What is known about a path without computing anything.
+struct Probe {
+  ResultState state = ResultState::Missing;
+  std::optional<Hash128> key;       // known when every upstream result is cached
+  std::optional<ResultInfo> result; // when cached
+  std::string error;                // when failed
+};
+
+// The end of a computation.
+struct Outcome {
+  bool ok = false;
+  std::string error;  // "task 'x' failed: ..." when not ok
+  Hash128 key;
+  ResultInfo result;
+};
+
+// A recent failure, for .taskfs/status and `taskfs status`.
+struct Failure {
+  std::string path;
+  std::string error;
+  double when = 0;
+};
+
+struct EngineStatus {
+  std::vector<exec::RunningJob> running;
+  std::size_t queued = 0;
+  std::vector<Failure> failures;  // newest first
+  std::string library;
+  std::string library_error;
+  double library_loaded_at = 0;
+};
+
+class Engine {
+ public:
+  // Opens the store (throws StoreError) and loads the task library; a library
+  // that fails to load leaves the catalog empty with status().library_error set.
+  explicit Engine(EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // The current catalog, reloaded first if the library file changed.
+  LoadedCatalog catalog();
+  // Resolves "task/variant" (or "task"). Throws spec::PathError.
+  std::shared_ptr<const Request> resolve(std::string_view task, std::string_view variant);
+  // What is cached, running or failed, computing nothing (safe for stat/getattr).
+  Probe probe(const Request& request);
+  // Computes the request's target; `done` runs once, on some engine thread
+  // (or at once on this one when everything is cached).
+  void compute(std::shared_ptr<const Request> request, std::function<void(const Outcome&)> done);
+  // compute() and wait for it.
+  Outcome compute_blocking(std::shared_ptr<const Request> request);
+  // The bytes of a result's file view.
+  BlobReader open_view(const ResultInfo& result);
+
+  EngineStatus status();
+  Store& store() { return store_; }
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  struct Computation;
+  struct Flight {
+    std::vector<std::function<void(const Outcome&)>> waiters;
+  };
+
+  void advance(const std::shared_ptr<Computation>& c, std::size_t node);
+  void node_done(const std::shared_ptr<Computation>& c, std::size_t node, const Outcome& outcome);
+  std::optional<ResultInfo> lookup(const Hash128& key);
+  void run_once(const Hash128& key, exec::RunRequest request, std::uint64_t generation,
+                std::function<void(const Outcome&)> done);
+  void finish_flight(const Hash128& key, const Outcome& outcome);
+  void remember(const std::string& path, const Outcome& outcome);
+
+  EngineOptions options_;
+  Store store_;
+  FileDigests digests_;
+  std::unique_ptr<exec::WorkerPool> pool_;
+  std::unique_ptr<LibraryWatch> library_;
+
+  std::mutex mutex_;
+  std::unordered_map<std::string, Flight> flights_;       // by key hex
+  std::unordered_map<std::string, ResultInfo> known_;     // results seen, by key hex
+  std::unordered_map<std::string, std::string> failed_;   // last error, by canonical path
+  std::deque<Failure> failures_;
+};
+
+}  // namespace taskfs

@@ -1,0 +1,27 @@
+// The cache key of one plan node, once its upstream results are known, and
+// what a worker needs to run it.
+#pragma once
+
+#include <vector>
+
+#include "graph/plan.hpp"
+#include "key/file_digest.hpp"
+#include "key/hash.hpp"
+#include "store/store.hpp"
+
+namespace taskfs {
+
+struct NodeKey {
+  Hash128 key;
+  std::vector<Value> params;  // Files params with their matched paths
+  std::vector<std::string> upstream;  // hex content hashes, in input order
+  std::vector<Provenance> provenance;
+};
+
+// Expands globs and hashes input files (through the stat cache). `upstream`
+// holds the results of node.inputs, in order. Throws std::runtime_error when
+// an input file cannot be read.
+NodeKey node_key(const Plan& plan, const PlanNode& node,
+                 const std::vector<const ResultInfo*>& upstream, FileDigests& digests);
+
+}  // namespace taskfs

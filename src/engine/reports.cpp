@@ -1,0 +1,96 @@
+#include "engine/reports.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "spec/value_text.hpp"
+
+namespace taskfs {
+namespace {
+
+std::string clock_time(double epoch_seconds) {
+  std::time_t t = static_cast<std::time_t>(epoch_seconds);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&t));
+  return buf;
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3fs", s);
+  return buf;
+}
+
+double now_seconds() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string one_line(std::string s) {
+  for (char& c : s) {
+    if (c == '\n') c = ' ';
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string tasks_report(const Catalog& catalog) {
+  std::string out;
+  for (const auto& t : catalog.tasks()) {
+    out += t.name + (t.nocache ? "  (nocache)" : "") + "\n";
+    out += "  output: " + t.output_type + "\n";
+    if (!t.inputs.empty()) {
+      out += "  inputs:";
+      for (const auto& i : t.inputs) out += " " + i;
+      out += "\n";
+    }
+    for (const auto& p : t.params) {
+      out += "  param " + p.name + ": " + std::string(spec::type_name(p.type())) + " = " +
+             spec::format_value(p.default_value) + "\n";
+    }
+    out += "  source: " + t.source_file + ":" + std::to_string(t.source_line) + "\n";
+  }
+  return out;
+}
+
+std::string graph_report(const Catalog& catalog) {
+  std::string out = "digraph taskfs {\n  rankdir=LR;\n  node [shape=box];\n";
+  for (const auto& t : catalog.tasks()) {
+    out += "  \"" + t.name + "\"" + (t.nocache ? " [style=dashed]" : "") + ";\n";
+    for (const auto& i : t.inputs) out += "  \"" + i + "\" -> \"" + t.name + "\";\n";
+  }
+  return out + "}\n";
+}
+
+std::string status_report(const EngineStatus& s) {
+  std::string out = "library: " + s.library;
+  if (s.library_loaded_at > 0) out += " (loaded " + clock_time(s.library_loaded_at) + ")";
+  out += "\n";
+  if (!s.library_error.empty()) out += "library error: " + one_line(s.library_error) + "\n";
+  double now = now_seconds();
+  out += "running: " + std::to_string(s.running.size()) + "\n";
+  for (const auto& r : s.running) {
+    out += "  " + r.task + "/" + r.variant + "  for " + seconds_text(now - r.started) + "\n";
+  }
+  out += "waiting: " + std::to_string(s.queued) + "\n";
+  out += "failed recently: " + std::to_string(s.failures.size()) + "\n";
+  for (const auto& f : s.failures) {
+    out += "  " + clock_time(f.when) + "  " + f.path + "  " + one_line(f.error) + "\n";
+  }
+  return out;
+}
+
+std::string runs_report(const std::vector<RunRecord>& runs) {
+  std::string out;
+  for (const auto& r : runs) {
+    out += clock_time(r.started) + "  " + (r.ok ? "ok    " : "FAILED") + "  " +
+           seconds_text(r.seconds) + "  " + r.task + "/" + r.variant;
+    if (!r.ok) out += "  " + one_line(r.error);
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace taskfs

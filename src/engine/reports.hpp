@@ -1,0 +1,21 @@
+// The text both front ends show: the task listing, the graph in DOT, the status.
+// One place renders each, so `taskfs ls` and mnt/.taskfs/tasks never differ.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace taskfs {
+
+// Every task, its inputs, output type, and params with types and defaults.
+std::string tasks_report(const Catalog& catalog);
+// The task graph in Graphviz DOT, edges from input to dependent.
+std::string graph_report(const Catalog& catalog);
+// What runs, what waits, what failed recently, and the library's state.
+std::string status_report(const EngineStatus& status);
+// Recent runs from the store, for `taskfs status` without a daemon.
+std::string runs_report(const std::vector<RunRecord>& runs);
+
+}  // namespace taskfs

@@ -1,0 +1,7 @@
+// Compiled into every task library by taskfs_add_tasks: the one symbol the
+// worker looks up after dlopen.
+#include <taskfs/detail/task_def.hpp>
+
+extern "C" const taskfs::detail::Registry* taskfs_registry_v1() {
+  return &taskfs::detail::registry();
+}

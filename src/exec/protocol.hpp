@@ -1,0 +1,84 @@
+// Messages between the coordinating process and its workers, framed on pipes
+// as a 4-byte length and a cereal binary body.
+#pragma once
+
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/variant.hpp>
+#include <cereal/types/vector.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "graph/catalog.hpp"
+#include "store/store.hpp"
+#include "taskfs/value.hpp"
+
+namespace taskfs::exec {
+
+// The first message a worker sends: what its library declares.
+struct CatalogMessage {
+  std::string error;  // non-empty when the library could not be loaded
+  std::vector<TaskInfo> tasks;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(error, tasks);
+  }
+};
+
+// Run one task and store its result.
+struct RunRequest {
+  std::string task;
+  std::string key;  // hex cache key
+  std::string variant;
+  bool cache = true;
+  std::vector<Value> params;           // Files params with their matched paths
+  std::vector<std::string> upstream;   // hex content hashes, in input order
+  std::vector<Provenance> provenance;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(task, key, variant, cache, params, upstream, provenance);
+  }
+};
+
+struct RunReply {
+  std::string error;  // non-empty when the task threw
+  std::string value_hash, view_hash;
+  std::uint64_t value_size = 0, view_offset = 0, view_size = 0;
+  double started = 0, seconds = 0;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(error, value_hash, view_hash, value_size, view_offset, view_size, started, seconds);
+  }
+};
+
+// Writes one framed message; throws std::runtime_error when the pipe is closed.
+void write_frame(int fd, const std::string& body);
+// Reads one framed message; false on a clean end of stream.
+bool read_frame(int fd, std::string& body);
+
+template <class T>
+void send(int fd, const T& message) {
+  std::ostringstream os;
+  {
+    cereal::BinaryOutputArchive ar(os);
+    ar(message);
+  }
+  write_frame(fd, os.str());
+}
+
+// False when the other side closed the pipe.
+template <class T>
+bool receive(int fd, T& message) {
+  std::string body;
+  if (!read_frame(fd, body)) return false;
+  std::istringstream is(body);
+  cereal::BinaryInputArchive ar(is);
+  ar(message);
+  return true;
+}
+
+}  // namespace taskfs::exec

@@ -1,0 +1,99 @@
+// taskfs-worker: loads a task library and runs tasks on request, storing each
+// result itself so that large values never cross the pipe. Requests arrive on
+// fd 3, replies leave on fd 4; the task's own stdout and stderr go to the log.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string>
+
+#include "exec/protocol.hpp"
+#include "plugin/task_library.hpp"
+#include "store/store.hpp"
+
+namespace taskfs::exec {
+namespace {
+
+constexpr int kRequestFd = 3;
+constexpr int kReplyFd = 4;
+
+double now_seconds() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+RunReply run_task(const TaskLibrary& library, Store& store, const RunRequest& request) {
+  RunReply reply;
+  reply.started = now_seconds();
+  const detail::TaskDef* def = library.find(request.task);
+  if (def == nullptr) {
+    reply.error = "the task library no longer declares task '" + request.task + "'";
+    return reply;
+  }
+  std::vector<std::string> upstream_bytes;
+  for (const auto& hash : request.upstream) upstream_bytes.push_back(store.read_blob(Hash128::from_hex(hash)));
+  std::vector<std::string_view> upstream(upstream_bytes.begin(), upstream_bytes.end());
+
+  auto start = std::chrono::steady_clock::now();
+  std::string value = def->invoke(upstream, request.params);
+  detail::RenderedView view = def->render(value);
+  reply.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  NewResult result{Hash128::from_hex(request.key), request.task, request.variant, request.cache,
+                   request.provenance, reply.started, reply.seconds};
+  ResultInfo info = store.put_result(result, value, view);
+  reply.value_hash = info.value_hash.hex();
+  reply.view_hash = info.view_hash.hex();
+  reply.value_size = info.value_size;
+  reply.view_offset = info.view_offset;
+  reply.view_size = info.view_size;
+  return reply;
+}
+
+int serve(const std::string& library_path, const std::string& store_dir) {
+  std::unique_ptr<TaskLibrary> library;
+  CatalogMessage catalog;
+  try {
+    library = std::make_unique<TaskLibrary>(library_path);
+    catalog.tasks = library->catalog();
+  } catch (const std::exception& e) {
+    catalog.error = e.what();
+  }
+  send(kReplyFd, catalog);
+  if (!library) return 1;
+
+  std::unique_ptr<Store> store;
+  RunRequest request;
+  while (receive(kRequestFd, request)) {
+    RunReply reply;
+    try {
+      if (!store) store = std::make_unique<Store>(store_dir);
+      reply = run_task(*library, *store, request);
+    } catch (const std::exception& e) {
+      reply.error = e.what();
+    } catch (...) {
+      reply.error = "the task threw a non-standard exception";
+    }
+    std::fflush(stdout);
+    send(kReplyFd, reply);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace taskfs::exec
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: taskfs-worker LIBRARY STORE_DIR (started by taskfs, not by hand)\n");
+    return 2;
+  }
+  try {
+    return taskfs::exec::serve(argv[1], argv[2]);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "taskfs-worker: %s\n", e.what());
+    return 1;
+  }
+}

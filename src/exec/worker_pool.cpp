@@ -1,0 +1,131 @@
+#include "exec/worker_pool.hpp"
+
+#include <signal.h>
+
+#include <chrono>
+
+namespace taskfs::exec {
+namespace {
+
+double now_seconds() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+WorkerPool::WorkerPool(WorkerConfig config, int size)
+    : config_(std::move(config)), runners_(static_cast<std::size_t>(size)) {
+  for (std::size_t i = 0; i < runners_.size(); ++i) threads_.emplace_back([this, i] { run_loop(i); });
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  // A runner blocked on a busy worker is released when the worker is killed.
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& r : runners_) {
+      if (r.busy_pid > 0) ::kill(r.busy_pid, SIGKILL);
+    }
+  }
+  for (auto& t : threads_) t.join();
+}
+
+void WorkerPool::submit(RunRequest request, std::uint64_t generation, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back({std::move(request), generation, std::move(done)});
+  }
+  wake_.notify_one();
+}
+
+void WorkerPool::set_generation(std::uint64_t generation, std::unique_ptr<WorkerProcess> spare) {
+  std::lock_guard lock(mutex_);
+  generation_ = generation;
+  spare_ = std::move(spare);
+}
+
+std::vector<RunningJob> WorkerPool::running() const {
+  std::lock_guard lock(mutex_);
+  std::vector<RunningJob> out;
+  for (const auto& r : runners_) {
+    if (r.current) out.push_back(*r.current);
+  }
+  return out;
+}
+
+std::size_t WorkerPool::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void WorkerPool::run_loop(std::size_t index) {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+      runners_[index].current = RunningJob{job.request.task, job.request.variant, now_seconds()};
+    }
+    RunReply reply = execute(runners_[index], job);
+    {
+      std::lock_guard lock(mutex_);
+      runners_[index].current.reset();
+    }
+    job.done(reply);
+  }
+}
+
+RunReply WorkerPool::execute(Runner& runner, const Job& job) {
+  RunReply failed;
+  failed.started = now_seconds();
+  std::unique_ptr<WorkerProcess> stale;
+  {
+    std::lock_guard lock(mutex_);
+    if (job.generation != generation_) {
+      failed.error = "the task library was rebuilt while this task waited; read it again";
+      return failed;
+    }
+    if (!runner.worker || runner.generation != generation_) {
+      stale = std::move(runner.worker);
+      runner.worker = std::move(spare_);
+      runner.generation = generation_;
+    }
+  }
+  stale.reset();
+  try {
+    if (!runner.worker) runner.worker = std::make_unique<WorkerProcess>(config_);
+    if (!runner.worker->catalog().error.empty()) {
+      failed.error = runner.worker->catalog().error;
+      runner.worker.reset();
+      return failed;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) {
+        failed.error = "taskfs is shutting down";
+        return failed;
+      }
+      runner.busy_pid = runner.worker->pid();
+    }
+    RunReply reply = runner.worker->run(job.request);
+    std::lock_guard lock(mutex_);
+    runner.busy_pid = -1;
+    return reply;
+  } catch (const std::exception& e) {  // WorkerDied says how the worker ended
+    failed.error = e.what();
+  }
+  std::lock_guard lock(mutex_);
+  runner.busy_pid = -1;
+  runner.worker.reset();
+  return failed;
+}
+
+}  // namespace taskfs::exec

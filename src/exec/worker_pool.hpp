@@ -1,0 +1,75 @@
+// A pool of persistent worker processes, one runner thread each, fed from one
+// queue. A worker that dies fails only its task and is replaced on the next job.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "exec/worker_process.hpp"
+
+namespace taskfs::exec {
+
+// A task that a worker is running now.
+struct RunningJob {
+  std::string task;
+  std::string variant;
+  double started = 0;  // seconds since the epoch
+};
+
+class WorkerPool {
+ public:
+  using Done = std::function<void(const RunReply&)>;
+
+  // Starts `size` runner threads; workers are spawned when first needed.
+  WorkerPool(WorkerConfig config, int size);
+  // Stops the runners; queued jobs are dropped, running workers killed.
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // Queues a request made against library generation `generation`. `done` runs
+  // on a runner thread, with reply.error set if the task failed in any way.
+  void submit(RunRequest request, std::uint64_t generation, Done done);
+  // The library was reloaded: workers of older generations are replaced before
+  // their next job. `spare` (already loaded, may be null) serves the first runner.
+  void set_generation(std::uint64_t generation, std::unique_ptr<WorkerProcess> spare);
+
+  std::vector<RunningJob> running() const;
+  std::size_t queued() const;
+
+ private:
+  struct Job {
+    RunRequest request;
+    std::uint64_t generation;
+    Done done;
+  };
+  struct Runner {
+    std::unique_ptr<WorkerProcess> worker;
+    std::uint64_t generation = 0;
+    std::optional<RunningJob> current;
+    pid_t busy_pid = -1;  // the worker running `current`, for the destructor to kill
+  };
+
+  void run_loop(std::size_t index);
+  RunReply execute(Runner& runner, const Job& job);
+
+  WorkerConfig config_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  std::vector<Runner> runners_;
+  std::uint64_t generation_ = 0;
+  std::unique_ptr<WorkerProcess> spare_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace taskfs::exec

@@ -1,0 +1,99 @@
+#include "exec/worker_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+extern char** environ;
+
+namespace taskfs::exec {
+namespace {
+
+std::string describe_exit(int status) {
+  if (WIFSIGNALED(status)) {
+    int sig = WTERMSIG(status);
+    return std::string("the task's worker process was killed by signal ") + std::to_string(sig) +
+           " (" + ::strsignal(sig) + ")";
+  }
+  if (WIFEXITED(status)) {
+    return "the task's worker process exited with status " + std::to_string(WEXITSTATUS(status));
+  }
+  return "the task's worker process ended";
+}
+
+}  // namespace
+
+std::string default_worker_executable() {
+  if (const char* env = std::getenv("TASKFS_WORKER")) return env;
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "taskfs-worker").string();
+}
+
+WorkerProcess::WorkerProcess(const WorkerConfig& config) {
+  int to_worker[2], from_worker[2];
+  if (::pipe2(to_worker, O_CLOEXEC) != 0 || ::pipe2(from_worker, O_CLOEXEC) != 0) {
+    throw std::runtime_error(std::string("cannot create worker pipes: ") + std::strerror(errno));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, to_worker[0], 3);
+  posix_spawn_file_actions_adddup2(&actions, from_worker[1], 4);
+  posix_spawn_file_actions_adddup2(&actions, config.log_fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, config.log_fd, 2);
+  posix_spawn_file_actions_addchdir_np(&actions, config.project_root.c_str());
+  std::vector<char*> argv{const_cast<char*>(config.worker_executable.c_str()),
+                          const_cast<char*>(config.library.c_str()),
+                          const_cast<char*>(config.store_dir.c_str()), nullptr};
+  int rc = ::posix_spawn(&pid_, config.worker_executable.c_str(), &actions, nullptr, argv.data(),
+                         environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(to_worker[0]);
+  ::close(from_worker[1]);
+  request_fd_ = to_worker[1];
+  reply_fd_ = from_worker[0];
+  if (rc != 0) {
+    ::close(request_fd_);
+    ::close(reply_fd_);
+    throw std::runtime_error("cannot start " + config.worker_executable + ": " + std::strerror(rc));
+  }
+  if (!receive(reply_fd_, catalog_)) {
+    died();
+  }
+}
+
+WorkerProcess::~WorkerProcess() {
+  ::close(request_fd_);
+  ::close(reply_fd_);
+  if (pid_ > 0) {
+    // A worker still busy with a task that nobody waits for is not waited for either.
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+void WorkerProcess::died() {
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  throw WorkerDied(describe_exit(status));
+}
+
+RunReply WorkerProcess::run(const RunRequest& request) {
+  RunReply reply;
+  try {
+    send(request_fd_, request);
+    if (receive(reply_fd_, reply)) return reply;
+  } catch (const std::runtime_error&) {
+    // A broken pipe: the worker is gone; say how it died below.
+  }
+  died();
+}
+
+}  // namespace taskfs::exec

@@ -1,0 +1,54 @@
+// One worker process, seen from the coordinator: spawned with posix_spawn (never
+// fork in the threaded daemon), spoken to over two pipes.
+#pragma once
+
+#include <sys/types.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "exec/protocol.hpp"
+
+namespace taskfs::exec {
+
+// The worker died (crash, abort, exit, kill) while it was wanted.
+class WorkerDied : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct WorkerConfig {
+  std::string worker_executable;
+  std::string library;
+  std::string store_dir;
+  std::string project_root;  // the worker's working directory
+  int log_fd = 2;            // the task code's stdout and stderr
+};
+
+class WorkerProcess {
+ public:
+  // Spawns the worker and reads the catalog it sends first.
+  explicit WorkerProcess(const WorkerConfig& config);
+  // Closes the request pipe (the worker exits) and reaps the process.
+  ~WorkerProcess();
+  WorkerProcess(const WorkerProcess&) = delete;
+  WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+  // What the library declares, or the reason it could not be loaded.
+  const CatalogMessage& catalog() const { return catalog_; }
+  // Runs one task. Throws WorkerDied, saying how, if the worker dies meanwhile.
+  RunReply run(const RunRequest& request);
+  pid_t pid() const { return pid_; }
+
+ private:
+  [[noreturn]] void died();
+
+  pid_t pid_ = -1;
+  int request_fd_ = -1;
+  int reply_fd_ = -1;
+  CatalogMessage catalog_;
+};
+
+// The taskfs-worker executable next to the running one (or $TASKFS_WORKER).
+std::string default_worker_executable();
+
+}  // namespace taskfs::exec

@@ -1,0 +1,24 @@
+// The FUSE daemon: mounts a project's tasks and serves them until unmounted.
+#pragma once
+
+#include <filesystem>
+
+namespace taskfs::fs {
+
+struct DaemonOptions {
+  std::filesystem::path project_root;
+  std::filesystem::path tasks;
+  std::filesystem::path store;
+  std::filesystem::path mountpoint;
+  int jobs = 0;
+  bool foreground = false;
+};
+
+// Mounts and serves; returns the exit status. Daemonizes unless foreground,
+// returning in the parent once the mount is ready (or failed).
+int mount_and_serve(const DaemonOptions& options);
+
+// Unmounts `mountpoint` (the daemon then exits); exit status.
+int unmount(const std::filesystem::path& mountpoint);
+
+}  // namespace taskfs::fs

@@ -1,0 +1,75 @@
+// The catalog: what a task library declares, in a form the daemon can hold
+// without loading the library (the worker sends it over a pipe).
+#pragma once
+
+#include <cereal/types/string.hpp>
+#include <cereal/types/variant.hpp>
+#include <cereal/types/vector.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "taskfs/value.hpp"
+
+namespace taskfs {
+
+// A param: name, type (the default's), default, and integer range.
+struct ParamInfo {
+  std::string name;
+  Value default_value;
+  std::int64_t int_min = 0;
+  std::int64_t int_max = 0;
+
+  ParamType type() const { return type_of(default_value); }
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(name, default_value, int_min, int_max);
+  }
+};
+
+// A task as the engine sees it.
+struct TaskInfo {
+  std::string name;
+  std::vector<std::string> inputs;  // upstream task names, in argument order
+  std::vector<ParamInfo> params;    // in argument order
+  bool nocache = false;
+  std::string fingerprint;  // the code fingerprint, hex
+  std::string output_type;
+  std::string source_file;
+  int source_line = 0;
+
+  const ParamInfo* find_param(std::string_view param) const;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(name, inputs, params, nocache, fingerprint, output_type, source_file, source_line);
+  }
+};
+
+// Every task of a library, checked: unique names, known inputs, no cycles.
+class Catalog {
+ public:
+  Catalog() = default;
+  // Throws std::runtime_error naming the problem when the tasks are inconsistent.
+  explicit Catalog(std::vector<TaskInfo> tasks);
+  // The index points into tasks_: a copy would dangle, a move does not.
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+  Catalog(Catalog&&) = default;
+  Catalog& operator=(Catalog&&) = default;
+
+  const std::vector<TaskInfo>& tasks() const { return tasks_; }
+  // nullptr when no task has that name.
+  const TaskInfo* find(std::string_view name) const;
+  // The task and everything upstream of it, each after its inputs.
+  std::vector<const TaskInfo*> closure(std::string_view name) const;
+
+ private:
+  std::vector<TaskInfo> tasks_;  // in dependency order: inputs first
+  std::unordered_map<std::string_view, std::size_t> index_;
+};
+
+}  // namespace taskfs

@@ -1,0 +1,76 @@
+#include "key/file_digest.hpp"
+
+#include <fcntl.h>
+#include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace taskfs {
+namespace {
+
+std::runtime_error unreadable(const std::string& path, int err) {
+  return std::runtime_error("cannot read input file '" + path + "': " + std::strerror(err));
+}
+
+}  // namespace
+
+std::filesystem::path FileDigests::resolve(const std::string& path) const {
+  std::filesystem::path p(path);
+  return p.is_absolute() ? p : root_ / p;
+}
+
+Hash128 FileDigests::digest(const std::string& path) {
+  std::string full = resolve(path).string();
+  std::optional<FileStamp> found = stamp_of(full);
+  if (!found) throw unreadable(path, errno);
+  const FileStamp& stamp = *found;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = cache_.find(full);
+    if (it != cache_.end() && it->second.stamp == stamp) return it->second.hash;
+  }
+  int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw unreadable(path, errno);
+  Hasher hasher;
+  std::vector<char> buf(1 << 20);
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      throw unreadable(path, err);
+    }
+    if (n == 0) break;
+    hasher.bytes(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+  }
+  ::close(fd);
+  Hash128 hash = hasher.finish();
+  std::lock_guard lock(mutex_);
+  cache_[full] = {stamp, hash};
+  return hash;
+}
+
+std::vector<std::string> FileDigests::expand(const std::string& pattern) const {
+  bool relative = !std::filesystem::path(pattern).is_absolute();
+  std::string prefix = relative ? root_.string() + "/" : "";
+  glob_t g{};
+  int rc = ::glob((prefix + pattern).c_str(), 0, nullptr, &g);
+  std::vector<std::string> paths;
+  if (rc == 0) {
+    for (std::size_t i = 0; i < g.gl_pathc; ++i) {
+      std::string p = g.gl_pathv[i];
+      paths.push_back(relative ? p.substr(prefix.size()) : p);
+    }
+  }
+  ::globfree(&g);
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+}  // namespace taskfs

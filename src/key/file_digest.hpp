@@ -1,0 +1,41 @@
+// Content hashes of input files, with a stat cache: a file whose inode, size,
+// mtime and ctime are unchanged is not read again.
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "key/file_stamp.hpp"
+#include "key/hash.hpp"
+
+namespace taskfs {
+
+class FileDigests {
+ public:
+  // Relative paths are taken from `root` (the project root).
+  explicit FileDigests(std::filesystem::path root) : root_(std::move(root)) {}
+
+  // The content hash of a file. Throws std::runtime_error if it cannot be read.
+  Hash128 digest(const std::string& path);
+
+  // The files matching a glob pattern, sorted, spelled as the pattern is
+  // (relative patterns give relative paths).
+  std::vector<std::string> expand(const std::string& pattern) const;
+
+ private:
+  struct Entry {
+    FileStamp stamp;
+    Hash128 hash;
+  };
+
+  std::filesystem::path resolve(const std::string& path) const;
+
+  std::filesystem::path root_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> cache_;
+};
+
+}  // namespace taskfs

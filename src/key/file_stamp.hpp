@@ -1,0 +1,28 @@
+// What stat(2) says of a file, to notice a change without reading it.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <optional>
+#include <string>
+
+namespace taskfs {
+
+struct FileStamp {
+  dev_t device = 0;
+  ino_t inode = 0;
+  off_t size = 0;
+  long long mtime_ns = 0;
+  long long ctime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+// nullopt when the file cannot be stat'ed (errno tells why).
+inline std::optional<FileStamp> stamp_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  auto ns = [](const timespec& t) { return t.tv_sec * 1'000'000'000LL + t.tv_nsec; };
+  return FileStamp{st.st_dev, st.st_ino, st.st_size, ns(st.st_mtim), ns(st.st_ctim)};
+}
+
+}  // namespace taskfs

@@ -1,0 +1,55 @@
+#include "plugin/library_watch.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace taskfs {
+
+LibraryWatch::LibraryWatch(exec::WorkerConfig config, OnLoad on_load)
+    : config_(std::move(config)), on_load_(std::move(on_load)) {
+  current_.catalog = std::make_shared<Catalog>();
+}
+
+LoadedCatalog LibraryWatch::current() {
+  std::lock_guard lock(mutex_);
+  std::optional<FileStamp> stamp = stamp_of(config_.library);
+  if (!stamp) {
+    if (!tried_ || error_.empty()) {
+      error_ = "cannot find the task library " + config_.library + ": " + std::strerror(errno);
+    }
+  } else if (stamp != tried_) {
+    load(*stamp);
+  }
+  return current_;
+}
+
+void LibraryWatch::load(const FileStamp& stamp) {
+  tried_ = stamp;
+  try {
+    auto worker = std::make_unique<exec::WorkerProcess>(config_);
+    if (!worker->catalog().error.empty()) throw std::runtime_error(worker->catalog().error);
+    auto catalog = std::make_shared<const Catalog>(worker->catalog().tasks);
+    current_ = {std::move(catalog), current_.generation + 1};
+    error_.clear();
+    loaded_at_ = std::chrono::duration<double>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+    on_load_(current_.generation, std::move(worker));
+  } catch (const std::exception& e) {
+    error_ = e.what();
+    if (current_.generation > 0) error_ += " (still serving the previously loaded library)";
+  }
+}
+
+std::string LibraryWatch::error() const {
+  std::lock_guard lock(mutex_);
+  return error_;
+}
+
+double LibraryWatch::loaded_at() const {
+  std::lock_guard lock(mutex_);
+  return loaded_at_;
+}
+
+}  // namespace taskfs

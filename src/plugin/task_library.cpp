@@ -1,0 +1,52 @@
+#include "plugin/task_library.hpp"
+
+#include <dlfcn.h>
+
+#include <stdexcept>
+
+#include "key/fingerprint.hpp"
+
+namespace taskfs {
+
+TaskLibrary::TaskLibrary(const std::string& path) {
+  handle_ = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle_ == nullptr) {
+    throw std::runtime_error("cannot load task library " + path + ": " + ::dlerror());
+  }
+  using Entry = const detail::Registry* (*)();
+  auto entry = reinterpret_cast<Entry>(::dlsym(handle_, "taskfs_registry_v1"));
+  if (entry == nullptr) {
+    throw std::runtime_error(path + " is not a taskfs task library (no taskfs_registry_v1; "
+                                    "build it with taskfs_add_tasks)");
+  }
+  registry_ = entry();
+  if (!registry_->error.empty()) throw std::runtime_error(path + ": " + registry_->error);
+}
+
+std::vector<TaskInfo> TaskLibrary::catalog() const {
+  std::vector<TaskInfo> tasks;
+  for (const auto& def : registry_->tasks) {
+    TaskInfo info;
+    info.name = def.name;
+    for (const auto* input : def.inputs) info.inputs.push_back(input->name);
+    for (const auto& p : def.params) {
+      info.params.push_back({p.name, p.default_value, p.int_min, p.int_max});
+    }
+    info.nocache = def.nocache;
+    info.fingerprint = task_fingerprint(def.function_text, def.source_fingerprint, def.version);
+    info.output_type = def.output_type;
+    info.source_file = def.source_file;
+    info.source_line = def.source_line;
+    tasks.push_back(std::move(info));
+  }
+  return tasks;
+}
+
+const detail::TaskDef* TaskLibrary::find(const std::string& name) const {
+  for (const auto& def : registry_->tasks) {
+    if (def.name == name) return &def;
+  }
+  return nullptr;
+}
+
+}  // namespace taskfs

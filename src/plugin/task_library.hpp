@@ -1,0 +1,31 @@
+// A loaded task library, inside a worker process only: the daemon never runs
+// task code, not even static initializers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "graph/catalog.hpp"
+#include "taskfs/detail/task_def.hpp"
+
+namespace taskfs {
+
+class TaskLibrary {
+ public:
+  // dlopens the library. Throws std::runtime_error with dlerror()'s reason.
+  explicit TaskLibrary(const std::string& path);
+  TaskLibrary(const TaskLibrary&) = delete;
+  TaskLibrary& operator=(const TaskLibrary&) = delete;
+
+  // The declared tasks as the engine sees them, fingerprints computed.
+  std::vector<TaskInfo> catalog() const;
+  // nullptr when the library declares no such task.
+  const detail::TaskDef* find(const std::string& name) const;
+
+ private:
+  // Never dlclosed: task code's static destructors run when the worker exits.
+  void* handle_ = nullptr;
+  const detail::Registry* registry_ = nullptr;
+};
+
+}  // namespace taskfs

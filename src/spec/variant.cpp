@@ -1,0 +1,72 @@
+#include "spec/variant.hpp"
+
+#include <cerrno>
+
+#include "spec/percent.hpp"
+
+namespace taskfs::spec {
+namespace {
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == sep) {
+      parts.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return parts;
+}
+
+PathError malformed(std::string_view part, const std::string& why) {
+  return PathError(ENOENT, "malformed override '" + std::string(part) + "': " + why);
+}
+
+}  // namespace
+
+std::vector<Override> parse_variant(std::string_view own_task, std::string_view variant) {
+  std::vector<Override> overrides;
+  if (variant == kDefaultVariant) return overrides;
+  if (variant.empty()) throw PathError(ENOENT, "empty variant name");
+  std::string group(own_task);
+  for (std::string_view part : split(variant, ',')) {
+    std::size_t colon = part.find(':');
+    if (colon == std::string_view::npos) throw malformed(part, "expected param:value");
+    std::string_view head = part.substr(0, colon);
+    std::size_t eq = head.find('=');
+    if (eq != std::string_view::npos) {
+      group = std::string(head.substr(0, eq));
+      head = head.substr(eq + 1);
+      if (group.empty()) throw malformed(part, "empty task name before '='");
+    }
+    if (head.empty()) throw malformed(part, "empty param name");
+    auto value = percent_decode(part.substr(colon + 1));
+    if (!value) throw PathError(EINVAL, "bad percent escape in '" + std::string(part) + "'");
+    overrides.push_back({group, std::string(head), std::move(*value)});
+  }
+  return overrides;
+}
+
+std::string format_variant(std::string_view own_task, const OverrideMap& overrides) {
+  std::string out;
+  auto append_group = [&](const std::string& task, const std::map<std::string, std::string>& params,
+                          bool prefixed) {
+    bool first = true;
+    for (const auto& [param, value] : params) {
+      if (!out.empty()) out += ',';
+      if (first && prefixed) out += task + "=";
+      first = false;
+      out += param + ":" + percent_encode(value);
+    }
+  };
+  if (auto own = overrides.find(std::string(own_task)); own != overrides.end()) {
+    append_group(own->first, own->second, false);
+  }
+  for (const auto& [task, params] : overrides) {
+    if (task != own_task) append_group(task, params, true);
+  }
+  return out.empty() ? std::string(kDefaultVariant) : out;
+}
+
+}  // namespace taskfs::spec

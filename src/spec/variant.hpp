@@ -1,0 +1,48 @@
+// The path grammar of a variant (SPEC section 2):
+//   variant  := override (',' override)*
+//   override := [task '='] param ':' value
+// An override without `task=` applies to the current group's task: the file's
+// own task at first, then the last `task=` seen. `default` has no overrides.
+#pragma once
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace taskfs::spec {
+
+// A path that names no file (errno ENOENT) or a value that does not parse (EINVAL).
+class PathError : public std::runtime_error {
+ public:
+  PathError(int error_number, const std::string& message)
+      : std::runtime_error(message), error_number_(error_number) {}
+  // The errno a reader of the path sees.
+  int error_number() const { return error_number_; }
+
+ private:
+  int error_number_;
+};
+
+// One `task=param:value`, with the value percent-decoded.
+struct Override {
+  std::string task;
+  std::string param;
+  std::string value;
+};
+
+// The name of the file with no overrides.
+inline constexpr std::string_view kDefaultVariant = "default";
+
+// Splits a variant into overrides. Throws PathError(ENOENT) when malformed.
+std::vector<Override> parse_variant(std::string_view own_task, std::string_view variant);
+
+// Canonical values of overridden params: task -> param -> value text.
+using OverrideMap = std::map<std::string, std::map<std::string, std::string>>;
+
+// The canonical spelling: the own task's params first without prefix, then the
+// other tasks by name, params by name, values percent-encoded; `default` if none.
+std::string format_variant(std::string_view own_task, const OverrideMap& overrides);
+
+}  // namespace taskfs::spec

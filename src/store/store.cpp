@@ -1,0 +1,247 @@
+#include "store/store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include "store/blob_file.hpp"
+
+namespace taskfs {
+namespace {
+
+constexpr const char* kDatabaseName = "taskfs.db";
+// Blobs up to this size live in the database; larger ones in files.
+constexpr std::size_t kInlineLimit = 256 * 1024;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE blobs(hash TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB);
+CREATE TABLE results(
+  key TEXT PRIMARY KEY, task TEXT NOT NULL, variant TEXT NOT NULL,
+  value_hash TEXT NOT NULL, value_size INTEGER NOT NULL,
+  view_hash TEXT NOT NULL, view_offset INTEGER NOT NULL, view_size INTEGER NOT NULL,
+  created REAL NOT NULL);
+CREATE INDEX results_by_task ON results(task, variant);
+CREATE TABLE provenance(key TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX provenance_by_key ON provenance(key);
+CREATE TABLE runs(
+  id INTEGER PRIMARY KEY, task TEXT NOT NULL, variant TEXT NOT NULL, key TEXT NOT NULL,
+  started REAL NOT NULL, seconds REAL NOT NULL, ok INTEGER NOT NULL, error TEXT NOT NULL);
+CREATE INDEX runs_by_task ON runs(task);
+)sql";
+
+bool is_empty_dir(const std::filesystem::path& dir) {
+  return std::filesystem::directory_iterator(dir) == std::filesystem::directory_iterator();
+}
+
+}  // namespace
+
+Store::Store(std::filesystem::path dir) : dir_(std::move(dir)) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir_, ec) && !fs::is_directory(dir_, ec)) {
+    throw StoreError(dir_.string() + " is not a taskfs store (it is a file, not a directory)");
+  }
+  fs::path db_path = dir_ / kDatabaseName;
+  bool fresh = !fs::exists(db_path, ec);
+  if (fresh && fs::exists(dir_, ec) && !is_empty_dir(dir_) && !fs::exists(dir_ / "blobs", ec)) {
+    // Logs may be there from a failed first start; anything else is not ours.
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      if (entry.path().extension() != ".log" && entry.path().extension() != ".lock") {
+        throw StoreError(dir_.string() + " is not a taskfs store (it holds other files and no " +
+                         kDatabaseName + "); refusing to write into it");
+      }
+    }
+  }
+  fs::create_directories(dir_ / "blobs", ec);
+  fs::create_directories(dir_ / "tmp", ec);
+  if (ec) throw StoreError("cannot create the store in " + dir_.string() + ": " + ec.message());
+  try {
+    db_ = std::make_unique<sqlite::Database>(db_path.string(), fresh);
+    check_or_create_schema(fresh);
+  } catch (const sqlite::SqliteError& e) {
+    if ((e.code() & 0xff) == SQLITE_NOTADB) {
+      throw StoreError(db_path.string() +
+                       " is not a taskfs store (not an SQLite database); left untouched");
+    }
+    throw StoreError("cannot open the store " + db_path.string() + ": " + e.what());
+  }
+}
+
+void Store::check_or_create_schema(bool fresh) {
+  if (fresh) {
+    db_->exec("PRAGMA journal_mode=WAL");
+    sqlite::Transaction txn(*db_);
+    db_->exec(kSchema);
+    db_->exec("INSERT INTO meta VALUES('schema_version', '" + std::to_string(kSchemaVersion) +
+              "'), ('application', 'taskfs')");
+    txn.commit();
+  }
+  // Reading the schema first: on a file that is not a database this is what fails.
+  auto has_meta = db_->prepare(
+      "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'");
+  has_meta.step();
+  if (has_meta.column_int(0) == 0) {
+    throw StoreError((dir_ / kDatabaseName).string() +
+                     " is an SQLite database but not a taskfs store; left untouched");
+  }
+  auto version = db_->prepare("SELECT value FROM meta WHERE name='schema_version'");
+  std::string found = version.step() ? version.column_text(0) : "none";
+  if (found != std::to_string(kSchemaVersion)) {
+    throw StoreError("the store " + dir_.string() + " has schema version " + found +
+                     ", this taskfs reads version " + std::to_string(kSchemaVersion) +
+                     "; refusing to change it (use a newer taskfs, or another --store)");
+  }
+  db_->exec("PRAGMA journal_mode=WAL");
+  db_->exec("PRAGMA synchronous=NORMAL");
+}
+
+std::filesystem::path Store::blob_path(const Hash128& hash) const {
+  std::string hex = hash.hex();
+  return dir_ / "blobs" / hex.substr(0, 2) / hex;
+}
+
+Hash128 Store::put_blob(std::string_view bytes) {
+  Hash128 hash = hash_bytes(bytes);
+  auto exists = db_->prepare("SELECT 1 FROM blobs WHERE hash=?");
+  if (exists.bind(1, hash.hex()).step()) return hash;
+  auto insert = db_->prepare("INSERT OR IGNORE INTO blobs(hash, size, data) VALUES(?, ?, ?)");
+  insert.bind(1, hash.hex()).bind(2, static_cast<std::int64_t>(bytes.size()));
+  if (bytes.size() <= kInlineLimit) {
+    insert.bind_blob(3, bytes);
+  } else {
+    write_blob_file(dir_ / "tmp", blob_path(hash), bytes);
+    insert.bind_null(3);
+  }
+  insert.run();
+  return hash;
+}
+
+std::optional<ResultInfo> Store::find_result(const Hash128& key) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->prepare(
+      "SELECT value_hash, value_size, view_hash, view_offset, view_size FROM results WHERE key=?");
+  if (!q.bind(1, key.hex()).step()) return std::nullopt;
+  return ResultInfo{Hash128::from_hex(q.column_text(0)), static_cast<std::uint64_t>(q.column_int(1)),
+                    Hash128::from_hex(q.column_text(2)), static_cast<std::uint64_t>(q.column_int(3)),
+                    static_cast<std::uint64_t>(q.column_int(4))};
+}
+
+ResultInfo Store::put_result(const NewResult& r, std::string_view value,
+                             const detail::RenderedView& view) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction txn(*db_);
+  ResultInfo info;
+  info.value_hash = put_blob(value);
+  info.value_size = value.size();
+  if (view.is_value_suffix) {
+    info.view_hash = info.value_hash;
+    info.view_offset = std::min<std::uint64_t>(view.suffix_offset, value.size());
+    info.view_size = value.size() - info.view_offset;
+  } else {
+    info.view_hash = put_blob(view.text);
+    info.view_size = view.text.size();
+  }
+  std::string key = r.key.hex();
+  if (r.cache) {
+    db_->prepare("INSERT OR REPLACE INTO results VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, key)
+        .bind(2, r.task)
+        .bind(3, r.variant)
+        .bind(4, info.value_hash.hex())
+        .bind(5, static_cast<std::int64_t>(info.value_size))
+        .bind(6, info.view_hash.hex())
+        .bind(7, static_cast<std::int64_t>(info.view_offset))
+        .bind(8, static_cast<std::int64_t>(info.view_size))
+        .bind(9, r.started + r.seconds)
+        .run();
+    db_->prepare("DELETE FROM provenance WHERE key=?").bind(1, key).run();
+    auto prov = db_->prepare("INSERT INTO provenance VALUES(?, ?, ?, ?)");
+    for (const auto& p : r.provenance) {
+      prov.bind(1, key).bind(2, p.kind).bind(3, p.name).bind(4, p.value).run();
+    }
+  }
+  db_->prepare("INSERT INTO runs(task, variant, key, started, seconds, ok, error) "
+               "VALUES(?, ?, ?, ?, ?, 1, '')")
+      .bind(1, r.task)
+      .bind(2, r.variant)
+      .bind(3, key)
+      .bind(4, r.started)
+      .bind(5, r.seconds)
+      .run();
+  txn.commit();
+  return info;
+}
+
+void Store::record_run(const RunRecord& run) {
+  std::lock_guard lock(mutex_);
+  db_->prepare("INSERT INTO runs(task, variant, key, started, seconds, ok, error) "
+               "VALUES(?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, run.task)
+      .bind(2, run.variant)
+      .bind(3, run.key)
+      .bind(4, run.started)
+      .bind(5, run.seconds)
+      .bind(6, static_cast<std::int64_t>(run.ok ? 1 : 0))
+      .bind(7, run.error)
+      .run();
+}
+
+std::string Store::read_blob(const Hash128& hash) {
+  BlobReader reader = open_blob(hash, 0, UINT64_MAX);
+  std::string bytes(reader.size(), '\0');
+  reader.read(bytes.data(), bytes.size(), 0);
+  return bytes;
+}
+
+BlobReader Store::open_blob(const Hash128& hash, std::uint64_t offset, std::uint64_t size) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->prepare("SELECT size, data IS NULL, data FROM blobs WHERE hash=?");
+  if (!q.bind(1, hash.hex()).step()) {
+    throw std::runtime_error("the store has no blob " + hash.hex() + " (store damaged?)");
+  }
+  auto total = static_cast<std::uint64_t>(q.column_int(0));
+  offset = std::min(offset, total);
+  size = std::min(size, total - offset);
+  if (q.column_int(1) == 0) return BlobReader(std::string(q.column_blob(2)), offset, size);
+  std::string path = blob_path(hash).string();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw std::runtime_error("cannot open stored result " + path + ": " + std::strerror(errno));
+  }
+  return BlobReader(fd, offset, size);
+}
+
+std::vector<std::string> Store::variants(const std::string& task) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->prepare("SELECT DISTINCT variant FROM results WHERE task=? ORDER BY variant");
+  q.bind(1, task);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.column_text(0));
+  return out;
+}
+
+std::vector<RunRecord> Store::recent_runs(int limit) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->prepare(
+      "SELECT task, variant, key, started, seconds, ok, error FROM runs ORDER BY id DESC LIMIT ?");
+  q.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<RunRecord> out;
+  while (q.step()) {
+    out.push_back({q.column_text(0), q.column_text(1), q.column_text(2), q.column_double(3),
+                   q.column_double(4), q.column_int(5) != 0, q.column_text(6)});
+  }
+  return out;
+}
+
+std::int64_t Store::count_runs(const std::string& task) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->prepare("SELECT count(*) FROM runs WHERE task=? AND ok=1");
+  q.bind(1, task).step();
+  return q.column_int(0);
+}
+
+}  // namespace taskfs

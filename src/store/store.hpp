@@ -1,0 +1,112 @@
+// The store (SPEC section 4): a directory holding an SQLite database in WAL mode
+// and, for large results, content-addressed blob files. Results are addressed
+// by cache key; their bytes by content hash.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "key/hash.hpp"
+#include "store/blob_reader.hpp"
+#include "store/sqlite.hpp"
+#include "taskfs/detail/task_def.hpp"
+
+namespace taskfs {
+
+// A store that cannot be opened: not a store, an unknown schema, a lock held.
+class StoreError : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Where a result's value and its file view are.
+struct ResultInfo {
+  Hash128 value_hash;
+  std::uint64_t value_size = 0;
+  Hash128 view_hash;
+  std::uint64_t view_offset = 0;
+  std::uint64_t view_size = 0;
+};
+
+// One input that made a result: kind is "param", "input" or "file".
+struct Provenance {
+  std::string kind;
+  std::string name;
+  std::string value;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(kind, name, value);
+  }
+};
+
+// One execution of a task, successful or not.
+struct RunRecord {
+  std::string task;
+  std::string variant;
+  std::string key;
+  double started = 0;  // seconds since the epoch
+  double seconds = 0;
+  bool ok = false;
+  std::string error;
+};
+
+// What put_result records besides the bytes.
+struct NewResult {
+  Hash128 key;
+  std::string task;
+  std::string variant;
+  bool cache = true;  // false for nocache tasks: bytes are kept, no result row
+  std::vector<Provenance> provenance;
+  double started = 0;
+  double seconds = 0;
+};
+
+class Store {
+ public:
+  // The schema version this build reads and writes.
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens the store in `dir`, creating it if it does not exist. Throws
+  // StoreError, touching nothing, when `dir` is not a taskfs store or has an
+  // unknown schema version.
+  explicit Store(std::filesystem::path dir);
+
+  const std::filesystem::path& dir() const { return dir_; }
+
+  std::optional<ResultInfo> find_result(const Hash128& key);
+  // Stores a value and its view, then (for cached results) the result row,
+  // provenance and run record, in one transaction: a process killed at any
+  // point leaves either the whole result or none.
+  ResultInfo put_result(const NewResult& result, std::string_view value,
+                        const detail::RenderedView& view);
+  void record_run(const RunRecord& run);
+
+  // A blob's bytes, whole (for feeding a value to a task).
+  std::string read_blob(const Hash128& hash);
+  // A range of a blob, read lazily.
+  BlobReader open_blob(const Hash128& hash, std::uint64_t offset, std::uint64_t size);
+
+  // Canonical variants of a task that have cached results.
+  std::vector<std::string> variants(const std::string& task);
+  // The latest runs, newest first.
+  std::vector<RunRecord> recent_runs(int limit);
+  // How many times a task ran successfully (tests count executions with it).
+  std::int64_t count_runs(const std::string& task);
+
+ private:
+  void check_or_create_schema(bool fresh);
+  Hash128 put_blob(std::string_view bytes);
+  std::filesystem::path blob_path(const Hash128& hash) const;
+
+  std::filesystem::path dir_;
+  std::mutex mutex_;
+  std::unique_ptr<sqlite::Database> db_;
+};
+
+}  // namespace taskfs
