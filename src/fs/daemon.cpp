@@ -1,14 +1,150 @@
 #include "fs/daemon.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
+#include <memory>
+#include <stdexcept>
+
+#include "engine/engine.hpp"
+#include "fs/filesystem.hpp"
+#include "fs/mount_point.hpp"
+#include "log.hpp"
 
 namespace taskfs::fs {
+namespace {
 
-int mount_and_serve(const DaemonOptions&) {
-  std::cerr << "taskfs mount: not yet\n";
-  return 1;
+constexpr const char* kReady = "ok";
+constexpr const char* kLogName = "daemon.log";
+
+// A mounted FUSE session; unmounts and destroys itself.
+class Session {
+ public:
+  Session(Filesystem& filesystem, const std::filesystem::path& mountpoint) {
+    const char* argv[] = {"taskfs", "-o", "ro,fsname=taskfs,subtype=taskfs,default_permissions"};
+    fuse_args args = FUSE_ARGS_INIT(3, const_cast<char**>(argv));
+    session_ = fuse_session_new(&args, &Filesystem::operations(), sizeof(fuse_lowlevel_ops),
+                                &filesystem);
+    if (session_ == nullptr) throw std::runtime_error("cannot create the FUSE session");
+    if (fuse_set_signal_handlers(session_) != 0) {
+      fuse_session_destroy(session_);
+      throw std::runtime_error("cannot install signal handlers");
+    }
+    if (fuse_session_mount(session_, mountpoint.c_str()) != 0) {
+      fuse_remove_signal_handlers(session_);
+      fuse_session_destroy(session_);
+      throw std::runtime_error("cannot mount on " + mountpoint.string() +
+                               " (is /dev/fuse available? see the log above)");
+    }
+  }
+  ~Session() {
+    fuse_session_unmount(session_);
+    fuse_remove_signal_handlers(session_);
+    fuse_session_destroy(session_);
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Serves until unmounted or signalled (SIGTERM, SIGINT, SIGHUP).
+  int loop() {
+    fuse_loop_config* config = fuse_loop_cfg_create();
+    fuse_loop_cfg_set_max_threads(config, 64);
+    int rc = fuse_session_loop_mt(session_, config);
+    fuse_loop_cfg_destroy(config);
+    return rc;
+  }
+
+ private:
+  fuse_session* session_ = nullptr;
+};
+
+void notify(int fd, const std::string& message) {
+  if (fd < 0) return;
+  [[maybe_unused]] ssize_t n = ::write(fd, message.data(), message.size());
+  ::close(fd);
 }
 
-int unmount(const std::filesystem::path&) { return 1; }
+int serve(const DaemonOptions& o, const std::filesystem::path& mountpoint, int ready_fd) {
+  try {
+    StoreLock lock(o.store, mountpoint);
+    EngineOptions options;
+    options.project_root = o.project_root;
+    options.library = o.tasks;
+    options.store_dir = o.store;
+    options.jobs = o.jobs;
+    Engine engine(options);
+    Filesystem filesystem(engine);
+    Session session(filesystem, mountpoint);
+    log_line("mounted " + o.tasks.string() + " on " + mountpoint.string());
+    notify(ready_fd, kReady);
+    int rc = session.loop();
+    log_line("unmounting " + mountpoint.string());
+    return rc == 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    log_line(e.what());
+    notify(ready_fd, e.what());
+    return 1;
+  }
+}
+
+// Forks the daemon; the parent returns once the child reports the mount ready
+// or failed. Must run before any thread exists.
+int daemonize_and_serve(const DaemonOptions& o, const std::filesystem::path& mountpoint) {
+  int ready[2];
+  if (::pipe2(ready, O_CLOEXEC) != 0) throw std::runtime_error(std::strerror(errno));
+  std::filesystem::path log_path = o.store / kLogName;
+  int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) throw std::runtime_error("cannot open the log " + log_path.string());
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid > 0) {
+    ::close(ready[1]);
+    ::close(log_fd);
+    std::string message;
+    char buf[512];
+    for (ssize_t n; (n = ::read(ready[0], buf, sizeof buf)) != 0;) {
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) break;
+      message.append(buf, static_cast<std::size_t>(n));
+    }
+    if (message == kReady) return 0;
+    std::cerr << "taskfs mount: "
+              << (message.empty() ? "the daemon died while starting; see " + log_path.string()
+                                  : message)
+              << "\n";
+    return 1;
+  }
+  ::close(ready[0]);
+  ::setsid();
+  int null_fd = ::open("/dev/null", O_RDONLY);
+  ::dup2(null_fd, STDIN_FILENO);
+  ::dup2(log_fd, STDOUT_FILENO);
+  ::dup2(log_fd, STDERR_FILENO);
+  ::close(null_fd);
+  ::close(log_fd);
+  ::_exit(serve(o, mountpoint, ready[1]));
+}
+
+}  // namespace
+
+int mount_and_serve(const DaemonOptions& o) {
+  std::filesystem::path mountpoint = std::filesystem::absolute(o.mountpoint).lexically_normal();
+  prepare_mountpoint(mountpoint);
+  std::filesystem::create_directories(o.store);
+  if (o.foreground) return serve(o, mountpoint, -1);
+  return daemonize_and_serve(o, mountpoint);
+}
+
+int unmount(const std::filesystem::path& mountpoint) {
+  if (unmount_path(mountpoint, false) != 0) {
+    std::cerr << "taskfs unmount: cannot unmount " << mountpoint.string() << ": "
+              << std::strerror(errno) << "\n";
+    return 1;
+  }
+  return 0;
+}
 
 }  // namespace taskfs::fs

@@ -1,0 +1,121 @@
+// open, read and release: results stream from the store by range.
+#include <cerrno>
+#include <memory>
+
+#include "engine/reports.hpp"
+#include "fs/filesystem.hpp"
+#include "log.hpp"
+#include "spec/variant.hpp"
+
+namespace taskfs::fs {
+namespace {
+
+Filesystem& self(fuse_req_t req) { return *static_cast<Filesystem*>(fuse_req_userdata(req)); }
+
+// An open file: the bytes it reads, fixed at open.
+struct OpenFile {
+  BlobReader reader;
+};
+
+std::string control_text(Engine& engine, ControlFile file) {
+  switch (file) {
+    case ControlFile::Status:
+      return status_report(engine.status());
+    case ControlFile::Tasks:
+      return tasks_report(*engine.catalog().catalog);
+    case ControlFile::Graph:
+      return graph_report(*engine.catalog().catalog);
+  }
+  return {};
+}
+
+void reply_open(fuse_req_t req, fuse_file_info fi, BlobReader reader, bool page_cache) {
+  auto file = std::make_unique<OpenFile>(OpenFile{std::move(reader)});
+  fi.fh = reinterpret_cast<std::uint64_t>(file.get());
+  // A version-specific inode has immutable content: the page cache may keep it.
+  // Anything else (missing at lookup, nocache, control files) bypasses it, so
+  // its 0 or stale st_size never truncates a read.
+  fi.keep_cache = page_cache ? 1 : 0;
+  fi.direct_io = page_cache ? 0 : 1;
+  if (fuse_reply_open(req, &fi) == 0) file.release();
+}
+
+void interrupted(fuse_req_t req, void* data) {
+  auto* fs = static_cast<Filesystem*>(data);
+  // The computation goes on and is cached; only this reader stops waiting.
+  if (fs->take_pending(req)) fuse_reply_err(req, EINTR);
+}
+
+void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_info* fi) {
+  std::shared_ptr<const Request> request;
+  try {
+    request = fs.engine().resolve(node.task, node.variant);
+  } catch (const spec::PathError& e) {
+    log_line(node.task + "/" + node.variant + ": " + e.what());
+    return (void)fuse_reply_err(req, e.error_number());
+  }
+  fs.add_pending(req);
+  fuse_req_interrupt_func(req, interrupted, &fs);
+  fuse_file_info info = *fi;
+  bool nocache = request->plan.target().task->nocache;
+  fs.engine().compute(request, [req, &fs, node, info, nocache](const Outcome& outcome) {
+    if (!fs.take_pending(req)) return;  // the reader was interrupted
+    if (!outcome.ok) {
+      log_line("read " + node.task + "/" + node.variant + ": " + outcome.error);
+      return (void)fuse_reply_err(req, EIO);
+    }
+    bool same_version = outcome.result.view_hash.hex() == node.version;
+    if (!same_version && node.version != kMissingVersion) {
+      // The result changed since lookup (rebuilt library, edited input):
+      // ESTALE makes the kernel look the path up again and find the new inode.
+      return (void)fuse_reply_err(req, ESTALE);
+    }
+    try {
+      reply_open(req, info, fs.engine().open_view(outcome.result),
+                 same_version && !nocache);
+    } catch (const std::exception& e) {
+      log_line("open " + node.task + "/" + node.variant + ": " + e.what());
+      fuse_reply_err(req, EIO);
+    }
+  });
+}
+
+}  // namespace
+
+void fs_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  Filesystem& fs = self(req);
+  auto node = fs.inodes().find(ino);
+  if (!node) return (void)fuse_reply_err(req, ENOENT);
+  if ((fi->flags & O_ACCMODE) != O_RDONLY) return (void)fuse_reply_err(req, EROFS);
+  if (node->kind == NodeKind::ControlFile) {
+    std::string text = control_text(fs.engine(), node->control);
+    std::uint64_t size = text.size();
+    return reply_open(req, *fi, BlobReader(std::move(text), 0, size), false);
+  }
+  if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, EISDIR);
+  open_result(req, fs, *node, fi);
+}
+
+void fs_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
+  const auto* file = reinterpret_cast<const OpenFile*>(fi->fh);
+  const BlobReader& reader = file->reader;
+  auto offset = static_cast<std::uint64_t>(off);
+  if (offset >= reader.size()) return (void)fuse_reply_buf(req, nullptr, 0);
+  std::size_t length = std::min<std::uint64_t>(size, reader.size() - offset);
+  if (reader.fd() < 0) {
+    return (void)fuse_reply_buf(req, reader.memory().data() + offset, length);
+  }
+  // Straight from the blob file; libfuse splices it when the kernel allows.
+  fuse_bufvec buf = FUSE_BUFVEC_INIT(length);
+  buf.buf[0].flags = static_cast<fuse_buf_flags>(FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK);
+  buf.buf[0].fd = reader.fd();
+  buf.buf[0].pos = static_cast<off_t>(reader.file_offset() + offset);
+  fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
+}
+
+void fs_release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
+  std::unique_ptr<OpenFile> owned(reinterpret_cast<OpenFile*>(fi->fh));
+  fuse_reply_err(req, 0);
+}
+
+}  // namespace taskfs::fs

@@ -1,0 +1,56 @@
+// The mount's namespace and file operations on the FUSE low-level API.
+// Nothing here computes on a FUSE thread: an open of a missing result hands
+// the request to the engine and returns; the engine replies when done.
+#pragma once
+
+#include "fs/inode_table.hpp"
+
+#include <mutex>
+#include <unordered_set>
+
+#include "engine/engine.hpp"
+
+namespace taskfs::fs {
+
+class Filesystem {
+ public:
+  explicit Filesystem(Engine& engine) : engine_(engine) {}
+
+  // The operation table to pass to fuse_session_new, with this as userdata.
+  static const fuse_lowlevel_ops& operations();
+
+  Engine& engine() { return engine_; }
+  InodeTable& inodes() { return inodes_; }
+
+  // Fills the attributes of a node; false if the inode is unknown.
+  bool attributes(fuse_ino_t ino, const Node& node, struct stat& st);
+  // Looks up `name` in a task directory: resolves, probes, and picks the inode
+  // of the result version now current. Replies to req.
+  void lookup_result(fuse_req_t req, const std::string& task, const char* name);
+
+  // Requests waiting for a computation, so that an interrupt (Ctrl-C on the
+  // reader) and the computation's end answer each exactly once.
+  void add_pending(fuse_req_t req);
+  // True if the caller may answer req (it was still pending); removes it.
+  bool take_pending(fuse_req_t req);
+
+ private:
+  Engine& engine_;
+  InodeTable inodes_;
+  std::mutex pending_mutex_;
+  std::unordered_set<fuse_req_t> pending_;
+};
+
+// The operations, each in the file of its concern.
+void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char* name);
+void fs_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
+void fs_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
+void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi);
+void fs_releasedir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
+void fs_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
+void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi);
+void fs_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
+void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size);
+void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
+
+}  // namespace taskfs::fs

@@ -1,0 +1,83 @@
+#include "fs/inode_table.hpp"
+
+#include <chrono>
+
+namespace taskfs::fs {
+namespace {
+
+constexpr ControlFile kControlFiles[] = {ControlFile::Status, ControlFile::Tasks,
+                                         ControlFile::Graph};
+
+double now_seconds() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string_view control_file_name(ControlFile file) {
+  switch (file) {
+    case ControlFile::Status:
+      return "status";
+    case ControlFile::Tasks:
+      return "tasks";
+    case ControlFile::Graph:
+      return "graph.dot";
+  }
+  return {};
+}
+
+std::optional<ControlFile> control_file_named(std::string_view name) {
+  for (ControlFile f : kControlFiles) {
+    if (control_file_name(f) == name) return f;
+  }
+  return std::nullopt;
+}
+
+InodeTable::InodeTable() {
+  intern("/", Node{NodeKind::Root});
+  intern(std::string(kControlDirName), Node{NodeKind::ControlDir});
+  for (ControlFile f : kControlFiles) {
+    Node n{NodeKind::ControlFile};
+    n.control = f;
+    intern("." + std::string(control_file_name(f)), n);
+  }
+}
+
+fuse_ino_t InodeTable::intern(const std::string& name, Node node) {
+  std::lock_guard lock(mutex_);
+  auto [it, fresh] = by_name_.try_emplace(name, kRoot + nodes_.size());
+  if (fresh) {
+    node.created = now_seconds();
+    nodes_.push_back(std::move(node));
+  }
+  return it->second;
+}
+
+fuse_ino_t InodeTable::control_file(ControlFile file) const {
+  return kControlDir + 1 + static_cast<fuse_ino_t>(file);
+}
+
+fuse_ino_t InodeTable::task_dir(const std::string& task) {
+  Node n{NodeKind::TaskDir};
+  n.task = task;
+  return intern("d/" + task, std::move(n));
+}
+
+fuse_ino_t InodeTable::result(const std::string& task, const std::string& variant,
+                              const std::string& version, std::uint64_t size) {
+  Node n{NodeKind::Result};
+  n.task = task;
+  n.variant = variant;
+  n.version = version;
+  n.size = size;
+  return intern("r/" + task + "/" + variant + "#" + version, std::move(n));
+}
+
+std::optional<Node> InodeTable::find(fuse_ino_t ino) const {
+  std::lock_guard lock(mutex_);
+  if (ino < kRoot || ino - kRoot >= nodes_.size()) return std::nullopt;
+  return nodes_[ino - kRoot];
+}
+
+}  // namespace taskfs::fs

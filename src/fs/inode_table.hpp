@@ -1,0 +1,62 @@
+// Inode numbers of the mount. Every result version gets its own inode, so the
+// kernel's page cache of one version never serves another: a path whose result
+// changes (rebuilt library, edited input) leads to a new inode on lookup.
+#pragma once
+
+#define FUSE_USE_VERSION 312
+#include <fuse_lowlevel.h>
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace taskfs::fs {
+
+enum class NodeKind { Root, ControlDir, ControlFile, TaskDir, Result };
+
+// The files in .taskfs/.
+enum class ControlFile { Status, Tasks, Graph };
+inline constexpr std::string_view kControlDirName = ".taskfs";
+std::string_view control_file_name(ControlFile file);
+std::optional<ControlFile> control_file_named(std::string_view name);
+
+// The version of a result inode whose result was not cached when looked up.
+inline constexpr std::string_view kMissingVersion = "missing";
+
+struct Node {
+  NodeKind kind = NodeKind::Root;
+  std::string task;     // TaskDir, Result
+  std::string variant;  // Result: canonical variant
+  std::string version;  // Result: the view's content hash, or kMissingVersion
+  std::uint64_t size = 0;        // Result: the size of that version
+  ControlFile control{};         // ControlFile
+  double created = 0;            // when first seen, its mtime
+};
+
+class InodeTable {
+ public:
+  static constexpr fuse_ino_t kRoot = FUSE_ROOT_ID;
+  static constexpr fuse_ino_t kControlDir = FUSE_ROOT_ID + 1;
+
+  InodeTable();
+
+  fuse_ino_t control_file(ControlFile file) const;
+  fuse_ino_t task_dir(const std::string& task);
+  fuse_ino_t result(const std::string& task, const std::string& variant, const std::string& version,
+                    std::uint64_t size);
+  // The node of an inode the kernel knows; nullopt for an unknown number.
+  std::optional<Node> find(fuse_ino_t ino) const;
+
+ private:
+  fuse_ino_t intern(const std::string& name, Node node);
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, fuse_ino_t> by_name_;
+  std::vector<Node> nodes_;  // index: ino - kRoot
+};
+
+}  // namespace taskfs::fs

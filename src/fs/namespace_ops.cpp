@@ -1,0 +1,197 @@
+// lookup, getattr and directory listings.
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <chrono>
+#include <memory>
+
+#include "fs/filesystem.hpp"
+#include "key/hash.hpp"
+#include "log.hpp"
+#include "spec/variant.hpp"
+
+namespace taskfs::fs {
+namespace {
+
+// Directories may be cached a moment; results never, so a rebuild or an edited
+// input is seen by the very next lookup.
+constexpr double kDirTimeout = 1.0;
+constexpr double kResultTimeout = 0.0;
+
+Filesystem& self(fuse_req_t req) { return *static_cast<Filesystem*>(fuse_req_userdata(req)); }
+
+void reply_entry(fuse_req_t req, Filesystem& fs, fuse_ino_t ino, double timeout) {
+  fuse_entry_param e{};
+  e.ino = ino;
+  auto node = fs.inodes().find(ino);
+  if (!node || !fs.attributes(ino, *node, e.attr)) {
+    fuse_reply_err(req, ENOENT);
+    return;
+  }
+  e.attr_timeout = timeout;
+  e.entry_timeout = timeout;
+  fuse_reply_entry(req, &e);
+}
+
+struct Listing {
+  struct Entry {
+    std::string name;
+    fuse_ino_t ino;
+    mode_t mode;
+  };
+  std::vector<Entry> entries;
+};
+
+// A listed result's d_ino: `ls` only needs it non-zero and stable; lookup
+// gives the real inode.
+fuse_ino_t listing_ino(const std::string& name) { return hash_bytes(name).low | 1u << 31; }
+
+Listing list(Filesystem& fs, fuse_ino_t ino, const Node& node) {
+  Listing l;
+  l.entries.push_back({".", ino, S_IFDIR});
+  l.entries.push_back({"..", InodeTable::kRoot, S_IFDIR});
+  if (node.kind == NodeKind::Root) {
+    l.entries.push_back({std::string(kControlDirName), InodeTable::kControlDir, S_IFDIR});
+    for (const auto& t : fs.engine().catalog().catalog->tasks()) {
+      l.entries.push_back({t.name, fs.inodes().task_dir(t.name), S_IFDIR});
+    }
+  } else if (node.kind == NodeKind::ControlDir) {
+    for (ControlFile f : {ControlFile::Status, ControlFile::Tasks, ControlFile::Graph}) {
+      l.entries.push_back(
+          {std::string(control_file_name(f)), fs.inodes().control_file(f), S_IFREG});
+    }
+  } else {
+    l.entries.push_back({std::string(spec::kDefaultVariant),
+                         listing_ino(node.task + "/default"), S_IFREG});
+    for (const auto& v : fs.engine().store().variants(node.task)) {
+      if (v != spec::kDefaultVariant) l.entries.push_back({v, listing_ino(node.task + "/" + v), S_IFREG});
+    }
+  }
+  return l;
+}
+
+}  // namespace
+
+bool Filesystem::attributes(fuse_ino_t ino, const Node& node, struct stat& st) {
+  st = {};
+  st.st_ino = ino;
+  st.st_uid = ::getuid();
+  st.st_gid = ::getgid();
+  auto seconds = static_cast<time_t>(node.created);
+  st.st_mtim.tv_sec = st.st_ctim.tv_sec = st.st_atim.tv_sec = seconds;
+  switch (node.kind) {
+    case NodeKind::Root:
+    case NodeKind::ControlDir:
+    case NodeKind::TaskDir:
+      st.st_mode = S_IFDIR | 0555;
+      st.st_nlink = 2;
+      return true;
+    case NodeKind::ControlFile:
+      st.st_mode = S_IFREG | 0444;
+      st.st_nlink = 1;
+      return true;
+    case NodeKind::Result:
+      st.st_mode = S_IFREG | 0444;
+      st.st_nlink = 1;
+      st.st_size = static_cast<off_t>(node.size);
+      if (node.version == kMissingVersion) {
+        // Still missing when looked up: it may have been computed since.
+        st.st_mtim.tv_sec = st.st_ctim.tv_sec = std::time(nullptr);
+      }
+      st.st_blocks = (st.st_size + 511) / 512;
+      return true;
+  }
+  return false;
+}
+
+void Filesystem::lookup_result(fuse_req_t req, const std::string& task, const char* name) {
+  try {
+    auto request = engine_.resolve(task, name);
+    Probe probe = engine_.probe(*request);
+    const std::string& variant = request->plan.target().variant;
+    std::string version = probe.result ? probe.result->view_hash.hex() : std::string(kMissingVersion);
+    std::uint64_t size = probe.result ? probe.result->view_size : 0;
+    reply_entry(req, *this, inodes_.result(task, variant, version, size), kResultTimeout);
+  } catch (const spec::PathError& e) {
+    log_line(task + "/" + name + ": " + e.what());
+    fuse_reply_err(req, e.error_number());
+  } catch (const std::exception& e) {
+    log_line(task + "/" + name + ": " + e.what());
+    fuse_reply_err(req, EIO);
+  }
+}
+
+void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
+  Filesystem& fs = self(req);
+  auto dir = fs.inodes().find(parent);
+  if (!dir) return (void)fuse_reply_err(req, ENOENT);
+  switch (dir->kind) {
+    case NodeKind::Root:
+      if (name == kControlDirName) return reply_entry(req, fs, InodeTable::kControlDir, kDirTimeout);
+      if (fs.engine().catalog().catalog->find(name) == nullptr) {
+        return (void)fuse_reply_err(req, ENOENT);
+      }
+      return reply_entry(req, fs, fs.inodes().task_dir(name), kDirTimeout);
+    case NodeKind::ControlDir:
+      if (auto f = control_file_named(name)) {
+        return reply_entry(req, fs, fs.inodes().control_file(*f), kResultTimeout);
+      }
+      return (void)fuse_reply_err(req, ENOENT);
+    case NodeKind::TaskDir:
+      return fs.lookup_result(req, dir->task, name);
+    default:
+      return (void)fuse_reply_err(req, ENOTDIR);
+  }
+}
+
+void fs_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
+  Filesystem& fs = self(req);
+  auto node = fs.inodes().find(ino);
+  struct stat st {};
+  if (!node || !fs.attributes(ino, *node, st)) return (void)fuse_reply_err(req, ENOENT);
+  double timeout = node->kind == NodeKind::Result || node->kind == NodeKind::ControlFile
+                       ? kResultTimeout
+                       : kDirTimeout;
+  fuse_reply_attr(req, &st, timeout);
+}
+
+void fs_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  Filesystem& fs = self(req);
+  auto node = fs.inodes().find(ino);
+  if (!node) return (void)fuse_reply_err(req, ENOENT);
+  if (node->kind == NodeKind::Result || node->kind == NodeKind::ControlFile) {
+    return (void)fuse_reply_err(req, ENOTDIR);
+  }
+  try {
+    auto listing = std::make_unique<Listing>(list(fs, ino, *node));
+    fi->fh = reinterpret_cast<std::uint64_t>(listing.get());
+    if (fuse_reply_open(req, fi) == 0) listing.release();
+  } catch (const std::exception& e) {
+    log_line(std::string("listing a directory: ") + e.what());
+    fuse_reply_err(req, EIO);
+  }
+}
+
+void fs_readdir(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
+  const auto* listing = reinterpret_cast<const Listing*>(fi->fh);
+  std::vector<char> buf(size);
+  std::size_t used = 0;
+  for (auto i = static_cast<std::size_t>(off); i < listing->entries.size(); ++i) {
+    const auto& e = listing->entries[i];
+    struct stat st {};
+    st.st_ino = e.ino;
+    st.st_mode = e.mode;
+    std::size_t n = fuse_add_direntry(req, buf.data() + used, size - used, e.name.c_str(), &st,
+                                      static_cast<off_t>(i + 1));
+    if (n > size - used) break;
+    used += n;
+  }
+  fuse_reply_buf(req, buf.data(), used);
+}
+
+void fs_releasedir(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
+  std::unique_ptr<Listing> owned(reinterpret_cast<Listing*>(fi->fh));
+  fuse_reply_err(req, 0);
+}
+
+}  // namespace taskfs::fs
