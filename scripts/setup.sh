@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the Debian 12 packages taskfs needs that are missing, then
+# configures and builds taskfs in build/. Used by demo.sh and test.sh.
+set -eu
+cd "$(dirname "$0")/.."
+
+PACKAGES="build-essential cmake pkg-config fuse3 libfuse3-dev libsqlite3-dev libxxhash-dev
+libcereal-dev rapidjson-dev libboost-program-options-dev libgtest-dev libgmock-dev
+libbenchmark-dev zlib1g-dev dataset-fashion-mnist attr python3 util-linux"
+
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "taskfs setup: installing$missing"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)"
