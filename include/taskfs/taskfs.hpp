@@ -256,11 +256,12 @@ class TaskBuilder {
       def_.output_type = detail::demangle(typeid(R).name());
       def_.invoke = [f = std::move(fn.fn)](const std::vector<std::string_view>& upstream,
                                            const std::vector<Value>& params) {
-        return detail::serialize<R>(detail::Invoker<Slots...>::call(
-            f, upstream, params, std::index_sequence_for<Slots...>{}));
-      };
-      def_.render = [](std::string_view bytes) {
-        return detail::render_value(detail::deserialize<R>(bytes));
+        R result = detail::Invoker<Slots...>::call(f, upstream, params,
+                                                   std::index_sequence_for<Slots...>{});
+        detail::Invocation out;
+        out.view = detail::render_value(result);
+        out.value = detail::serialize<R>(result);
+        return out;
       };
       Task<R> handle;
       handle.name = def_.name;

@@ -13,6 +13,7 @@ namespace taskfs {
 namespace {
 
 constexpr std::size_t kFailuresKept = 50;
+constexpr int kRecentRunsShown = 20;
 
 double now_seconds() {
   using namespace std::chrono;
@@ -288,6 +289,7 @@ EngineStatus Engine::status() {
   s.library = options_.library.string();
   s.library_error = library_->error();
   s.library_loaded_at = library_->loaded_at();
+  s.recent_runs = store_.recent_runs(kRecentRunsShown);
   std::lock_guard lock(mutex_);
   s.failures.assign(failures_.begin(), failures_.end());
   return s;

@@ -71,6 +71,7 @@ struct EngineStatus {
   std::vector<exec::RunningJob> running;
   std::size_t queued = 0;
   std::vector<Failure> failures;  // newest first
+  std::vector<RunRecord> recent_runs;  // from the store, newest first
   std::string library;
   std::string library_error;
   double library_loaded_at = 0;

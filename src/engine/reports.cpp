@@ -79,13 +79,14 @@ std::string status_report(const EngineStatus& s) {
   for (const auto& f : s.failures) {
     out += "  " + clock_time(f.when) + "  " + f.path + "  " + one_line(f.error) + "\n";
   }
+  out += "recent runs:\n" + runs_report(s.recent_runs);
   return out;
 }
 
 std::string runs_report(const std::vector<RunRecord>& runs) {
   std::string out;
   for (const auto& r : runs) {
-    out += clock_time(r.started) + "  " + (r.ok ? "ok    " : "FAILED") + "  " +
+    out += "  " + clock_time(r.started) + "  " + (r.ok ? "ok    " : "FAILED") + "  " +
            seconds_text(r.seconds) + "  " + r.task + "/" + r.variant;
     if (!r.ok) out += "  " + one_line(r.error);
     out += "\n";

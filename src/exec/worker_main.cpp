@@ -37,13 +37,12 @@ RunReply run_task(const TaskLibrary& library, Store& store, const RunRequest& re
   std::vector<std::string_view> upstream(upstream_bytes.begin(), upstream_bytes.end());
 
   auto start = std::chrono::steady_clock::now();
-  std::string value = def->invoke(upstream, request.params);
-  detail::RenderedView view = def->render(value);
+  detail::Invocation out = def->invoke(upstream, request.params);
   reply.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   NewResult result{Hash128::from_hex(request.key), request.task, request.variant, request.cache,
                    request.provenance, reply.started, reply.seconds};
-  ResultInfo info = store.put_result(result, value, view);
+  ResultInfo info = store.put_result(result, out.value, out.view);
   reply.value_hash = info.value_hash.hex();
   reply.view_hash = info.view_hash.hex();
   reply.value_size = info.value_size;

@@ -30,6 +30,13 @@ struct RenderedView {
   std::string text;
 };
 
+// What one call of a task's function produced: the serialized value (what
+// dependents receive) and its file view.
+struct Invocation {
+  std::string value;
+  RenderedView view;
+};
+
 // Every task handle derives from this, so that inputs can be named lazily: a
 // task declared in another source file may not be initialized yet when a
 // dependent is declared, but it is by the time the catalog is read.
@@ -53,12 +60,11 @@ struct TaskDef {
   std::string source_file;
   int source_line = 0;
   std::string output_type;
-  // Deserializes the upstream values, calls the function, serializes its result.
-  std::function<std::string(const std::vector<std::string_view>& upstream,
-                            const std::vector<Value>& params)>
+  // Deserializes the upstream values, calls the function, serializes and
+  // renders its result.
+  std::function<Invocation(const std::vector<std::string_view>& upstream,
+                           const std::vector<Value>& params)>
       invoke;
-  // Makes the file view of a serialized result.
-  std::function<RenderedView(std::string_view serialized)> render;
 };
 
 // All tasks one library declares, plus the first declaration error if any.
