@@ -2,6 +2,6 @@
 // worker looks up after dlopen.
 #include <taskfs/detail/task_def.hpp>
 
-extern "C" const taskfs::detail::Registry* taskfs_registry_v1() {
+extern "C" const taskfs::detail::Registry* TASKFS_REGISTRY_ENTRY() {
   return &taskfs::detail::registry();
 }

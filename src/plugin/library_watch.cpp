@@ -36,9 +36,13 @@ void LibraryWatch::load(const FileStamp& stamp) {
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
     on_load_(current_.generation, std::move(worker));
+  } catch (const exec::WorkerDied& e) {
+    error_ = "loading the task library " + config_.library + " crashed: " + e.what();
   } catch (const std::exception& e) {
     error_ = e.what();
-    if (current_.generation > 0) error_ += " (still serving the previously loaded library)";
+  }
+  if (!error_.empty() && current_.generation > 0) {
+    error_ += " (still serving the previously loaded library)";
   }
 }
 

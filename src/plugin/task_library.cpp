@@ -14,10 +14,11 @@ TaskLibrary::TaskLibrary(const std::string& path) {
     throw std::runtime_error("cannot load task library " + path + ": " + ::dlerror());
   }
   using Entry = const detail::Registry* (*)();
-  auto entry = reinterpret_cast<Entry>(::dlsym(handle_, "taskfs_registry_v1"));
+  auto entry = reinterpret_cast<Entry>(::dlsym(handle_, TASKFS_REGISTRY_ENTRY_NAME));
   if (entry == nullptr) {
-    throw std::runtime_error(path + " is not a taskfs task library (no taskfs_registry_v1; "
-                                    "build it with taskfs_add_tasks)");
+    throw std::runtime_error(
+        path + " is not a task library for this taskfs (no " TASKFS_REGISTRY_ENTRY_NAME
+               "): build it with taskfs_add_tasks against this version of taskfs");
   }
   registry_ = entry();
   if (!registry_->error.empty()) throw std::runtime_error(path + ": " + registry_->error);

@@ -1,5 +1,5 @@
 // The type-erased form of a declared task, as a task library registers it.
-// The worker process reads these through taskfs_registry_v1(); the daemon only
+// The worker process reads these through TASKFS_REGISTRY_ENTRY; the daemon only
 // ever sees the serializable catalog built from them.
 #pragma once
 
@@ -82,5 +82,9 @@ __attribute__((visibility("hidden"))) inline Registry& registry() {
 
 }  // namespace taskfs::detail
 
-// The entry point a task library exports; taskfs_add_tasks links it in.
-extern "C" const taskfs::detail::Registry* taskfs_registry_v1();
+// The entry point a task library exports; taskfs_add_tasks links it in. Its
+// name carries the layout version of the structures above: a library built
+// against another layout is refused with a message, not loaded into a crash.
+#define TASKFS_REGISTRY_ENTRY taskfs_registry_v2
+#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v2"
+extern "C" const taskfs::detail::Registry* TASKFS_REGISTRY_ENTRY();
