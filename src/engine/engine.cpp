@@ -283,6 +283,7 @@ BlobReader Engine::open_view(const ResultInfo& result) {
 }
 
 EngineStatus Engine::status() {
+  catalog();  // a rebuilt library is noticed here too
   EngineStatus s;
   s.running = pool_->running();
   s.queued = pool_->queued();
