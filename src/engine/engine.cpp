@@ -67,8 +67,17 @@ Engine::Engine(EngineOptions options)
   ::signal(SIGPIPE, SIG_IGN);
   exec::WorkerConfig config = worker_config(options_);
   pool_ = std::make_unique<exec::WorkerPool>(config, pool_size(options_.jobs));
+  digests_.preload(store_.load_file_digests());
+  CatalogCache cache{
+      [this](const std::string& library, const std::string& stamp) {
+        return store_.find_catalog(library, stamp);
+      },
+      [this](const std::string& library, const std::string& stamp, std::string_view data) {
+        store_.save_catalog(library, stamp, data);
+      }};
   library_ = std::make_unique<LibraryWatch>(
-      config, [this](std::uint64_t generation, std::unique_ptr<exec::WorkerProcess> worker) {
+      config, std::move(cache),
+      [this](std::uint64_t generation, std::unique_ptr<exec::WorkerProcess> worker) {
         pool_->set_generation(generation, std::move(worker));
         // The first load is the start; a later one is a rebuild worth telling.
         if (generation > 1) {
@@ -77,7 +86,6 @@ Engine::Engine(EngineOptions options)
         }
       });
   library_->current();
-  if (!library_->error().empty()) log_line(library_->error());
 }
 
 Engine::~Engine() { pool_.reset(); }
@@ -125,6 +133,7 @@ Probe Engine::probe(const Request& request) {
     if (upstream.size() != node.inputs.size()) continue;  // some upstream not cached
     try {
       Hash128 key = node_key(plan, node, upstream, digests_).key;
+      persist_digests();
       if (i + 1 == plan.nodes.size()) probe.key = key;
       if (!node.task->nocache) results[i] = lookup(key);
     } catch (const std::exception&) {
@@ -172,6 +181,7 @@ void Engine::advance(const std::shared_ptr<Computation>& c, std::size_t i) {
   NodeKey nk;
   try {
     nk = node_key(plan, node, upstream, digests_);
+    persist_digests();
   } catch (const std::exception& e) {
     node_done(c, i, {false, "task '" + node.task->name + "' failed: " + e.what(), {}, {}});
     return;
@@ -269,6 +279,16 @@ void Engine::remember(const std::string& path, const Outcome& outcome) {
   failed_[path] = outcome.error;
   failures_.push_front({path, outcome.error, now_seconds()});
   if (failures_.size() > kFailuresKept) failures_.pop_back();
+}
+
+void Engine::persist_digests() {
+  std::vector<FileDigest> fresh = digests_.take_new();
+  if (fresh.empty()) return;
+  try {
+    store_.save_file_digests(fresh);
+  } catch (const std::exception& e) {
+    log_line(std::string("cannot keep input file digests in the store: ") + e.what());
+  }
 }
 
 Outcome Engine::compute_blocking(std::shared_ptr<const Request> request) {

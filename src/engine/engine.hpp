@@ -117,6 +117,8 @@ class Engine {
                 std::function<void(const Outcome&)> done);
   void finish_flight(const Hash128& key, const Outcome& outcome);
   void remember(const std::string& path, const Outcome& outcome);
+  // Keeps newly hashed input files in the store, for the next process.
+  void persist_digests();
 
   EngineOptions options_;
   Store store_;

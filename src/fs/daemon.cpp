@@ -76,6 +76,9 @@ int serve(const DaemonOptions& o, const std::filesystem::path& mountpoint, int r
     options.store_dir = o.store;
     options.jobs = o.jobs;
     Engine engine(options);
+    if (std::string why = engine.status().library_error; !why.empty()) {
+      log_line(why + " (serving an empty mount until the library loads)");
+    }
     Filesystem filesystem(engine);
     Session session(filesystem, mountpoint);
     log_line("mounted " + o.tasks.string() + " on " + mountpoint.string());

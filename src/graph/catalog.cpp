@@ -1,9 +1,12 @@
 #include "graph/catalog.hpp"
 
+#include <cereal/archives/binary.hpp>
+
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 namespace taskfs {
@@ -70,6 +73,27 @@ std::vector<const TaskInfo*> Catalog::closure(std::string_view name) const {
   }
   std::reverse(out.begin(), out.end());
   return out;
+}
+
+}  // namespace taskfs
+
+namespace taskfs {
+
+std::string encode_tasks(const std::vector<TaskInfo>& tasks) {
+  std::ostringstream os;
+  {
+    cereal::BinaryOutputArchive ar(os);
+    ar(tasks);
+  }
+  return std::move(os).str();
+}
+
+std::vector<TaskInfo> decode_tasks(std::string_view bytes) {
+  std::istringstream is{std::string(bytes)};
+  cereal::BinaryInputArchive ar(is);
+  std::vector<TaskInfo> tasks;
+  ar(tasks);
+  return tasks;
 }
 
 }  // namespace taskfs

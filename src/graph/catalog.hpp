@@ -72,4 +72,9 @@ class Catalog {
   std::unordered_map<std::string_view, std::size_t> index_;
 };
 
+// The tasks as bytes, to keep a catalog in the store; decoding throws
+// cereal::Exception on bytes that are not a catalog.
+std::string encode_tasks(const std::vector<TaskInfo>& tasks);
+std::vector<TaskInfo> decode_tasks(std::string_view bytes);
+
 }  // namespace taskfs

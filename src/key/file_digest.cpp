@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace taskfs {
 namespace {
@@ -53,7 +54,18 @@ Hash128 FileDigests::digest(const std::string& path) {
   Hash128 hash = hasher.finish();
   std::lock_guard lock(mutex_);
   cache_[full] = {stamp, hash};
+  new_.push_back({full, stamp, hash});
   return hash;
+}
+
+void FileDigests::preload(const std::vector<FileDigest>& digests) {
+  std::lock_guard lock(mutex_);
+  for (const auto& d : digests) cache_[d.path] = {d.stamp, d.hash};
+}
+
+std::vector<FileDigest> FileDigests::take_new() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(new_, {});
 }
 
 std::vector<std::string> FileDigests::expand(const std::string& pattern) const {

@@ -13,6 +13,13 @@
 
 namespace taskfs {
 
+// A file's content hash and the stat stamp it was taken at.
+struct FileDigest {
+  std::string path;  // absolute
+  FileStamp stamp;
+  Hash128 hash;
+};
+
 class FileDigests {
  public:
   // Relative paths are taken from `root` (the project root).
@@ -20,6 +27,11 @@ class FileDigests {
 
   // The content hash of a file. Throws std::runtime_error if it cannot be read.
   Hash128 digest(const std::string& path);
+
+  // Digests remembered from an earlier process (the store keeps them).
+  void preload(const std::vector<FileDigest>& digests);
+  // The digests computed since the last call, for the caller to persist.
+  std::vector<FileDigest> take_new();
 
   // The files matching a glob pattern, sorted, spelled as the pattern is
   // (relative patterns give relative paths).
@@ -36,6 +48,7 @@ class FileDigests {
   std::filesystem::path root_;
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> cache_;
+  std::vector<FileDigest> new_;
 };
 
 }  // namespace taskfs

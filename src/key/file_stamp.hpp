@@ -15,6 +15,12 @@ struct FileStamp {
   long long mtime_ns = 0;
   long long ctime_ns = 0;
   bool operator==(const FileStamp&) const = default;
+
+  // "device:inode:size:mtime:ctime", to store and compare later.
+  std::string text() const {
+    return std::to_string(device) + ":" + std::to_string(inode) + ":" + std::to_string(size) +
+           ":" + std::to_string(mtime_ns) + ":" + std::to_string(ctime_ns);
+  }
 };
 
 // nullopt when the file cannot be stat'ed (errno tells why).

@@ -6,8 +6,8 @@
 
 namespace taskfs {
 
-LibraryWatch::LibraryWatch(exec::WorkerConfig config, OnLoad on_load)
-    : config_(std::move(config)), on_load_(std::move(on_load)) {
+LibraryWatch::LibraryWatch(exec::WorkerConfig config, CatalogCache cache, OnLoad on_load)
+    : config_(std::move(config)), cache_(std::move(cache)), on_load_(std::move(on_load)) {
   current_.catalog = std::make_shared<Catalog>();
 }
 
@@ -27,10 +27,9 @@ LoadedCatalog LibraryWatch::current() {
 void LibraryWatch::load(const FileStamp& stamp) {
   tried_ = stamp;
   try {
-    auto worker = std::make_unique<exec::WorkerProcess>(config_);
-    if (!worker->catalog().error.empty()) throw std::runtime_error(worker->catalog().error);
-    auto catalog = std::make_shared<const Catalog>(worker->catalog().tasks);
-    current_ = {std::move(catalog), current_.generation + 1};
+    std::unique_ptr<exec::WorkerProcess> worker;
+    std::vector<TaskInfo> tasks = read_tasks(stamp, worker);
+    current_ = {std::make_shared<const Catalog>(std::move(tasks)), current_.generation + 1};
     error_.clear();
     loaded_at_ = std::chrono::duration<double>(
                      std::chrono::system_clock::now().time_since_epoch())
@@ -44,6 +43,23 @@ void LibraryWatch::load(const FileStamp& stamp) {
   if (!error_.empty() && current_.generation > 0) {
     error_ += " (still serving the previously loaded library)";
   }
+}
+
+std::vector<TaskInfo> LibraryWatch::read_tasks(const FileStamp& stamp,
+                                               std::unique_ptr<exec::WorkerProcess>& worker) {
+  if (auto cached = cache_.find(config_.library, stamp.text())) {
+    try {
+      return decode_tasks(*cached);
+    } catch (const std::exception&) {
+      // Not a catalog after all: read it from the library below.
+    }
+  }
+  worker = std::make_unique<exec::WorkerProcess>(config_);
+  if (!worker->catalog().error.empty()) throw std::runtime_error(worker->catalog().error);
+  // Checked before it is cached, so a bad catalog is never kept.
+  Catalog checked(worker->catalog().tasks);
+  cache_.save(config_.library, stamp.text(), encode_tasks(worker->catalog().tasks));
+  return worker->catalog().tasks;
 }
 
 std::string LibraryWatch::error() const {

@@ -21,13 +21,22 @@ struct LoadedCatalog {
   std::uint64_t generation = 0;
 };
 
+// Where catalogs already read are kept, by library path and file stamp, so
+// that a new process need not load an unchanged library to know its tasks.
+struct CatalogCache {
+  std::function<std::optional<std::string>(const std::string& library, const std::string& stamp)>
+      find;
+  std::function<void(const std::string& library, const std::string& stamp, std::string_view data)>
+      save;
+};
+
 class LibraryWatch {
  public:
   // Called after each successful load with the worker that read the catalog,
-  // ready to run tasks of that generation.
+  // ready to run tasks of that generation (null when the catalog was cached).
   using OnLoad = std::function<void(std::uint64_t generation, std::unique_ptr<exec::WorkerProcess>)>;
 
-  LibraryWatch(exec::WorkerConfig config, OnLoad on_load);
+  LibraryWatch(exec::WorkerConfig config, CatalogCache cache, OnLoad on_load);
 
   // The current catalog, after loading the library again if its file changed.
   // Before any successful load the catalog is empty and error() says why.
@@ -39,8 +48,12 @@ class LibraryWatch {
 
  private:
   void load(const FileStamp& stamp);
+  // The tasks of the library as it is now, from the cache or a fresh worker.
+  std::vector<TaskInfo> read_tasks(const FileStamp& stamp,
+                                   std::unique_ptr<exec::WorkerProcess>& worker);
 
   exec::WorkerConfig config_;
+  CatalogCache cache_;
   OnLoad on_load_;
   mutable std::mutex mutex_;
   LoadedCatalog current_;

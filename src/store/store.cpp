@@ -31,6 +31,10 @@ CREATE TABLE runs(
   id INTEGER PRIMARY KEY, task TEXT NOT NULL, variant TEXT NOT NULL, key TEXT NOT NULL,
   started REAL NOT NULL, seconds REAL NOT NULL, ok INTEGER NOT NULL, error TEXT NOT NULL);
 CREATE INDEX runs_by_task ON runs(task);
+CREATE TABLE file_digests(
+  path TEXT PRIMARY KEY, device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE catalogs(library TEXT PRIMARY KEY, stamp TEXT NOT NULL, data BLOB NOT NULL);
 )sql";
 
 bool is_empty_dir(const std::filesystem::path& dir) {
@@ -235,6 +239,54 @@ std::vector<RunRecord> Store::recent_runs(int limit) {
                    q.column_double(4), q.column_int(5) != 0, q.column_text(6)});
   }
   return out;
+}
+
+std::vector<FileDigest> Store::load_file_digests() {
+  std::lock_guard lock(mutex_);
+  auto q = db_->prepare(
+      "SELECT path, device, inode, size, mtime_ns, ctime_ns, hash FROM file_digests");
+  std::vector<FileDigest> out;
+  while (q.step()) {
+    FileStamp stamp{static_cast<dev_t>(q.column_int(1)), static_cast<ino_t>(q.column_int(2)),
+                    static_cast<off_t>(q.column_int(3)), q.column_int(4), q.column_int(5)};
+    out.push_back({q.column_text(0), stamp, Hash128::from_hex(q.column_text(6))});
+  }
+  return out;
+}
+
+void Store::save_file_digests(const std::vector<FileDigest>& digests) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction txn(*db_);
+  auto insert = db_->prepare("INSERT OR REPLACE INTO file_digests VALUES(?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& d : digests) {
+    insert.bind(1, d.path)
+        .bind(2, static_cast<std::int64_t>(d.stamp.device))
+        .bind(3, static_cast<std::int64_t>(d.stamp.inode))
+        .bind(4, static_cast<std::int64_t>(d.stamp.size))
+        .bind(5, static_cast<std::int64_t>(d.stamp.mtime_ns))
+        .bind(6, static_cast<std::int64_t>(d.stamp.ctime_ns))
+        .bind(7, d.hash.hex())
+        .run();
+  }
+  txn.commit();
+}
+
+std::optional<std::string> Store::find_catalog(const std::string& library,
+                                               const std::string& stamp) {
+  std::lock_guard lock(mutex_);
+  auto q = db_->prepare("SELECT data FROM catalogs WHERE library=? AND stamp=?");
+  if (!q.bind(1, library).bind(2, stamp).step()) return std::nullopt;
+  return std::string(q.column_blob(0));
+}
+
+void Store::save_catalog(const std::string& library, const std::string& stamp,
+                         std::string_view data) {
+  std::lock_guard lock(mutex_);
+  db_->prepare("INSERT OR REPLACE INTO catalogs VALUES(?, ?, ?)")
+      .bind(1, library)
+      .bind(2, stamp)
+      .bind_blob(3, data)
+      .run();
 }
 
 std::int64_t Store::count_runs(const std::string& task) {

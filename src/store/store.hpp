@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "key/file_digest.hpp"
 #include "key/hash.hpp"
 #include "store/blob_reader.hpp"
 #include "store/sqlite.hpp"
@@ -96,6 +97,15 @@ class Store {
   std::vector<std::string> variants(const std::string& task);
   // The latest runs, newest first.
   std::vector<RunRecord> recent_runs(int limit);
+  // The input-file digests of earlier processes, so files are not re-read.
+  std::vector<FileDigest> load_file_digests();
+  void save_file_digests(const std::vector<FileDigest>& digests);
+
+  // The catalog last read from a library, if the library's stamp still matches:
+  // a process that finds it need not load the library to know its tasks.
+  std::optional<std::string> find_catalog(const std::string& library, const std::string& stamp);
+  void save_catalog(const std::string& library, const std::string& stamp, std::string_view data);
+
   // How many times a task ran successfully (tests count executions with it).
   std::int64_t count_runs(const std::string& task);
 
