@@ -82,6 +82,9 @@ int serve(const DaemonOptions& o, const std::filesystem::path& mountpoint, int r
     Filesystem filesystem(engine);
     Session session(filesystem, mountpoint);
     log_line("mounted " + o.tasks.string() + " on " + mountpoint.string());
+    if (std::string why = raise_readahead(mountpoint); !why.empty()) {
+      log_line("large reads stay at the kernel's default readahead: " + why);
+    }
     notify(ready_fd, kReady);
     int rc = session.loop();
     log_line("unmounting " + mountpoint.string());

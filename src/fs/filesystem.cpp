@@ -8,6 +8,9 @@ void init(void*, fuse_conn_info* conn) {
   if (conn->capable & FUSE_CAP_SPLICE_WRITE) conn->want |= FUSE_CAP_SPLICE_WRITE;
   if (conn->capable & FUSE_CAP_SPLICE_MOVE) conn->want |= FUSE_CAP_SPLICE_MOVE;
   conn->max_readahead = 1 << 20;
+  // Content never changes under an inode (each result version has its own),
+  // so the kernel need not check attributes before every read.
+  conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
 }
 
 fuse_lowlevel_ops make_operations() {

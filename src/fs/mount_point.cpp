@@ -21,6 +21,7 @@ namespace taskfs::fs {
 namespace {
 
 constexpr const char* kMountedOn = ", mounted on ";
+constexpr int kReadaheadKiB = 1024;
 
 // The fstype /proc/self/mounts gives for `path`, or empty when nothing is mounted there.
 std::string mounted_type(const std::filesystem::path& path) {
@@ -46,6 +47,23 @@ int spawn_wait(const char* program, std::vector<const char*> argv) {
 }
 
 }  // namespace
+
+std::string raise_readahead(const std::filesystem::path& mountpoint) {
+  // mountinfo: id parent major:minor root mountpoint ...; the mount's backing
+  // device info is /sys/class/bdi/<major:minor>.
+  std::ifstream mountinfo("/proc/self/mountinfo");
+  std::string line, device;
+  while (std::getline(mountinfo, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, dev, root, target;
+    fields >> id >> parent >> dev >> root >> target;
+    if (target == mountpoint.string()) device = dev;
+  }
+  if (device.empty()) return "mount not found in /proc/self/mountinfo";
+  std::ofstream knob("/sys/class/bdi/" + device + "/read_ahead_kb");
+  knob << kReadaheadKiB << std::flush;
+  return knob ? std::string() : "cannot write /sys/class/bdi/" + device + "/read_ahead_kb";
+}
 
 int unmount_path(const std::filesystem::path& mountpoint, bool lazy) {
   const char* flag = lazy ? "-uz" : "-u";

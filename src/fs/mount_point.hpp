@@ -15,6 +15,10 @@ void prepare_mountpoint(const std::filesystem::path& mountpoint);
 // Unmounts with fusermount3 -u, falling back to umount2; 0 on success.
 int unmount_path(const std::filesystem::path& mountpoint, bool lazy);
 
+// Raises the kernel's readahead for the mount (the FUSE default caps reads at
+// 128 KiB); best effort, as it needs root. Returns why it failed, or empty.
+std::string raise_readahead(const std::filesystem::path& mountpoint);
+
 // The exclusive lock a daemon holds on its store for its lifetime.
 class StoreLock {
  public:

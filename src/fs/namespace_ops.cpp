@@ -13,14 +13,28 @@
 namespace taskfs::fs {
 namespace {
 
-// Directories may be cached a moment; results never, so a rebuild or an edited
-// input is seen by the very next lookup.
+// Names of results are never cached, so a rebuild or an edited input is seen
+// by the very next lookup; directories may be cached a moment.
 constexpr double kDirTimeout = 1.0;
 constexpr double kResultTimeout = 0.0;
+// A result version's inode never changes content: its attributes may be kept,
+// which spares a GETATTR round trip on every read.
+constexpr double kImmutableTimeout = 24 * 3600.0;
+
+double attr_timeout(const Node& node) {
+  switch (node.kind) {
+    case NodeKind::Result:
+      return node.version == kMissingVersion ? kResultTimeout : kImmutableTimeout;
+    case NodeKind::ControlFile:
+      return kResultTimeout;
+    default:
+      return kDirTimeout;
+  }
+}
 
 Filesystem& self(fuse_req_t req) { return *static_cast<Filesystem*>(fuse_req_userdata(req)); }
 
-void reply_entry(fuse_req_t req, Filesystem& fs, fuse_ino_t ino, double timeout) {
+void reply_entry(fuse_req_t req, Filesystem& fs, fuse_ino_t ino, double entry_timeout) {
   fuse_entry_param e{};
   e.ino = ino;
   auto node = fs.inodes().find(ino);
@@ -28,8 +42,8 @@ void reply_entry(fuse_req_t req, Filesystem& fs, fuse_ino_t ino, double timeout)
     fuse_reply_err(req, ENOENT);
     return;
   }
-  e.attr_timeout = timeout;
-  e.entry_timeout = timeout;
+  e.attr_timeout = attr_timeout(*node);
+  e.entry_timeout = entry_timeout;
   fuse_reply_entry(req, &e);
 }
 
@@ -149,10 +163,7 @@ void fs_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
   auto node = fs.inodes().find(ino);
   struct stat st {};
   if (!node || !fs.attributes(ino, *node, st)) return (void)fuse_reply_err(req, ENOENT);
-  double timeout = node->kind == NodeKind::Result || node->kind == NodeKind::ControlFile
-                       ? kResultTimeout
-                       : kDirTimeout;
-  fuse_reply_attr(req, &st, timeout);
+  fuse_reply_attr(req, &st, attr_timeout(*node));
 }
 
 void fs_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
