@@ -9,12 +9,13 @@
 // Build the source files with taskfs_add_tasks() (CMake) to get a task library.
 #pragma once
 
+#include <cxxabi.h>
+
 #include <cereal/archives/binary.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
 #include <cstdint>
 #include <cstdlib>
-#include <cxxabi.h>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -37,9 +38,10 @@
 
 // Wraps a task's function so that its source text becomes part of the task's
 // code fingerprint: editing the function re-runs this task and its dependents.
-#define TASKFS_FN(...)                                                                 \
-  ::taskfs::detail::SourcedFn{(__VA_ARGS__), #__VA_ARGS__, TASKFS_SOURCE_FINGERPRINT, \
-                              __FILE__, __LINE__}
+#define TASKFS_FN(...)                                                         \
+  ::taskfs::detail::SourcedFn {                                                \
+    (__VA_ARGS__), #__VA_ARGS__, TASKFS_SOURCE_FINGERPRINT, __FILE__, __LINE__ \
+  }
 
 namespace taskfs {
 
@@ -91,9 +93,9 @@ template <class T>
 using param_cpp_t = typename ParamCpp<std::remove_cvref_t<T>>::type;
 
 template <class T>
-concept ParamCppType = std::is_same_v<T, bool> || std::is_integral_v<T> ||
-                       std::is_floating_point_v<T> || std::is_same_v<T, std::string> ||
-                       std::is_same_v<T, Files> || std::is_same_v<T, File>;
+concept ParamCppType =
+    std::is_same_v<T, bool> || std::is_integral_v<T> || std::is_floating_point_v<T> ||
+    std::is_same_v<T, std::string> || std::is_same_v<T, Files> || std::is_same_v<T, File>;
 
 template <ParamCppType T>
 ParamDecl make_param_decl(std::string name, const T& value) {
@@ -169,8 +171,7 @@ struct Invoker {
   template <class F, std::size_t... I>
   static auto call(const F& fn, const std::vector<std::string_view>& upstream,
                    const std::vector<Value>& params, std::index_sequence<I...>) {
-    std::tuple<typename Slots::type...> args{
-        argument<I, Slots>(upstream, params)...};
+    std::tuple<typename Slots::type...> args{argument<I, Slots>(upstream, params)...};
     return std::apply(fn, args);
   }
 
@@ -214,8 +215,8 @@ class TaskBuilder {
   // Adds a param with its default as the next argument of the function.
   // Types: bool, integers, double, std::string, tf::glob(...), tf::file(...).
   template <class T>
-  TaskBuilder<Slots..., detail::ParamSlot<detail::param_cpp_t<T>>> param(std::string name,
-                                                                         const T& default_value) && {
+  TaskBuilder<Slots..., detail::ParamSlot<detail::param_cpp_t<T>>> param(
+      std::string name, const T& default_value) && {
     using Cpp = detail::param_cpp_t<T>;
     static_assert(detail::ParamCppType<Cpp>,
                   "taskfs: a param must be bool, an integer, double, std::string, "

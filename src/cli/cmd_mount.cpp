@@ -13,8 +13,9 @@ int mount_command(const Args& args) {
   po::options_description options("options");
   add_project_options(options);
   options.add_options()("foreground,f", "stay in the foreground, logging to stderr");
-  auto parsed = parse_args(args, "taskfs mount [MOUNTPOINT] [--tasks LIB] [--store DIR] [-j N] "
-                                 "[--foreground]",
+  auto parsed = parse_args(args,
+                           "taskfs mount [MOUNTPOINT] [--tasks LIB] [--store DIR] [-j N] "
+                           "[--foreground]",
                            "Mounts the project's tasks: every task result is a file.", options);
   if (!parsed) return 0;
   if (parsed->positional.size() > 1) throw UsageError("taskfs mount: give at most one MOUNTPOINT");
@@ -37,7 +38,8 @@ int unmount_command(const Args& args) {
   auto parsed = parse_args(args, "taskfs unmount [MOUNTPOINT]",
                            "Unmounts the project's mount; its daemon exits.", options);
   if (!parsed) return 0;
-  if (parsed->positional.size() > 1) throw UsageError("taskfs unmount: give at most one MOUNTPOINT");
+  if (parsed->positional.size() > 1)
+    throw UsageError("taskfs unmount: give at most one MOUNTPOINT");
   std::filesystem::path mountpoint;
   if (!parsed->positional.empty()) {
     mountpoint = std::filesystem::absolute(parsed->positional[0]).lexically_normal();

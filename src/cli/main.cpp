@@ -25,7 +25,7 @@ constexpr const char* kUsage =
 int main(int argc, char** argv) {
   using namespace taskfs::cli;
   const std::map<std::string, int (*)(const Args&)> commands{
-      {"run", run_command},     {"ls", ls_command},       {"graph", graph_command},
+      {"run", run_command},       {"ls", ls_command},       {"graph", graph_command},
       {"status", status_command}, {"mount", mount_command}, {"unmount", unmount_command}};
   if (argc < 2) {
     std::cerr << kUsage;

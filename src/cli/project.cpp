@@ -26,10 +26,10 @@ fs::path under(const fs::path& base, const std::string& path) {
 }  // namespace
 
 void add_project_options(po::options_description& options) {
-  options.add_options()
-      ("tasks", po::value<std::string>()->value_name("LIB"), "the task library (.so)")
-      ("store", po::value<std::string>()->value_name("DIR"), "the store directory")
-      ("jobs,j", po::value<int>()->value_name("N"), "worker processes (0: one per core)");
+  options.add_options()("tasks", po::value<std::string>()->value_name("LIB"),
+                        "the task library (.so)")(
+      "store", po::value<std::string>()->value_name("DIR"), "the store directory")(
+      "jobs,j", po::value<int>()->value_name("N"), "worker processes (0: one per core)");
 }
 
 Project load_project(const po::variables_map& flags) {

@@ -68,13 +68,11 @@ Engine::Engine(EngineOptions options)
   exec::WorkerConfig config = worker_config(options_);
   pool_ = std::make_unique<exec::WorkerPool>(config, pool_size(options_.jobs));
   digests_.preload(store_.load_file_digests());
-  CatalogCache cache{
-      [this](const std::string& library, const std::string& stamp) {
-        return store_.find_catalog(library, stamp);
-      },
-      [this](const std::string& library, const std::string& stamp, std::string_view data) {
-        store_.save_catalog(library, stamp, data);
-      }};
+  CatalogCache cache{[this](const std::string& library, const std::string& stamp) {
+                       return store_.find_catalog(library, stamp);
+                     },
+                     [this](const std::string& library, const std::string& stamp,
+                            std::string_view data) { store_.save_catalog(library, stamp, data); }};
   library_ = std::make_unique<LibraryWatch>(
       config, std::move(cache),
       [this](std::uint64_t generation, std::unique_ptr<exec::WorkerProcess> worker) {
@@ -192,8 +190,9 @@ void Engine::advance(const std::shared_ptr<Computation>& c, std::size_t i) {
       return;
     }
   }
-  exec::RunRequest run{node.task->name, nk.key.hex(), node.variant, !node.task->nocache,
-                       std::move(nk.params), std::move(nk.upstream), std::move(nk.provenance)};
+  exec::RunRequest run{node.task->name,         nk.key.hex(),         node.variant,
+                       !node.task->nocache,     std::move(nk.params), std::move(nk.upstream),
+                       std::move(nk.provenance)};
   run_once(nk.key, std::move(run), c->request->generation,
            [this, c, i](const Outcome& outcome) { node_done(c, i, outcome); });
 }

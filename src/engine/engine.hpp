@@ -27,8 +27,8 @@ struct EngineOptions {
   std::filesystem::path project_root;
   std::filesystem::path library;
   std::filesystem::path store_dir;
-  int jobs = 0;     // worker processes; 0: one per core
-  int log_fd = 2;   // where task code's output goes
+  int jobs = 0;                   // worker processes; 0: one per core
+  int log_fd = 2;                 // where task code's output goes
   std::string worker_executable;  // empty: taskfs-worker next to this program
 };
 
@@ -47,9 +47,9 @@ std::string_view state_name(ResultState state);
 // What is known about a path without computing anything.
 struct Probe {
   ResultState state = ResultState::Missing;
-  std::optional<Hash128> key;       // known when every upstream result is cached
-  std::optional<ResultInfo> result; // when cached
-  std::string error;                // when failed
+  std::optional<Hash128> key;        // known when every upstream result is cached
+  std::optional<ResultInfo> result;  // when cached
+  std::string error;                 // when failed
 };
 
 // The end of a computation.
@@ -70,7 +70,7 @@ struct Failure {
 struct EngineStatus {
   std::vector<exec::RunningJob> running;
   std::size_t queued = 0;
-  std::vector<Failure> failures;  // newest first
+  std::vector<Failure> failures;       // newest first
   std::vector<RunRecord> recent_runs;  // from the store, newest first
   std::string library;
   std::string library_error;
@@ -127,9 +127,9 @@ class Engine {
   std::unique_ptr<LibraryWatch> library_;
 
   std::mutex mutex_;
-  std::unordered_map<std::string, Flight> flights_;       // by key hex
-  std::unordered_map<std::string, ResultInfo> known_;     // results seen, by key hex
-  std::unordered_map<std::string, std::string> failed_;   // last error, by canonical path
+  std::unordered_map<std::string, Flight> flights_;      // by key hex
+  std::unordered_map<std::string, ResultInfo> known_;    // results seen, by key hex
+  std::unordered_map<std::string, std::string> failed_;  // last error, by canonical path
   std::deque<Failure> failures_;
 };
 

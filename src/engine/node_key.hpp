@@ -13,7 +13,7 @@ namespace taskfs {
 
 struct NodeKey {
   Hash128 key;
-  std::vector<Value> params;  // Files params with their matched paths
+  std::vector<Value> params;          // Files params with their matched paths
   std::vector<std::string> upstream;  // hex content hashes, in input order
   std::vector<Provenance> provenance;
 };

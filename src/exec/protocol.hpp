@@ -33,8 +33,8 @@ struct RunRequest {
   std::string key;  // hex cache key
   std::string variant;
   bool cache = true;
-  std::vector<Value> params;           // Files params with their matched paths
-  std::vector<std::string> upstream;   // hex content hashes, in input order
+  std::vector<Value> params;          // Files params with their matched paths
+  std::vector<std::string> upstream;  // hex content hashes, in input order
   std::vector<Provenance> provenance;
 
   template <class Archive>

@@ -33,15 +33,21 @@ RunReply run_task(const TaskLibrary& library, Store& store, const RunRequest& re
     return reply;
   }
   std::vector<std::string> upstream_bytes;
-  for (const auto& hash : request.upstream) upstream_bytes.push_back(store.read_blob(Hash128::from_hex(hash)));
+  for (const auto& hash : request.upstream)
+    upstream_bytes.push_back(store.read_blob(Hash128::from_hex(hash)));
   std::vector<std::string_view> upstream(upstream_bytes.begin(), upstream_bytes.end());
 
   auto start = std::chrono::steady_clock::now();
   detail::Invocation out = def->invoke(upstream, request.params);
   reply.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  NewResult result{Hash128::from_hex(request.key), request.task, request.variant, request.cache,
-                   request.provenance, reply.started, reply.seconds};
+  NewResult result{Hash128::from_hex(request.key),
+                   request.task,
+                   request.variant,
+                   request.cache,
+                   request.provenance,
+                   reply.started,
+                   reply.seconds};
   ResultInfo info = store.put_result(result, out.value, out.view);
   reply.value_hash = info.value_hash.hex();
   reply.view_hash = info.view_hash.hex();
@@ -86,7 +92,8 @@ int serve(const std::string& library_path, const std::string& store_dir) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: taskfs-worker LIBRARY STORE_DIR (started by taskfs, not by hand)\n");
+    std::fprintf(stderr,
+                 "usage: taskfs-worker LIBRARY STORE_DIR (started by taskfs, not by hand)\n");
     return 2;
   }
   try {

@@ -16,7 +16,8 @@ double now_seconds() {
 
 WorkerPool::WorkerPool(WorkerConfig config, int size)
     : config_(std::move(config)), runners_(static_cast<std::size_t>(size)) {
-  for (std::size_t i = 0; i < runners_.size(); ++i) threads_.emplace_back([this, i] { run_loop(i); });
+  for (std::size_t i = 0; i < runners_.size(); ++i)
+    threads_.emplace_back([this, i] { run_loop(i); });
 }
 
 WorkerPool::~WorkerPool() {

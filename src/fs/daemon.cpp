@@ -26,8 +26,8 @@ class Session {
   Session(Filesystem& filesystem, const std::filesystem::path& mountpoint) {
     const char* argv[] = {"taskfs", "-o", "ro,fsname=taskfs,subtype=taskfs,default_permissions"};
     fuse_args args = FUSE_ARGS_INIT(3, const_cast<char**>(argv));
-    session_ = fuse_session_new(&args, &Filesystem::operations(), sizeof(fuse_lowlevel_ops),
-                                &filesystem);
+    session_ =
+        fuse_session_new(&args, &Filesystem::operations(), sizeof(fuse_lowlevel_ops), &filesystem);
     if (session_ == nullptr) throw std::runtime_error("cannot create the FUSE session");
     if (fuse_set_signal_handlers(session_) != 0) {
       fuse_session_destroy(session_);

@@ -71,8 +71,7 @@ void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_inf
       return (void)fuse_reply_err(req, ESTALE);
     }
     try {
-      reply_open(req, info, fs.engine().open_view(outcome.result),
-                 same_version && !nocache);
+      reply_open(req, info, fs.engine().open_view(outcome.result), same_version && !nocache);
     } catch (const std::exception& e) {
       log_line("open " + node.task + "/" + node.variant + ": " + e.what());
       fuse_reply_err(req, EIO);

@@ -3,12 +3,11 @@
 // the request to the engine and returns; the engine replies when done.
 #pragma once
 
-#include "fs/inode_table.hpp"
-
 #include <mutex>
 #include <unordered_set>
 
 #include "engine/engine.hpp"
+#include "fs/inode_table.hpp"
 
 namespace taskfs::fs {
 

@@ -29,12 +29,12 @@ inline constexpr std::string_view kMissingVersion = "missing";
 
 struct Node {
   NodeKind kind = NodeKind::Root;
-  std::string task;     // TaskDir, Result
-  std::string variant;  // Result: canonical variant
-  std::string version;  // Result: the view's content hash, or kMissingVersion
-  std::uint64_t size = 0;        // Result: the size of that version
-  ControlFile control{};         // ControlFile
-  double created = 0;            // when first seen, its mtime
+  std::string task;        // TaskDir, Result
+  std::string variant;     // Result: canonical variant
+  std::string version;     // Result: the view's content hash, or kMissingVersion
+  std::uint64_t size = 0;  // Result: the size of that version
+  ControlFile control{};   // ControlFile
+  double created = 0;      // when first seen, its mtime
 };
 
 class InodeTable {

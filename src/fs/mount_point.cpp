@@ -77,8 +77,8 @@ void prepare_mountpoint(const std::filesystem::path& mountpoint) {
     if (errno == ENOTCONN) {
       // A FUSE mount whose daemon died: take it away and mount afresh.
       if (unmount_path(mountpoint, true) != 0) {
-        throw std::runtime_error("cannot clean up the stale mount on " + mountpoint.string() + ": " +
-                                 std::strerror(errno));
+        throw std::runtime_error("cannot clean up the stale mount on " + mountpoint.string() +
+                                 ": " + std::strerror(errno));
       }
     } else if (errno == ENOENT) {
       std::filesystem::create_directories(mountpoint);

@@ -75,10 +75,11 @@ Listing list(Filesystem& fs, fuse_ino_t ino, const Node& node) {
           {std::string(control_file_name(f)), fs.inodes().control_file(f), S_IFREG});
     }
   } else {
-    l.entries.push_back({std::string(spec::kDefaultVariant),
-                         listing_ino(node.task + "/default"), S_IFREG});
+    l.entries.push_back(
+        {std::string(spec::kDefaultVariant), listing_ino(node.task + "/default"), S_IFREG});
     for (const auto& v : fs.engine().store().variants(node.task)) {
-      if (v != spec::kDefaultVariant) l.entries.push_back({v, listing_ino(node.task + "/" + v), S_IFREG});
+      if (v != spec::kDefaultVariant)
+        l.entries.push_back({v, listing_ino(node.task + "/" + v), S_IFREG});
     }
   }
   return l;
@@ -123,7 +124,8 @@ void Filesystem::lookup_result(fuse_req_t req, const std::string& task, const ch
     auto request = engine_.resolve(task, name);
     Probe probe = engine_.probe(*request);
     const std::string& variant = request->plan.target().variant;
-    std::string version = probe.result ? probe.result->view_hash.hex() : std::string(kMissingVersion);
+    std::string version =
+        probe.result ? probe.result->view_hash.hex() : std::string(kMissingVersion);
     std::uint64_t size = probe.result ? probe.result->view_size : 0;
     reply_entry(req, *this, inodes_.result(task, variant, version, size), kResultTimeout);
   } catch (const spec::PathError& e) {
@@ -141,7 +143,8 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   if (!dir) return (void)fuse_reply_err(req, ENOENT);
   switch (dir->kind) {
     case NodeKind::Root:
-      if (name == kControlDirName) return reply_entry(req, fs, InodeTable::kControlDir, kDirTimeout);
+      if (name == kControlDirName)
+        return reply_entry(req, fs, InodeTable::kControlDir, kDirTimeout);
       if (fs.engine().catalog().catalog->find(name) == nullptr) {
         return (void)fuse_reply_err(req, ENOENT);
       }

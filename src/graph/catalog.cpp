@@ -1,8 +1,7 @@
 #include "graph/catalog.hpp"
 
-#include <cereal/archives/binary.hpp>
-
 #include <algorithm>
+#include <cereal/archives/binary.hpp>
 #include <functional>
 #include <map>
 #include <set>
@@ -22,8 +21,9 @@ Catalog::Catalog(std::vector<TaskInfo> tasks) {
   std::map<std::string, const TaskInfo*> by_name;
   for (const auto& t : tasks) {
     if (t.name.empty() || t.name.find_first_of("/=,:%") != std::string::npos || t.name[0] == '.') {
-      throw std::runtime_error("invalid task name '" + t.name +
-                               "': must be non-empty, not start with '.', and contain none of / = , : %");
+      throw std::runtime_error(
+          "invalid task name '" + t.name +
+          "': must be non-empty, not start with '.', and contain none of / = , : %");
     }
     if (!by_name.emplace(t.name, &t).second) {
       throw std::runtime_error("task '" + t.name + "' is declared twice");

@@ -18,8 +18,8 @@ struct FileStamp {
 
   // "device:inode:size:mtime:ctime", to store and compare later.
   std::string text() const {
-    return std::to_string(device) + ":" + std::to_string(inode) + ":" + std::to_string(size) +
-           ":" + std::to_string(mtime_ns) + ":" + std::to_string(ctime_ns);
+    return std::to_string(device) + ":" + std::to_string(inode) + ":" + std::to_string(size) + ":" +
+           std::to_string(mtime_ns) + ":" + std::to_string(ctime_ns);
   }
 };
 

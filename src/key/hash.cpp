@@ -2,8 +2,8 @@
 
 #include <charconv>
 #include <cstdio>
-#include <stdexcept>
 #include <new>
+#include <stdexcept>
 
 namespace taskfs {
 

@@ -39,7 +39,7 @@ std::string normalize_source(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;
-  bool line_start = true;    // nothing but whitespace so far on this line
+  bool line_start = true;     // nothing but whitespace so far on this line
   bool in_directive = false;  // a preprocessor line, whose newline matters
   for (std::size_t i = 0; i < s.size();) {
     char c = s[i];

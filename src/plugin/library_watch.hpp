@@ -34,7 +34,8 @@ class LibraryWatch {
  public:
   // Called after each successful load with the worker that read the catalog,
   // ready to run tasks of that generation (null when the catalog was cached).
-  using OnLoad = std::function<void(std::uint64_t generation, std::unique_ptr<exec::WorkerProcess>)>;
+  using OnLoad =
+      std::function<void(std::uint64_t generation, std::unique_ptr<exec::WorkerProcess>)>;
 
   LibraryWatch(exec::WorkerConfig config, CatalogCache cache, OnLoad on_load);
 

@@ -21,8 +21,8 @@ ParsedValue parse_int(std::string_view text, std::int64_t lo, std::int64_t hi) {
     return error("expected an integer, got '" + std::string(text) + "'");
   }
   if (ec == std::errc::result_out_of_range || v < lo || v > hi) {
-    return error("integer " + std::string(text) + " is out of range [" + std::to_string(lo) +
-                 ", " + std::to_string(hi) + "]");
+    return error("integer " + std::string(text) + " is out of range [" + std::to_string(lo) + ", " +
+                 std::to_string(hi) + "]");
   }
   return {Value{v}, {}};
 }

@@ -50,10 +50,11 @@ std::size_t BlobReader::read(char* out, std::size_t length, std::uint64_t positi
   }
   std::size_t done = 0;
   while (done < length) {
-    ssize_t n = ::pread(fd_, out + done, length - done,
-                        static_cast<off_t>(offset_ + position + done));
+    ssize_t n =
+        ::pread(fd_, out + done, length - done, static_cast<off_t>(offset_ + position + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw std::runtime_error(std::string("reading a stored result: ") + std::strerror(errno));
+    if (n < 0)
+      throw std::runtime_error(std::string("reading a stored result: ") + std::strerror(errno));
     if (n == 0) throw std::runtime_error("a stored result file is shorter than its record");
     done += static_cast<std::size_t>(n);
   }

@@ -85,8 +85,8 @@ void Store::check_or_create_schema(bool fresh) {
     txn.commit();
   }
   // Reading the schema first: on a file that is not a database this is what fails.
-  auto has_meta = db_->prepare(
-      "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'");
+  auto has_meta =
+      db_->prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'");
   has_meta.step();
   if (has_meta.column_int(0) == 0) {
     throw StoreError((dir_ / kDatabaseName).string() +
@@ -129,9 +129,10 @@ std::optional<ResultInfo> Store::find_result(const Hash128& key) {
   auto q = db_->prepare(
       "SELECT value_hash, value_size, view_hash, view_offset, view_size FROM results WHERE key=?");
   if (!q.bind(1, key.hex()).step()) return std::nullopt;
-  return ResultInfo{Hash128::from_hex(q.column_text(0)), static_cast<std::uint64_t>(q.column_int(1)),
-                    Hash128::from_hex(q.column_text(2)), static_cast<std::uint64_t>(q.column_int(3)),
-                    static_cast<std::uint64_t>(q.column_int(4))};
+  return ResultInfo{
+      Hash128::from_hex(q.column_text(0)), static_cast<std::uint64_t>(q.column_int(1)),
+      Hash128::from_hex(q.column_text(2)), static_cast<std::uint64_t>(q.column_int(3)),
+      static_cast<std::uint64_t>(q.column_int(4))};
 }
 
 ResultInfo Store::put_result(const NewResult& r, std::string_view value,
@@ -168,8 +169,9 @@ ResultInfo Store::put_result(const NewResult& r, std::string_view value,
       prov.bind(1, key).bind(2, p.kind).bind(3, p.name).bind(4, p.value).run();
     }
   }
-  db_->prepare("INSERT INTO runs(task, variant, key, started, seconds, ok, error) "
-               "VALUES(?, ?, ?, ?, ?, 1, '')")
+  db_->prepare(
+         "INSERT INTO runs(task, variant, key, started, seconds, ok, error) "
+         "VALUES(?, ?, ?, ?, ?, 1, '')")
       .bind(1, r.task)
       .bind(2, r.variant)
       .bind(3, key)
@@ -182,8 +184,9 @@ ResultInfo Store::put_result(const NewResult& r, std::string_view value,
 
 void Store::record_run(const RunRecord& run) {
   std::lock_guard lock(mutex_);
-  db_->prepare("INSERT INTO runs(task, variant, key, started, seconds, ok, error) "
-               "VALUES(?, ?, ?, ?, ?, ?, ?)")
+  db_->prepare(
+         "INSERT INTO runs(task, variant, key, started, seconds, ok, error) "
+         "VALUES(?, ?, ?, ?, ?, ?, ?)")
       .bind(1, run.task)
       .bind(2, run.variant)
       .bind(3, run.key)
@@ -243,8 +246,8 @@ std::vector<RunRecord> Store::recent_runs(int limit) {
 
 std::vector<FileDigest> Store::load_file_digests() {
   std::lock_guard lock(mutex_);
-  auto q = db_->prepare(
-      "SELECT path, device, inode, size, mtime_ns, ctime_ns, hash FROM file_digests");
+  auto q =
+      db_->prepare("SELECT path, device, inode, size, mtime_ns, ctime_ns, hash FROM file_digests");
   std::vector<FileDigest> out;
   while (q.step()) {
     FileStamp stamp{static_cast<dev_t>(q.column_int(1)), static_cast<ino_t>(q.column_int(2)),

@@ -4,9 +4,10 @@
 // A type renders itself by an ADL-found `void taskfs_render(std::ostream&, const T&)`.
 #pragma once
 
-#include <cereal/archives/json.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <cereal/archives/json.hpp>
 #include <cereal/types/array.hpp>
 #include <cereal/types/map.hpp>
 #include <cereal/types/optional.hpp>
@@ -30,21 +31,25 @@
 namespace taskfs::detail {
 
 template <class T>
-concept SelfRendering = requires(std::ostream& os, const T& v) { taskfs_render(os, v); };
+concept SelfRendering = requires(std::ostream& os, const T& v) {
+  taskfs_render(os, v);
+};
 
 template <class T>
 concept Scalar = std::is_arithmetic_v<T>;
 
 template <class T>
 concept ByteVector = std::same_as<T, std::vector<unsigned char>> ||
-                     std::same_as<T, std::vector<char>> || std::same_as<T, std::vector<signed char>>;
+    std::same_as<T, std::vector<char>> || std::same_as<T, std::vector<signed char>>;
 
 template <class T>
 concept ScalarOrString = Scalar<T> || std::same_as<T, std::string>;
 
 template <class T>
-concept Sequence = std::ranges::range<T> && !std::same_as<T, std::string> && !ByteVector<T> &&
-                   !requires { typename T::mapped_type; };
+concept Sequence =
+    std::ranges::range<T> && !std::same_as<T, std::string> && !ByteVector<T> && !requires {
+  typename T::mapped_type;
+};
 
 template <class T>
 concept ScalarSequence = Sequence<T> && ScalarOrString<std::ranges::range_value_t<T>>;
