@@ -14,6 +14,7 @@ namespace {
 
 constexpr std::size_t kFailuresKept = 50;
 constexpr int kRecentRunsShown = 20;
+constexpr std::size_t kResolvedKept = 4096;
 
 double now_seconds() {
   using namespace std::chrono;
@@ -97,10 +98,19 @@ LoadedCatalog Engine::catalog() {
 
 std::shared_ptr<const Request> Engine::resolve(std::string_view task, std::string_view variant) {
   LoadedCatalog loaded = catalog();
+  std::string path = std::string(task) + "/" + std::string(variant);
+  {
+    std::lock_guard lock(mutex_);
+    auto it = resolved_.find(path);
+    if (it != resolved_.end() && it->second->generation == loaded.generation) return it->second;
+  }
   auto request = std::make_shared<Request>();
   request->catalog = loaded.catalog;
   request->generation = loaded.generation;
   request->plan = make_plan(*loaded.catalog, task, variant);
+  std::lock_guard lock(mutex_);
+  if (resolved_.size() >= kResolvedKept) resolved_.clear();
+  resolved_[path] = request;
   return request;
 }
 
