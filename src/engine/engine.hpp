@@ -130,6 +130,8 @@ class Engine {
   std::unordered_map<std::string, Flight> flights_;      // by key hex
   std::unordered_map<std::string, ResultInfo> known_;    // results seen, by key hex
   std::unordered_map<std::string, std::string> failed_;  // last error, by canonical path
+  // Paths already resolved against the current catalog, as spelled by readers.
+  std::unordered_map<std::string, std::shared_ptr<const Request>> resolved_;
   std::deque<Failure> failures_;
 };
 
