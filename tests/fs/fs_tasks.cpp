@@ -1,0 +1,119 @@
+// The task library the filesystem tests mount.
+//
+// The same file is built twice: as libfs_tasks.so and, with FS_TASKS_EDITED, as
+// libfs_tasks_edited.so, where only the body of `numbers` differs (as if a user
+// had edited that one function and rebuilt).
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <taskfs/taskfs.hpp>
+#include <thread>
+#include <vector>
+
+#include "big_text.hpp"
+
+namespace tf = taskfs;
+
+namespace {
+
+std::string format_number(double x) {
+  std::ostringstream os;
+  os << x;
+  return os.str();
+}
+
+std::vector<std::string> words_of(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  return {std::istream_iterator<std::string>(in), std::istream_iterator<std::string>()};
+}
+
+// Waits until the file `gate` exists (relative to the project root, the
+// worker's working directory); throws after 20 s so that a broken test ends.
+void wait_for_gate(const std::string& gate) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!std::filesystem::exists(gate)) {
+    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("gate never opened");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+}  // namespace
+
+// A chain with params: numbers -> total -> report (recomputed on every read).
+#ifdef FS_TASKS_EDITED
+#define NUMBERS_FN                                    \
+  TASKFS_FN([](int n) {                               \
+    std::vector<int> v;                               \
+    for (int i = 1; i <= n; ++i) v.push_back(i * 10); \
+    return v;                                         \
+  })
+#else
+#define NUMBERS_FN                               \
+  TASKFS_FN([](int n) {                          \
+    std::vector<int> v;                          \
+    for (int i = 1; i <= n; ++i) v.push_back(i); \
+    return v;                                    \
+  })
+#endif
+const auto numbers = tf::task("numbers").param("n", 5).run(NUMBERS_FN);
+
+const auto total = tf::task("total")
+                       .input(numbers)
+                       .param("scale", 1.0)
+                       .run(TASKFS_FN([](const std::vector<int>& v, double scale) {
+                         double sum = 0;
+                         for (int x : v) sum += x * scale;
+                         return sum;
+                       }));
+
+const auto report = tf::task("report")
+                        .input(total)
+                        .param("title", std::string("total"))
+                        .nocache()
+                        .run(TASKFS_FN([](double sum, const std::string& title) {
+                          return title + ": " + format_number(sum) + "\n";
+                        }));
+
+// Sleeps `ms` milliseconds, then, when `gate` is set, waits for that file: the
+// tests open the gate to decide when the computation ends.
+const auto slow = tf::task("slow")
+                      .param("ms", 0)
+                      .param("gate", std::string())
+                      .run(TASKFS_FN([](int ms, const std::string& gate) {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+                        if (!gate.empty()) wait_for_gate(gate);
+                        return "slept " + std::to_string(ms) + " ms, gate '" + gate + "'\n";
+                      }));
+
+// Failures: a task that crashes its worker, and one that throws.
+const auto crash = tf::task("crash").run(TASKFS_FN([]() -> int {
+  ::raise(SIGSEGV);
+  return 0;
+}));
+const auto fail = tf::task("fail").run(TASKFS_FN(
+    []() -> int { throw std::runtime_error("fail: the deliberate failure of the fs tests"); }));
+
+// A large result: `mb` MiB of numbered lines.
+const auto big = tf::task("big").param("mb", 1).run(TASKFS_FN(
+    [](int mb) { return fs_tasks::big_text(static_cast<std::size_t>(mb) * fs_tasks::kMiB); }));
+
+// Input files: the words of one named file, and the names of the files a glob matches.
+const auto words = tf::task("words")
+                       .param("text", tf::file("data/words.txt"))
+                       .run(TASKFS_FN([](const tf::File& text) { return words_of(text.path()); }));
+const auto listing = tf::task("listing")
+                         .param("files", tf::glob("data/*.txt"))
+                         .run(TASKFS_FN([](const tf::Files& files) {
+                           std::vector<std::string> names;
+                           for (const auto& path : files.paths()) {
+                             names.push_back(std::filesystem::path(path).filename().string());
+                           }
+                           return names;
+                         }));

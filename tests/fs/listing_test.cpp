@@ -1,0 +1,46 @@
+// Directory listings and sizes: ls shows tasks, canonical variants and true
+// sizes, and looking at a missing file never computes it.
+#include <string>
+
+#include "big_text.hpp"
+#include "mount_fixture.hpp"
+
+namespace taskfs::fstest {
+namespace {
+
+using ListingTest = MountTest;
+
+TEST_F(ListingTest, LsOfTheRootListsEveryTaskAndTheControlDirectory) {
+  Finished ls = sh("ls -A mnt");
+  ASSERT_TRUE(ls.succeeded()) << ls.err;
+  EXPECT_EQ(ls.out, ".taskfs\nbig\ncrash\nfail\nlisting\nnumbers\nreport\nslow\ntotal\nwords\n");
+  EXPECT_EQ(sh("ls mnt/.taskfs").out, "graph.dot\nstatus\ntasks\n");
+}
+
+TEST_F(ListingTest, LsOfATaskListsDefaultAndTheCanonicalSpellingOfReadVariants) {
+  EXPECT_EQ(sh("ls mnt/total").out, "default\n");
+  ASSERT_TRUE(sh("cat mnt/total/numbers=n:07,total=scale:2.0").succeeded());
+  EXPECT_EQ(sh("ls mnt/total").out, "default\nscale:2,numbers=n:7\n");
+}
+
+TEST_F(ListingTest, LsLongShowsTheTrueSizeOfACachedResult) {
+  ASSERT_TRUE(sh("cat mnt/big/mb:2 > /dev/null").succeeded());
+  EXPECT_EQ(sh("stat -c %s mnt/big/mb:2").out, std::to_string(2 * fs_tasks::kMiB) + "\n");
+  Finished ls = sh("ls -l mnt/big/mb:2");
+  EXPECT_NE(ls.out.find(" " + std::to_string(2 * fs_tasks::kMiB) + " "), std::string::npos)
+      << ls.out;
+}
+
+TEST_F(ListingTest, LsLongAndStatOfAMissingResultShowSizeZeroAndComputeNothing) {
+  Finished ls = sh("ls -l mnt/total/scale:3");
+  ASSERT_TRUE(ls.succeeded()) << ls.err;
+  EXPECT_NE(ls.out.find(" 0 "), std::string::npos) << ls.out;
+  EXPECT_EQ(sh("stat -c %s mnt/total/scale:3").out, "0\n");
+  EXPECT_EQ(sh("stat -c %s mnt/big/mb:5").out, "0\n");
+  EXPECT_EQ(runs("numbers"), 0);
+  EXPECT_EQ(runs("total"), 0);
+  EXPECT_EQ(runs("big"), 0);
+}
+
+}  // namespace
+}  // namespace taskfs::fstest

@@ -1,0 +1,70 @@
+#include "system_probes.hpp"
+
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+
+namespace taskfs::fstest {
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The state letter of /proc/<pid>/stat ('R', 'S', 'D', 'Z', ...), or 0 if gone.
+char process_state(pid_t pid) {
+  std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  std::size_t paren = stat.rfind(')');  // the command name may hold spaces
+  return paren == std::string::npos || paren + 2 >= stat.size() ? 0 : stat[paren + 2];
+}
+
+}  // namespace
+
+std::optional<std::string> mount_type(const std::filesystem::path& path) {
+  std::ifstream mounts("/proc/self/mounts");
+  std::string device, target, type, rest;
+  std::optional<std::string> found;
+  while (mounts >> device >> target >> type && std::getline(mounts, rest)) {
+    if (target == path.string()) found = type;  // the last mount on a path is the visible one
+  }
+  return found;
+}
+
+bool filesystem_answers(const std::filesystem::path& path) {
+  struct statfs info {};
+  return ::statfs(path.c_str(), &info) == 0;
+}
+
+bool blocked_in_fuse_open(pid_t pid) {
+  std::string proc = "/proc/" + std::to_string(pid);
+  std::istringstream syscall(slurp(proc + "/syscall"));
+  long number = -1;
+  if (!(syscall >> number) || (number != SYS_openat && number != SYS_open)) return false;
+  char state = process_state(pid);
+  if (state != 'S' && state != 'D') return false;
+  // The kernel stack names the FUSE request it waits on, when it can be read.
+  std::string stack = slurp(proc + "/stack");
+  return stack.empty() || stack.find("fuse") != std::string::npos;
+}
+
+bool process_alive(pid_t pid) {
+  char state = process_state(pid);
+  return state != 0 && state != 'Z' && state != 'X';
+}
+
+std::optional<std::string> read_xattr(const std::filesystem::path& path, const std::string& name) {
+  std::string value(4096, '\0');
+  ssize_t n = ::getxattr(path.c_str(), name.c_str(), value.data(), value.size());
+  if (n < 0) return std::nullopt;
+  value.resize(static_cast<std::size_t>(n));
+  return value;
+}
+
+}  // namespace taskfs::fstest

@@ -1,0 +1,31 @@
+// What the kernel says about mounts, processes and extended attributes: the
+// conditions the tests wait for.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace taskfs::fstest {
+
+// The filesystem type /proc/self/mounts shows on `path` ("fuse.taskfs"), or
+// nullopt when nothing is mounted there.
+std::optional<std::string> mount_type(const std::filesystem::path& path);
+
+// True when a daemon answers for the filesystem at `path` (statfs(2) always
+// asks the daemon; a dead one's mount says "Transport endpoint is not connected").
+bool filesystem_answers(const std::filesystem::path& path);
+
+// True when process `pid` sleeps inside an open(2) of a FUSE file: the reader
+// waits for the daemon's answer.
+bool blocked_in_fuse_open(pid_t pid);
+
+// True while process `pid` exists and is not a zombie (it need not be our child).
+bool process_alive(pid_t pid);
+
+// The value of the extended attribute `name` of `path`, or nullopt with errno set.
+std::optional<std::string> read_xattr(const std::filesystem::path& path, const std::string& name);
+
+}  // namespace taskfs::fstest
