@@ -138,6 +138,37 @@ TEST_F(EngineTest, ANewEngineOnTheSameStoreServesFromTheCache) {
             (Runs{{"source", 1}, {"scaled", 1}, {"summary", 1}}));
 }
 
+TEST_F(EngineTest, ANewEngineRunsNewVariantsWithTheRememberedCatalog) {
+  ASSERT_EQ(text("summary"), "sum=6\n");
+  start();
+  EXPECT_EQ(text("summary/scaled=factor:3"), "sum=18\n");
+  EXPECT_EQ(runs({"source", "scaled", "summary"}),
+            (Runs{{"source", 1}, {"scaled", 2}, {"summary", 2}}));
+}
+
+TEST_F(EngineTest, FileEditedWhileNoEngineRanIsNoticedByTheNextOne) {
+  test::write_file(dir_ / "data/input.txt", "one\n");
+  ASSERT_EQ(text("file_text"), "one\n");
+  engine_.reset();
+  test::write_file(dir_ / "data/input.txt", "two\n");
+  start();
+  EXPECT_EQ(text("file_text"), "two\n");
+  EXPECT_EQ(runs("file_text"), 2);
+}
+
+TEST_F(EngineTest, LibraryRebuiltWhileNoEngineRanIsNoticedByTheNextOne) {
+  fs::path library = dir_ / "lib" / "libtasks.so";
+  install_library(TASKFS_TEST_TASKS, library);
+  start(2, library);
+  ASSERT_EQ(text("summary"), "sum=6\n");
+  engine_.reset();
+  install_library(TASKFS_TEST_TASKS_EDITED, library);
+  start(2, library);
+  EXPECT_EQ(text("summary"), "sum=60\n");
+  EXPECT_EQ(runs({"source", "scaled", "summary"}),
+            (Runs{{"source", 1}, {"scaled", 2}, {"summary", 2}}));
+}
+
 TEST_F(EngineTest, ProbeReportsStateWithoutComputing) {
   EXPECT_EQ(engine().probe(*request("summary")).state, ResultState::Missing);
   EXPECT_EQ(engine().probe(*request("stamp")).state, ResultState::Nocache);

@@ -272,5 +272,42 @@ TEST_F(StoreTest, RefusesAnUnknownSchemaVersionLeavingTheFileUnchanged) {
   EXPECT_EQ(refusal(dir_ / "store"), why);  // still refused: nothing was rewritten
 }
 
+// The first build (commit fa5ca68) wrote schema version 1 without the tables
+// file_digests and catalogs, which later builds also call version 1.
+TEST_F(StoreTest, StoreOfTheFirstBuildIsRefusedOrUpgradedNotBrokenAtFirstUse) {
+  GTEST_SKIP() << "BUG: src/store/store.cpp added the tables file_digests and catalogs (commit "
+                  "5ef479d) without raising kSchemaVersion or migrating: an older version-1 "
+                  "store opens, then every Engine fails with 'no such table: file_digests'";
+  put("t", "default", "1");
+  store_.reset();
+  sqlite::Database((dir_ / "store" / "taskfs.db").string(), false)
+      .exec("DROP TABLE file_digests; DROP TABLE catalogs");
+  try {
+    Store reopened(dir_ / "store");
+    reopened.load_file_digests();
+    reopened.find_catalog("lib.so", "stamp");
+    EXPECT_TRUE(reopened.find_result(hash_bytes("t/default")));
+  } catch (const StoreError& e) {
+    SUCCEED() << "refused with: " << e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "opened, then failed at first use: " << e.what();
+  }
+}
+
+TEST_F(StoreTest, FileDigestsAndCatalogsSurviveReopening) {
+  FileDigest d{"/abs/in.txt", FileStamp{1, 2, 3, 4, 5}, hash_bytes("in")};
+  store().save_file_digests({d});
+  store().save_catalog("/abs/lib.so", "stamp-1", "catalog bytes");
+  store_.reset();
+  auto digests = store().load_file_digests();
+  ASSERT_EQ(digests.size(), 1u);
+  EXPECT_EQ(digests[0].path, d.path);
+  EXPECT_EQ(digests[0].stamp, d.stamp);
+  EXPECT_EQ(digests[0].hash, d.hash);
+  EXPECT_EQ(store().find_catalog("/abs/lib.so", "stamp-1"), "catalog bytes");
+  EXPECT_EQ(store().find_catalog("/abs/lib.so", "stamp-2"), std::nullopt);  // rebuilt since
+  EXPECT_EQ(store().find_catalog("/abs/other.so", "stamp-1"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace taskfs
