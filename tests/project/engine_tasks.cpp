@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -100,6 +101,18 @@ const auto fan_b = tf::task("fan_b").param("k", 2).run(TASKFS_FN([](int k) { ret
 const auto fan_c = tf::task("fan_c").param("k", 3).run(TASKFS_FN([](int k) { return k; }));
 const auto fan_in = tf::task("fan_in").input(fan_a).input(fan_b).input(fan_c).run(
     TASKFS_FN([](int a, int b, int c) { return a + b + c; }));
+
+// Params and an input interleaved, and params of narrow integer types.
+const auto mixed = tf::task("mixed").param("a", 10).input(source).param("b", "x").run(
+    TASKFS_FN([](int a, const std::vector<int>& v, const std::string& b) {
+      return b + std::to_string(a + static_cast<int>(v.size())) + "\n";
+    }));
+const auto narrow = tf::task("narrow")
+                        .param("level", std::uint8_t{7})
+                        .param("big", std::uint64_t{1})
+                        .run(TASKFS_FN([](std::uint8_t level, std::uint64_t big) {
+                          return std::to_string(level) + " " + std::to_string(big) + "\n";
+                        }));
 
 // Early cutoff: `parity` gives the same bytes for every even n.
 const auto parity = tf::task("parity").param("n", 2).run(TASKFS_FN([](int n) { return n % 2; }));

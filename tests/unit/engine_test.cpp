@@ -229,6 +229,24 @@ TEST_F(EngineTest, NocacheTaskRunsOnEveryComputeWhileItsInputStaysCached) {
   EXPECT_TRUE(engine().store().variants("stamp").empty());
 }
 
+TEST_F(EngineTest, InputsAndParamsReachTheFunctionInDeclarationOrder) {
+  EXPECT_EQ(text("mixed"), "x13\n");
+  EXPECT_EQ(text("mixed/b:y,a:1,source=n:5"), "y6\n");
+}
+
+TEST_F(EngineTest, IntegerParamRangeIsThatOfItsCppType) {
+  EXPECT_EQ(text("narrow/level:255"), "255 1\n");
+  EXPECT_EQ(text("narrow/big:9223372036854775807"), "7 9223372036854775807\n");
+  for (const char* bad : {"narrow/level:256", "narrow/level:-1", "narrow/big:-1"}) {
+    try {
+      request(bad);
+      ADD_FAILURE() << bad << " resolved";
+    } catch (const spec::PathError& e) {
+      EXPECT_EQ(e.error_number(), EINVAL) << bad;
+    }
+  }
+}
+
 // ---- input files ----
 
 TEST_F(EngineTest, FileContentChangeReRunsTheTaskThatReadsIt) {
