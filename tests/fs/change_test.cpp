@@ -52,6 +52,36 @@ TEST_F(LibraryChangeTest, RestoringThePreviousBuildServesItsResultsFromTheCache)
   EXPECT_EQ(runs("total"), 2);
 }
 
+TEST_F(LibraryChangeTest, RebuildWhileATaskRunsLetsThatReadFinish) {
+  const std::string file = gated_file("rebuild");
+  Child& reader = start({"cat", file});
+  ASSERT_TRUE(eventually([&] {
+    return read_file("mnt/.taskfs/status").find("slow/gate:rebuild  for ") != std::string::npos;
+  })) << "the slow task never started";
+
+  install_library(kFsTasksEdited);
+  EXPECT_EQ(sh("cat mnt/total/default").out, "150\n");
+  open_gate("rebuild");
+  ASSERT_TRUE(reader.wait_for());
+  Finished cat = reader.finished();
+  EXPECT_TRUE(cat.succeeded()) << cat.err;
+  EXPECT_EQ(cat.out, "slept 0 ms, gate 'rebuild'\n");
+}
+
+TEST_F(LibraryChangeTest, LibraryWrittenInPlaceIsLoadedOnceComplete) {
+  EXPECT_EQ(sh("cat mnt/total/default").out, "15\n");
+  std::string edited = read_file(kFsTasksEdited.string());
+  fs::remove(library());  // as ld does before it writes its output
+  write_file("lib/libtasks.so", std::string_view(edited).substr(0, edited.size() / 2));
+  Finished ls = sh("ls mnt");
+  EXPECT_TRUE(ls.succeeded()) << ls.err;
+  EXPECT_NE(ls.out.find("total\n"), std::string::npos)
+      << "a half-written library emptied the mount";
+
+  write_file("lib/libtasks.so", edited);
+  EXPECT_EQ(sh("cat mnt/total/default").out, "150\n");
+}
+
 using InputChangeTest = MountTest;
 
 TEST_F(InputChangeTest, EditedInputFileIsRecomputedOnTheNextRead) {

@@ -12,31 +12,69 @@
 namespace taskfs::fstest {
 namespace {
 
-using ConcurrencyTest = MountTest;
+class ConcurrencyTest : public MountTest {
+ protected:
+  // Starts `count` readers (cat) of `file`.
+  std::vector<Child*> start_readers(const std::string& file, int count) {
+    std::vector<Child*> readers;
+    for (int i = 0; i < count; ++i) readers.push_back(&start({"cat", file}));
+    return readers;
+  }
+
+  // Waits until every reader waits in open() and the file's task runs.
+  bool all_wait_on(const std::vector<Child*>& readers, const std::string& file) {
+    bool blocked = eventually([&] {
+      for (Child* reader : readers) {
+        if (!blocked_in_fuse_open(reader->pid())) return false;
+      }
+      return true;
+    });
+    // A reader waits in open() a moment before the daemon has started the task.
+    return blocked && eventually([&] { return state(file) == "running"; });
+  }
+
+  // Ctrl-C on a reader blocked in open(): it must end at once, having read nothing.
+  void interrupt(Child& reader) {
+    reader.send(SIGINT);
+    ASSERT_TRUE(reader.wait_for(std::chrono::seconds(5))) << "cat ignored Ctrl-C";
+    Finished ended = reader.finished();
+    EXPECT_TRUE(ended.signal() == SIGINT || ended.exit_code() > 0) << "status " << ended.status;
+    EXPECT_EQ(ended.out, "");
+  }
+
+  // Waits for every reader and checks that it printed `bytes`.
+  void expect_all_read(const std::vector<Child*>& readers, const std::string& bytes) {
+    for (Child* reader : readers) {
+      ASSERT_TRUE(reader->wait_for()) << "a reader never finished";
+      Finished cat = reader->finished();
+      EXPECT_TRUE(cat.succeeded()) << cat.err;
+      EXPECT_EQ(cat.out, bytes);
+    }
+  }
+};
 
 std::string slow_output(const std::string& gate) { return "slept 0 ms, gate '" + gate + "'\n"; }
 
 TEST_F(ConcurrencyTest, TenConcurrentReadersOfAMissingFileGetItsBytesFromASingleRun) {
   const std::string file = gated_file("ten");
-  std::vector<Child*> readers;
-  for (int i = 0; i < 10; ++i) readers.push_back(&start({"cat", file}));
-  ASSERT_TRUE(eventually([&] {
-    for (Child* reader : readers) {
-      if (!blocked_in_fuse_open(reader->pid())) return false;
-    }
-    return true;
-  })) << "the ten readers never all waited in open()";
-  // A reader waits in open() a moment before the daemon has started the task.
-  EXPECT_TRUE(eventually([&] { return state(file) == "running"; })) << state(file);
-
+  std::vector<Child*> readers = start_readers(file, 10);
+  ASSERT_TRUE(all_wait_on(readers, file)) << "the ten readers never all waited; " << state(file);
   open_gate("ten");
-  for (Child* reader : readers) {
-    ASSERT_TRUE(reader->wait_for()) << "a reader never finished";
-    Finished cat = reader->finished();
-    EXPECT_TRUE(cat.succeeded()) << cat.err;
-    EXPECT_EQ(cat.out, slow_output("ten"));
-  }
+  expect_all_read(readers, slow_output("ten"));
   EXPECT_EQ(runs("slow"), 1);
+}
+
+TEST_F(ConcurrencyTest, TwoMissingFilesComputeAtTheSameTime) {
+  std::vector<Child*> readers_a = start_readers(gated_file("a"), 1);
+  std::vector<Child*> readers_b = start_readers(gated_file("b"), 1);
+  // Neither can finish before its gate opens: both running at once is parallelism.
+  EXPECT_TRUE(eventually([&] {
+    return read_file("mnt/.taskfs/status").find("running: 2\n") != std::string::npos;
+  })) << read_file("mnt/.taskfs/status");
+  open_gate("a");
+  open_gate("b");
+  expect_all_read(readers_a, slow_output("a"));
+  expect_all_read(readers_b, slow_output("b"));
 }
 
 TEST_F(ConcurrencyTest, ListingStatusAndOtherReadsAnswerWhileATaskComputes) {
@@ -64,21 +102,27 @@ TEST_F(ConcurrencyTest, ListingStatusAndOtherReadsAnswerWhileATaskComputes) {
 
 TEST_F(ConcurrencyTest, CtrlCStopsABlockedReaderWhileTheComputationGoesOnAndIsCached) {
   const std::string file = gated_file("ctrlc");
-  Child& reader = start({"cat", file});
-  ASSERT_TRUE(eventually([&] { return blocked_in_fuse_open(reader.pid()); }));
-  ASSERT_TRUE(eventually([&] { return state(file) == "running"; })) << state(file);
-
-  reader.send(SIGINT);
-  ASSERT_TRUE(reader.wait_for(std::chrono::seconds(5))) << "cat ignored Ctrl-C";
-  Finished interrupted = reader.finished();
-  EXPECT_TRUE(interrupted.signal() == SIGINT || interrupted.exit_code() > 0)
-      << "status " << interrupted.status;
-  EXPECT_EQ(interrupted.out, "");
+  std::vector<Child*> readers = start_readers(file, 1);
+  ASSERT_TRUE(all_wait_on(readers, file)) << state(file);
+  ASSERT_NO_FATAL_FAILURE(interrupt(*readers.front()));
   EXPECT_EQ(state(file), "running") << "the gate is closed: the task cannot have finished";
 
   open_gate("ctrlc");
   EXPECT_TRUE(eventually([&] { return state(file) == "cached"; })) << state(file);
   EXPECT_EQ(sh("cat " + file).out, slow_output("ctrlc"));
+  EXPECT_EQ(runs("slow"), 1);
+}
+
+TEST_F(ConcurrencyTest, CtrlCOnOneReaderLeavesTheOthersWaitingForTheBytes) {
+  const std::string file = gated_file("ctrlc");
+  std::vector<Child*> readers = start_readers(file, 3);
+  ASSERT_TRUE(all_wait_on(readers, file)) << state(file);
+  ASSERT_NO_FATAL_FAILURE(interrupt(*readers.front()));
+  readers.erase(readers.begin());
+  for (Child* reader : readers) EXPECT_TRUE(reader->running()) << "a reader stopped waiting too";
+
+  open_gate("ctrlc");
+  expect_all_read(readers, slow_output("ctrlc"));
   EXPECT_EQ(runs("slow"), 1);
 }
 

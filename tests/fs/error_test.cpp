@@ -24,9 +24,16 @@ TEST_F(ErrorTest, UnknownTaskIsNoSuchFile) {
   expect_failure(sh("cat mnt/nosuch/default"), "unknown task", kNoSuchFile);
 }
 
-TEST_F(ErrorTest, UnknownParamIsNoSuchFile) {
+TEST_F(ErrorTest, UnknownParamIsNoSuchFileAndTheLogSaysWhy) {
   expect_failure(sh("cat mnt/total/bogus:1"), "unknown param", kNoSuchFile);
-  expect_failure(sh("cat mnt/total/numbers=bogus:1"), "unknown upstream param", kNoSuchFile);
+  expect_failure(sh("cat mnt/total/numbers=nope:1"), "unknown upstream param", kNoSuchFile);
+  EXPECT_NE(daemon_log().find("bogus"), std::string::npos) << daemon_log();
+  EXPECT_NE(daemon_log().find("nope"), std::string::npos) << daemon_log();
+}
+
+TEST_F(ErrorTest, PathBelowAResultIsNotADirectory) {
+  expect_failure(sh("cat mnt/total/default/x"), "below a result", "Not a directory");
+  expect_failure(sh("cat mnt/total"), "a task directory", "Is a directory");
 }
 
 TEST_F(ErrorTest, OverrideOfATaskThatIsNotUpstreamIsNoSuchFile) {
@@ -34,9 +41,10 @@ TEST_F(ErrorTest, OverrideOfATaskThatIsNotUpstreamIsNoSuchFile) {
   expect_failure(sh("cat mnt/total/words=text:x"), "unrelated task", kNoSuchFile);
 }
 
-TEST_F(ErrorTest, ValueThatDoesNotParseIsInvalidArgument) {
+TEST_F(ErrorTest, ValueThatDoesNotParseIsInvalidArgumentAndTheLogSaysWhy) {
   expect_failure(sh("cat mnt/total/scale:abc"), "a double", kInvalid);
   expect_failure(sh("cat mnt/numbers/n:1.5"), "an int", kInvalid);
+  EXPECT_NE(daemon_log().find("'abc'"), std::string::npos) << daemon_log();
 }
 
 TEST_F(ErrorTest, EveryWriteIsReadOnlyFileSystem) {

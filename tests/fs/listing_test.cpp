@@ -20,7 +20,16 @@ TEST_F(ListingTest, LsOfTheRootListsEveryTaskAndTheControlDirectory) {
 TEST_F(ListingTest, LsOfATaskListsDefaultAndTheCanonicalSpellingOfReadVariants) {
   EXPECT_EQ(sh("ls mnt/total").out, "default\n");
   ASSERT_TRUE(sh("cat mnt/total/numbers=n:07,total=scale:2.0").succeeded());
+  ASSERT_TRUE(sh("cat mnt/total/scale:1").succeeded());  // the default, spelled out
   EXPECT_EQ(sh("ls mnt/total").out, "default\nscale:2,numbers=n:7\n");
+}
+
+TEST_F(ListingTest, LsOfATaskWithManyVariantsListsThemAll) {
+  ASSERT_TRUE(sh("i=1; while [ $i -le 300 ]; do cat mnt/numbers/n:$i; i=$((i+1)); done >/dev/null")
+                  .succeeded());
+  Finished ls = sh("ls -f mnt/numbers | grep -c '^n:'");
+  EXPECT_EQ(ls.out, "299\n") << "n:5 is the default";
+  EXPECT_EQ(sh("ls mnt/numbers | sort -t: -k2 -n | tail -n 1").out, "n:300\n");
 }
 
 TEST_F(ListingTest, LsLongShowsTheTrueSizeOfACachedResult) {

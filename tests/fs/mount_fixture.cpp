@@ -120,20 +120,20 @@ std::string ProjectTest::read_file(std::string_view relative) const {
 }
 
 std::vector<std::string> ProjectTest::mount_command(const fs::path& mountpoint,
-                                                    const fs::path& library,
-                                                    bool foreground) const {
-  std::vector<std::string> argv = {kTaskfs,   "mount", mountpoint, "--tasks", library,
-                                   "--store", store(), "-j",       "2"};
+                                                    const fs::path& library, bool foreground,
+                                                    int jobs) const {
+  std::vector<std::string> argv = {kTaskfs,   "mount", mountpoint, "--tasks",           library,
+                                   "--store", store(), "-j",       std::to_string(jobs)};
   if (foreground) argv.push_back("--foreground");
   return argv;
 }
 
-void ProjectTest::mount(const fs::path& library) {
+void ProjectTest::mount(const fs::path& library, int jobs) {
   ASSERT_FALSE(daemon_) << "mount() while the fixture's daemon runs";
   fs::path log = store() / "daemon.log";
   fs::create_directories(store());
-  daemon_ =
-      std::make_unique<Child>(mount_command(mountpoint(), library, true), root_, Capture{log, log});
+  daemon_ = std::make_unique<Child>(mount_command(mountpoint(), library, true, jobs), root_,
+                                    Capture{log, log});
   // Mounted and answering: a stale mount left by a dead daemon is mounted too.
   auto serving = [&] { return mounted(mountpoint()) && filesystem_answers(mountpoint()); };
   bool ready = eventually([&] { return serving() || !daemon_->running(); });
@@ -146,6 +146,19 @@ void ProjectTest::kill_daemon() {
   daemon_->send(SIGKILL);
   ASSERT_TRUE(daemon_->wait_for()) << "the daemon survived SIGKILL";
   daemon_.reset();
+}
+
+std::vector<pid_t> ProjectTest::workers() const {
+  std::vector<pid_t> found;
+  if (!daemon_) return found;
+  for (pid_t pid : child_processes(daemon_->pid())) {
+    std::error_code ec;
+    if (fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).filename() ==
+        "taskfs-worker") {
+      found.push_back(pid);
+    }
+  }
+  return found;
 }
 
 bool ProjectTest::mounted(const fs::path& path) const { return mount_type(path) == "fuse.taskfs"; }

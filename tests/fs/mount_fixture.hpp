@@ -38,18 +38,20 @@ class ProjectTest : public ::testing::Test {
   std::filesystem::path store() const { return root_ / "store"; }
   // Writes a file of the project in place (truncating it, as an editor may).
   void write_file(std::string_view relative, std::string_view bytes) const;
-  std::string read_file(std::string_view relative) const;
+  std::string read_file(std::string_view relative) const;  // or an absolute path
 
   // --- the daemon
-  // Starts `taskfs mount --foreground` on `mountpoint` (the daemon this fixture
-  // tears down) and waits until the kernel shows the mount.
-  void mount(const std::filesystem::path& library = kFsTasks);
+  // Starts `taskfs mount --foreground -j <jobs>` on `mountpoint` (the daemon
+  // this fixture tears down) and waits until the mount answers.
+  void mount(const std::filesystem::path& library = kFsTasks, int jobs = 2);
   // The `taskfs mount` command line for `mountpoint`, `library` and the store.
   std::vector<std::string> mount_command(const std::filesystem::path& mountpoint,
-                                         const std::filesystem::path& library,
-                                         bool foreground) const;
+                                         const std::filesystem::path& library, bool foreground,
+                                         int jobs = 2) const;
   // SIGKILLs the daemon started by mount() and reaps it; its mount stays behind.
   void kill_daemon();
+  // The worker processes of the daemon started by mount().
+  std::vector<pid_t> workers() const;
   bool mounted(const std::filesystem::path& path) const;
   std::string daemon_log() const;
 

@@ -24,6 +24,12 @@ TEST_F(ReadTest, CatOfOverriddenVariantsGivesTheirResults) {
   EXPECT_EQ(sh("cat mnt/report/title:sum,total=scale:0.5").out, "sum: 7.5\n");
 }
 
+TEST_F(ReadTest, PercentEncodedValuesAreDecoded) {
+  EXPECT_EQ(sh("cat 'mnt/report/title:a%2Fb%2Cc%3Ad%3De%25'").out, "a/b,c:d=e%: 15\n");
+  EXPECT_EQ(sh("cat 'mnt/report/title:%C3%A9t%C3%A9'").out, "\u00e9t\u00e9: 15\n");
+  EXPECT_EQ(sh("cat 'mnt/report/title:caf%c3%a9'").out, "caf\u00e9: 15\n");
+}
+
 TEST_F(ReadTest, EverySpellingOfTheSameParamsReadsTheSameBytesFromOneRun) {
   const std::string spellings[] = {"numbers=n:7", "numbers=n:07", "scale:1,numbers=n:7",
                                    "numbers=n:7,total=scale:1.0", "scale:1.000,numbers=n:7"};
@@ -40,6 +46,13 @@ TEST_F(ReadTest, HeadOfALargeResultGivesItsFirstBytes) {
   Finished head = sh("head -c 100 mnt/big/mb:16");
   ASSERT_TRUE(head.succeeded()) << head.err;
   EXPECT_EQ(head.out, fs_tasks::big_text(100));
+}
+
+TEST_F(ReadTest, TailOfALargeCachedResultGivesItsLastBytes) {
+  ASSERT_TRUE(sh("cat mnt/big/mb:16 > /dev/null").succeeded());
+  std::string text = fs_tasks::big_text(16 * fs_tasks::kMiB);
+  EXPECT_EQ(sh("tail -c 100 mnt/big/mb:16").out, text.substr(text.size() - 100));
+  EXPECT_EQ(sh("head -c 100 mnt/big/mb:16").out, text.substr(0, 100));
 }
 
 TEST_F(ReadTest, ALargeResultStreamsWholeAndExact) {

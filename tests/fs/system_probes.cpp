@@ -42,16 +42,32 @@ bool filesystem_answers(const std::filesystem::path& path) {
   return ::statfs(path.c_str(), &info) == 0;
 }
 
+long current_syscall(pid_t pid) {
+  std::istringstream syscall(slurp("/proc/" + std::to_string(pid) + "/syscall"));
+  long number = -1;
+  return syscall >> number ? number : -1;  // "running" does not parse
+}
+
 bool blocked_in_fuse_open(pid_t pid) {
   std::string proc = "/proc/" + std::to_string(pid);
-  std::istringstream syscall(slurp(proc + "/syscall"));
-  long number = -1;
-  if (!(syscall >> number) || (number != SYS_openat && number != SYS_open)) return false;
+  long number = current_syscall(pid);
+  if (number != SYS_openat && number != SYS_open) return false;
   char state = process_state(pid);
   if (state != 'S' && state != 'D') return false;
   // The kernel stack names the FUSE request it waits on, when it can be read.
   std::string stack = slurp(proc + "/stack");
   return stack.empty() || stack.find("fuse") != std::string::npos;
+}
+
+std::vector<pid_t> child_processes(pid_t pid) {
+  std::vector<pid_t> children;
+  std::error_code ec;
+  for (const auto& thread :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::istringstream list(slurp((thread.path() / "children").string()));
+    for (pid_t child; list >> child;) children.push_back(child);
+  }
+  return children;
 }
 
 bool process_alive(pid_t pid) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace taskfs::fstest {
 
@@ -18,9 +19,16 @@ std::optional<std::string> mount_type(const std::filesystem::path& path);
 // asks the daemon; a dead one's mount says "Transport endpoint is not connected").
 bool filesystem_answers(const std::filesystem::path& path);
 
+// The number of the system call process `pid` is in, or -1 when it runs in
+// user space or is gone.
+long current_syscall(pid_t pid);
+
 // True when process `pid` sleeps inside an open(2) of a FUSE file: the reader
 // waits for the daemon's answer.
 bool blocked_in_fuse_open(pid_t pid);
+
+// The children of process `pid`, from every one of its threads.
+std::vector<pid_t> child_processes(pid_t pid);
 
 // True while process `pid` exists and is not a zombie (it need not be our child).
 bool process_alive(pid_t pid);
