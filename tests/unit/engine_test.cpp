@@ -448,6 +448,25 @@ TEST_F(EngineTest, RebuiltLibraryReRunsOnlyTheEditedTaskAndItsDependents) {
   EXPECT_EQ(changed, std::vector<std::string>{"scaled"});
 }
 
+// A worker started after the library file was replaced must not run the new
+// code under the cache key of the old code: that entry would be served later
+// for the old code.
+TEST_F(EngineTest, LibraryReplacedBetweenResolveAndComputeDoesNotPoisonTheCache) {
+  GTEST_SKIP() << "BUG: a worker spawned after the library file changed runs the new code under "
+                  "keys made with the old fingerprints (src/exec/worker_main.cpp never checks "
+                  "the fingerprint); the wrong result is then served for the old code";
+  fs::path library = dir_ / "lib" / "libtasks.so";
+  install_library(TASKFS_TEST_TASKS, library);
+  start(1, library);
+  ASSERT_EQ(text("summary"), "sum=6\n");
+  start(1, library);  // the catalog now comes from the store: no worker is loaded yet
+  auto resolved = request("summary/scaled=factor:2");
+  install_library(TASKFS_TEST_TASKS_EDITED, library);
+  engine().compute_blocking(resolved);  // may fail or succeed, but with matching code and key
+  install_library(TASKFS_TEST_TASKS, library);
+  EXPECT_EQ(text("summary/scaled=factor:2"), "sum=12\n");
+}
+
 TEST_F(EngineTest, FileThatIsNotASharedLibraryGivesAClearCatalogError) {
   fs::path library = dir_ / "libbroken.so";
   test::write_file(library, "this is not an ELF file\n");
