@@ -3,7 +3,9 @@
 # Builds the task sources into a loadable task library, lib<target>.so. Each
 # source gets a build-time code fingerprint (TASKFS_SOURCE_FINGERPRINT): the
 # normalized text of the file and of the project headers it includes, without
-# its task declarations. Comment and whitespace edits leave it unchanged.
+# its task declarations, plus the library's other sources (helpers added with
+# target_sources, which any task may call). Comment and whitespace edits leave
+# it unchanged.
 #
 # Expects the targets taskfs::taskfs (headers) and taskfs::fingerprint (tool),
 # and the variable TASKFS_ENTRY_SOURCE (the registry entry point).
@@ -17,21 +19,22 @@ function(taskfs_add_tasks target)
   set_target_properties(${target} PROPERTIES PREFIX "lib" SUFFIX ".so")
 
   set(fingerprint_dir "${CMAKE_CURRENT_BINARY_DIR}/${target}_fingerprints")
-  set(commands)
+  set(task_args)
   set(headers)
   foreach(source IN LISTS sources)
     get_filename_component(abs "${source}" ABSOLUTE)
     string(MAKE_C_IDENTIFIER "${source}" id)
     set(header "${fingerprint_dir}/${id}.h")
     list(APPEND headers "${header}")
-    list(APPEND commands
-      COMMAND taskfs::fingerprint --root "${PROJECT_SOURCE_DIR}" --out "${header}"
-              "-I$<JOIN:$<TARGET_PROPERTY:${target},INCLUDE_DIRECTORIES>,;-I>" "${abs}")
+    list(APPEND task_args --task "${abs}" "${header}")
     set_property(SOURCE "${source}" APPEND PROPERTY COMPILE_OPTIONS "-include" "${header}")
     set_property(SOURCE "${source}" APPEND PROPERTY OBJECT_DEPENDS "${header}")
   endforeach()
   # Runs on every build; a header is rewritten only when its fingerprint changes.
-  add_custom_target(${target}_fingerprints ${commands}
+  add_custom_target(${target}_fingerprints
+    COMMAND taskfs::fingerprint --root "${PROJECT_SOURCE_DIR}" --base "${CMAKE_CURRENT_SOURCE_DIR}"
+            "-I$<JOIN:$<TARGET_PROPERTY:${target},INCLUDE_DIRECTORIES>,;-I>"
+            ${task_args} "$<TARGET_PROPERTY:${target},SOURCES>"
     BYPRODUCTS ${headers}
     COMMAND_EXPAND_LISTS
     COMMENT "taskfs: fingerprinting the sources of ${target}"

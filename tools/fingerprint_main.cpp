@@ -1,12 +1,17 @@
-// taskfs-fingerprint: run by taskfs_add_tasks at build time. Writes a header
-// defining TASKFS_SOURCE_FINGERPRINT for one task source file: the hash of the
-// file and of the project headers it includes ("..." includes found under the
-// project root), normalized, with the task declarations cut out. The header is
-// rewritten only when the fingerprint changes, so unchanged sources are not
-// recompiled.
+// taskfs-fingerprint: run by taskfs_add_tasks at build time. For each task
+// source it writes a header defining TASKFS_SOURCE_FINGERPRINT: the hash of the
+// file and the project headers it includes ("..." includes found under the
+// project root), normalized, with the task declarations cut out, and of the
+// library's other sources (helpers without tasks), which any task may call.
+// A header is rewritten only when its fingerprint changes, so unchanged
+// sources are not recompiled.
+//
+//   taskfs-fingerprint --root DIR --base DIR [-IDIR]... [--task SOURCE HEADER]... [SOURCE]...
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -21,8 +26,11 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Options {
-  fs::path root, out, source;
+  fs::path root;
+  fs::path base;  // relative sources are relative to this
   std::vector<fs::path> include_dirs;
+  std::map<fs::path, fs::path> task_headers;  // task source -> header to write
+  std::set<fs::path> support_sources;         // the library's other sources
 };
 
 std::string read_file(const fs::path& path) {
@@ -68,36 +76,81 @@ void write_if_changed(const fs::path& out, const std::string& content) {
   fs::rename(tmp, out);
 }
 
+bool declares_tasks(const fs::path& source) {
+  return taskfs::normalize_source(read_file(source)).find("::task(") != std::string::npos;
+}
+
+fs::path source_path(const Options& o, const std::string& arg) {
+  fs::path p(arg);
+  return fs::weakly_canonical(p.is_absolute() ? p : o.base / p);
+}
+
+// Throws std::invalid_argument on wrong usage.
+Options parse(const std::vector<std::string>& args) {
+  Options o;
+  std::vector<std::string> sources;
+  std::vector<std::pair<std::string, std::string>> tasks;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if ((a == "--root" || a == "--base") && i + 1 < args.size()) {
+      (a == "--root" ? o.root : o.base) = fs::weakly_canonical(args[++i]);
+    } else if (a == "--task" && i + 2 < args.size()) {
+      tasks.emplace_back(args[i + 1], args[i + 2]);
+      i += 2;
+    } else if (a.rfind("-I", 0) == 0) {
+      if (a.size() > 2) o.include_dirs.emplace_back(a.substr(2));  // "-I" alone: no dirs
+    } else if (a.rfind("--", 0) == 0) {
+      throw std::invalid_argument("unexpected argument '" + a + "'");
+    } else {
+      sources.push_back(a);
+    }
+  }
+  if (o.root.empty() || o.base.empty() || tasks.empty()) {
+    throw std::invalid_argument(
+        "usage: taskfs-fingerprint --root DIR --base DIR [-IDIR]... --task SOURCE HEADER "
+        "[--task SOURCE HEADER]... [SOURCE]...");
+  }
+  for (const auto& [source, header] : tasks) {
+    fs::path p = source_path(o, source);
+    o.task_headers[p] = header;
+    // A source given to taskfs_add_tasks may hold only helpers.
+    if (!declares_tasks(p)) o.support_sources.insert(p);
+  }
+  for (const auto& s : sources) {
+    fs::path p = source_path(o, s);
+    bool is_code = p.extension() != ".h" && p.extension() != ".hpp";
+    if (is_code && fs::exists(p) && under(p, o.root) && !o.task_headers.contains(p)) {
+      o.support_sources.insert(p);
+    }
+  }
+  return o;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
-  std::vector<std::string> args(argv + 1, argv + argc);
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--root" && i + 1 < args.size()) {
-      o.root = fs::weakly_canonical(args[++i]);
-    } else if (args[i] == "--out" && i + 1 < args.size()) {
-      o.out = args[++i];
-    } else if (args[i].rfind("-I", 0) == 0 && args[i].size() > 2) {
-      o.include_dirs.emplace_back(args[i].substr(2));
-    } else if (o.source.empty()) {
-      o.source = args[i];
-    } else {
-      std::cerr << "taskfs-fingerprint: unexpected argument '" << args[i] << "'\n";
-      return 2;
-    }
-  }
-  if (o.root.empty() || o.out.empty() || o.source.empty()) {
-    std::cerr << "usage: taskfs-fingerprint --root DIR --out HEADER [-IDIR]... SOURCE\n";
+  try {
+    o = parse(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "taskfs-fingerprint: " << e.what() << "\n";
     return 2;
   }
-  if (!fs::exists(o.source)) {
-    std::cerr << "taskfs-fingerprint: no such source file " << o.source << "\n";
-    return 1;
+  taskfs::Hasher support;
+  std::set<fs::path> support_seen;
+  for (const auto& s : o.support_sources) collect(s, o, support_seen, support);
+  std::string support_hex = support.finish().hex();
+  for (const auto& [source, header] : o.task_headers) {
+    if (!fs::exists(source)) {
+      std::cerr << "taskfs-fingerprint: no such source file " << source << "\n";
+      return 1;
+    }
+    taskfs::Hasher hasher;
+    std::set<fs::path> seen;
+    collect(source, o, seen, hasher);
+    hasher.field(support_hex);
+    write_if_changed(header,
+                     "#define TASKFS_SOURCE_FINGERPRINT \"" + hasher.finish().hex() + "\"\n");
   }
-  taskfs::Hasher hasher;
-  std::set<fs::path> seen;
-  collect(o.source, o, seen, hasher);
-  write_if_changed(o.out, "#define TASKFS_SOURCE_FINGERPRINT \"" + hasher.finish().hex() + "\"\n");
   return 0;
 }
