@@ -93,6 +93,13 @@ TEST_F(InputChangeTest, EditedInputFileIsRecomputedOnTheNextRead) {
   EXPECT_EQ(runs("words"), 2);
 }
 
+TEST_F(InputChangeTest, InputFileReplacedByRenameIsRecomputedOnTheNextRead) {
+  EXPECT_EQ(sh("cat mnt/words/default").out, "alpha\nbeta\ngamma\n");
+  write_file("data/words.txt.swp", "kappa lambda\n");  // as an editor saves
+  fs::rename(root() / "data/words.txt.swp", root() / "data/words.txt");
+  EXPECT_EQ(sh("cat mnt/words/default").out, "kappa\nlambda\n");
+}
+
 TEST_F(InputChangeTest, NewFileMatchingAGlobIsSeenOnTheNextRead) {
   EXPECT_EQ(sh("cat mnt/listing/default").out, "notes.txt\nwords.txt\n");
   write_file("data/more.txt", "more\n");

@@ -1,4 +1,6 @@
 // The daemon's life: daemonizing, unmounting, dying, and guarding its store.
+#include <signal.h>
+
 #include <string>
 
 #include "mount_fixture.hpp"
@@ -25,10 +27,20 @@ TEST_F(DaemonTest, UnmountTakesTheMountAwayAndTheDaemonExits) {
   EXPECT_TRUE(mount_again.succeeded()) << "the store stayed locked: " << mount_again.err;
 }
 
+TEST_F(DaemonTest, SigtermMakesTheDaemonUnmountAndExitCleanly) {
+  ASSERT_NO_FATAL_FAILURE(mount());
+  EXPECT_EQ(sh("cat mnt/total/default").out, "15\n");
+  Finished ended = end_daemon(SIGTERM);
+  EXPECT_TRUE(ended.succeeded()) << "status " << ended.status;
+  EXPECT_FALSE(mounted(mountpoint())) << "SIGTERM left the mount behind";
+  ASSERT_NO_FATAL_FAILURE(mount());
+  EXPECT_EQ(sh("cat mnt/total/default").out, "15\n");
+}
+
 TEST_F(DaemonTest, KilledDaemonIsReplacedByANewMountThatServesTheCachedResults) {
   ASSERT_NO_FATAL_FAILURE(mount());
   EXPECT_EQ(sh("cat mnt/total/default").out, "15\n");
-  ASSERT_NO_FATAL_FAILURE(kill_daemon());
+  EXPECT_EQ(end_daemon(SIGKILL).signal(), SIGKILL);
 
   Finished dead = sh("ls mnt");
   EXPECT_NE(dead.err.find("Transport endpoint is not connected"), std::string::npos) << dead.err;

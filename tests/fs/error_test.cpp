@@ -1,5 +1,6 @@
 // Errors as a reader sees them: bad paths, writes to a read-only mount, and
 // tasks that crash or throw, which fail their read but never the mount.
+#include <filesystem>
 #include <string>
 
 #include "mount_fixture.hpp"
@@ -52,7 +53,8 @@ TEST_F(ErrorTest, EveryWriteIsReadOnlyFileSystem) {
   for (const char* command :
        {"echo x > mnt/total/default", "echo x >> mnt/total/default", "touch mnt/total/new",
         "rm mnt/total/default", "mv mnt/total/default mnt/total/moved", "mkdir mnt/newtask",
-        "rmdir mnt/total"}) {
+        "rmdir mnt/total", "truncate -s 0 mnt/total/default", "ln -s x mnt/total/link",
+        "setfattr -n user.taskfs.state -v cached mnt/total/default"}) {
     expect_failure(sh(command), command, kReadOnly);
   }
   EXPECT_EQ(sh("cat mnt/total/default").out, "15\n");
@@ -67,6 +69,17 @@ TEST_F(ErrorTest, CrashingTaskFailsItsReadWithIoErrorAndTheSignalInTheXattr) {
   EXPECT_NE(status.out.find("crash/default"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("failed recently: 1\n"), std::string::npos) << status.out;
   EXPECT_NE(daemon_log().find("signal 11"), std::string::npos) << daemon_log();
+}
+
+TEST_F(ErrorTest, MissingInputFileFailsTheReadUntilItIsBack) {
+  write_file("words.txt", read_file("data/words.txt"));
+  std::filesystem::remove(root() / "data/words.txt");
+  EXPECT_NE(sh("cat mnt/words/default").exit_code(), 0);
+  EXPECT_NE(xattr("mnt/words/default", "user.taskfs.error").find("data/words.txt"),
+            std::string::npos)
+      << xattr("mnt/words/default", "user.taskfs.error");
+  std::filesystem::rename(root() / "words.txt", root() / "data/words.txt");
+  EXPECT_EQ(sh("cat mnt/words/default").out, "alpha\nbeta\ngamma\n");
 }
 
 TEST_F(ErrorTest, MountKeepsServingAfterATaskCrashed) {

@@ -141,11 +141,13 @@ void ProjectTest::mount(const fs::path& library, int jobs) {
                                   << daemon_log();
 }
 
-void ProjectTest::kill_daemon() {
-  ASSERT_TRUE(daemon_) << "kill_daemon() without a daemon";
-  daemon_->send(SIGKILL);
-  ASSERT_TRUE(daemon_->wait_for()) << "the daemon survived SIGKILL";
+Finished ProjectTest::end_daemon(int signal) {
+  if (!daemon_) throw std::logic_error("end_daemon() without a daemon");
+  daemon_->send(signal);
+  if (!daemon_->wait_for()) throw std::runtime_error("the daemon survived its signal");
+  Finished ended = daemon_->finished();
   daemon_.reset();
+  return ended;
 }
 
 std::vector<pid_t> ProjectTest::workers() const {

@@ -48,8 +48,9 @@ class ProjectTest : public ::testing::Test {
   std::vector<std::string> mount_command(const std::filesystem::path& mountpoint,
                                          const std::filesystem::path& library, bool foreground,
                                          int jobs = 2) const;
-  // SIGKILLs the daemon started by mount() and reaps it; its mount stays behind.
-  void kill_daemon();
+  // Sends `signal` to the daemon started by mount() and reaps it (a SIGKILLed
+  // daemon leaves its mount behind); how it ended.
+  Finished end_daemon(int signal);
   // The worker processes of the daemon started by mount().
   std::vector<pid_t> workers() const;
   bool mounted(const std::filesystem::path& path) const;
