@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <source_location>
 #include <sstream>
 #include <stdexcept>
 #include <streambuf>
@@ -38,10 +39,8 @@
 
 // Wraps a task's function so that its source text becomes part of the task's
 // code fingerprint: editing the function re-runs this task and its dependents.
-#define TASKFS_FN(...)                                                         \
-  ::taskfs::detail::SourcedFn {                                                \
-    (__VA_ARGS__), #__VA_ARGS__, TASKFS_SOURCE_FINGERPRINT, __FILE__, __LINE__ \
-  }
+#define TASKFS_FN(...) \
+  ::taskfs::detail::SourcedFn { (__VA_ARGS__), #__VA_ARGS__, TASKFS_SOURCE_FINGERPRINT }
 
 namespace taskfs {
 
@@ -59,8 +58,6 @@ struct SourcedFn {
   F fn;
   const char* text;
   const char* source_fingerprint;
-  const char* file;
-  int line;
 };
 
 template <class T>
@@ -252,8 +249,6 @@ class TaskBuilder {
       static_assert(!std::is_void_v<R>, "taskfs: a task's function must return its result");
       def_.function_text = fn.text;
       def_.source_fingerprint = fn.source_fingerprint;
-      def_.source_file = fn.file;
-      def_.source_line = fn.line;
       def_.output_type = detail::demangle(typeid(R).name());
       def_.invoke = [f = std::move(fn.fn)](const std::vector<std::string_view>& upstream,
                                            const std::vector<Value>& params) {
@@ -280,9 +275,13 @@ class TaskBuilder {
 };
 
 // Starts the declaration of a task; its name is its directory in the mount.
-inline TaskBuilder<> task(std::string name) {
+// `where` records the declaration's place for `taskfs ls`.
+inline TaskBuilder<> task(std::string name,
+                          std::source_location where = std::source_location::current()) {
   detail::TaskDef def;
   def.name = std::move(name);
+  def.source_file = where.file_name();
+  def.source_line = static_cast<int>(where.line());
   return TaskBuilder<>(std::move(def));
 }
 

@@ -19,10 +19,14 @@
 namespace taskfs::cli {
 namespace {
 
+// The reader of stdout went away (`taskfs run ... | head`): not an error.
+struct OutputClosed {};
+
 void write_all(int fd, const char* data, std::size_t size) {
   while (size > 0) {
     ssize_t n = ::write(fd, data, size);
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EPIPE) throw OutputClosed{};
     if (n < 0) throw std::runtime_error(std::string("writing the output: ") + std::strerror(errno));
     data += n;
     size -= static_cast<std::size_t>(n);
@@ -121,7 +125,11 @@ int run_command(const Args& args) {
       status = 1;
       continue;
     }
-    print_result(*engine, o.result);
+    try {
+      print_result(*engine, o.result);
+    } catch (const OutputClosed&) {
+      return status;  // as cat does when its reader leaves, minus the signal
+    }
   }
   return status;
 }

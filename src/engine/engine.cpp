@@ -256,9 +256,12 @@ void Engine::run_once(const Hash128& key, exec::RunRequest request, std::uint64_
                     }
                   } else {
                     outcome.ok = true;
-                    outcome.result = {Hash128::from_hex(reply.value_hash), reply.value_size,
-                                      Hash128::from_hex(reply.view_hash), reply.view_offset,
-                                      reply.view_size};
+                    outcome.result = {Hash128::from_hex(reply.value_hash),
+                                      reply.value_size,
+                                      Hash128::from_hex(reply.view_hash),
+                                      reply.view_offset,
+                                      reply.view_size,
+                                      reply.started + reply.seconds};
                     if (cache) {
                       std::lock_guard lock(mutex_);
                       known_.emplace(key.hex(), outcome.result);

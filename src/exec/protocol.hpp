@@ -47,7 +47,7 @@ struct RunReply {
   std::string error;  // non-empty when the task threw
   std::string value_hash, view_hash;
   std::uint64_t value_size = 0, view_offset = 0, view_size = 0;
-  double started = 0, seconds = 0;
+  double started = 0, seconds = 0;  // the task's start (epoch seconds) and duration
 
   template <class Archive>
   void serialize(Archive& ar) {

@@ -145,6 +145,10 @@ int mount_and_serve(const DaemonOptions& o) {
 }
 
 int unmount(const std::filesystem::path& mountpoint) {
+  if (!is_mounted(mountpoint)) {
+    std::cerr << "taskfs unmount: " << mountpoint.string() << " is not mounted\n";
+    return 1;
+  }
   if (unmount_path(mountpoint, false) != 0) {
     std::cerr << "taskfs unmount: cannot unmount " << mountpoint.string() << ": "
               << std::strerror(errno) << "\n";

@@ -48,7 +48,7 @@ fuse_ino_t InodeTable::intern(const std::string& name, Node node) {
   std::lock_guard lock(mutex_);
   auto [it, fresh] = by_name_.try_emplace(name, kRoot + nodes_.size());
   if (fresh) {
-    node.created = now_seconds();
+    if (node.created == 0) node.created = now_seconds();
     nodes_.push_back(std::move(node));
   }
   return it->second;
@@ -65,12 +65,13 @@ fuse_ino_t InodeTable::task_dir(const std::string& task) {
 }
 
 fuse_ino_t InodeTable::result(const std::string& task, const std::string& variant,
-                              const std::string& version, std::uint64_t size) {
+                              const std::string& version, std::uint64_t size, double created) {
   Node n{NodeKind::Result};
   n.task = task;
   n.variant = variant;
   n.version = version;
   n.size = size;
+  n.created = created;
   return intern("r/" + task + "/" + variant + "#" + version, std::move(n));
 }
 

@@ -28,13 +28,16 @@ std::optional<ControlFile> control_file_named(std::string_view name);
 inline constexpr std::string_view kMissingVersion = "missing";
 
 struct Node {
+  Node() = default;
+  explicit Node(NodeKind k) : kind(k) {}
+
   NodeKind kind = NodeKind::Root;
   std::string task;        // TaskDir, Result
   std::string variant;     // Result: canonical variant
   std::string version;     // Result: the view's content hash, or kMissingVersion
   std::uint64_t size = 0;  // Result: the size of that version
   ControlFile control{};   // ControlFile
-  double created = 0;      // when first seen, its mtime
+  double created = 0;      // its mtime: when the result was stored, or first seen
 };
 
 class InodeTable {
@@ -46,8 +49,9 @@ class InodeTable {
 
   fuse_ino_t control_file(ControlFile file) const;
   fuse_ino_t task_dir(const std::string& task);
+  // The inode of one version of a result; `created` is when it was stored.
   fuse_ino_t result(const std::string& task, const std::string& variant, const std::string& version,
-                    std::uint64_t size);
+                    std::uint64_t size, double created);
   // The node of an inode the kernel knows; nullopt for an unknown number.
   std::optional<Node> find(fuse_ino_t ino) const;
 

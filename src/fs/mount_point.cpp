@@ -65,6 +65,10 @@ std::string raise_readahead(const std::filesystem::path& mountpoint) {
   return knob ? std::string() : "cannot write /sys/class/bdi/" + device + "/read_ahead_kb";
 }
 
+bool is_mounted(const std::filesystem::path& mountpoint) {
+  return !mounted_type(mountpoint).empty();
+}
+
 int unmount_path(const std::filesystem::path& mountpoint, bool lazy) {
   const char* flag = lazy ? "-uz" : "-u";
   if (spawn_wait("fusermount3", {"fusermount3", flag, mountpoint.c_str()}) == 0) return 0;

@@ -12,6 +12,9 @@ namespace taskfs::fs {
 // Throws std::runtime_error if something live is mounted there.
 void prepare_mountpoint(const std::filesystem::path& mountpoint);
 
+// True if something is mounted on `mountpoint` (per /proc/self/mounts).
+bool is_mounted(const std::filesystem::path& mountpoint);
+
 // Unmounts with fusermount3 -u, falling back to umount2; 0 on success.
 int unmount_path(const std::filesystem::path& mountpoint, bool lazy);
 

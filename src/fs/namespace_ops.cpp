@@ -56,6 +56,11 @@ struct Listing {
   std::vector<Entry> entries;
 };
 
+timespec to_timespec(double seconds) {
+  auto whole = static_cast<time_t>(seconds);
+  return {whole, static_cast<long>((seconds - static_cast<double>(whole)) * 1e9)};
+}
+
 // A listed result's d_ino: `ls` only needs it non-zero and stable; lookup
 // gives the real inode.
 fuse_ino_t listing_ino(const std::string& name) { return hash_bytes(name).low | 1u << 31; }
@@ -92,8 +97,7 @@ bool Filesystem::attributes(fuse_ino_t ino, const Node& node, struct stat& st) {
   st.st_ino = ino;
   st.st_uid = ::getuid();
   st.st_gid = ::getgid();
-  auto seconds = static_cast<time_t>(node.created);
-  st.st_mtim.tv_sec = st.st_ctim.tv_sec = st.st_atim.tv_sec = seconds;
+  st.st_mtim = st.st_ctim = st.st_atim = to_timespec(node.created);
   switch (node.kind) {
     case NodeKind::Root:
     case NodeKind::ControlDir:
@@ -110,8 +114,9 @@ bool Filesystem::attributes(fuse_ino_t ino, const Node& node, struct stat& st) {
       st.st_nlink = 1;
       st.st_size = static_cast<off_t>(node.size);
       if (node.version == kMissingVersion) {
-        // Still missing when looked up: it may have been computed since.
-        st.st_mtim.tv_sec = st.st_ctim.tv_sec = std::time(nullptr);
+        // Missing: newer than anything made from it (make will read it).
+        ::clock_gettime(CLOCK_REALTIME, &st.st_mtim);
+        st.st_ctim = st.st_mtim;
       }
       st.st_blocks = (st.st_size + 511) / 512;
       return true;
@@ -127,7 +132,8 @@ void Filesystem::lookup_result(fuse_req_t req, const std::string& task, const ch
     std::string version =
         probe.result ? probe.result->view_hash.hex() : std::string(kMissingVersion);
     std::uint64_t size = probe.result ? probe.result->view_size : 0;
-    reply_entry(req, *this, inodes_.result(task, variant, version, size), kResultTimeout);
+    double created = probe.result ? probe.result->created : 0;
+    reply_entry(req, *this, inodes_.result(task, variant, version, size, created), kResultTimeout);
   } catch (const spec::PathError& e) {
     log_line(task + "/" + name + ": " + e.what());
     fuse_reply_err(req, e.error_number());

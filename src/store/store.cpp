@@ -127,12 +127,13 @@ Hash128 Store::put_blob(std::string_view bytes) {
 std::optional<ResultInfo> Store::find_result(const Hash128& key) {
   std::lock_guard lock(mutex_);
   auto q = db_->prepare(
-      "SELECT value_hash, value_size, view_hash, view_offset, view_size FROM results WHERE key=?");
+      "SELECT value_hash, value_size, view_hash, view_offset, view_size, created FROM results "
+      "WHERE key=?");
   if (!q.bind(1, key.hex()).step()) return std::nullopt;
   return ResultInfo{
-      Hash128::from_hex(q.column_text(0)), static_cast<std::uint64_t>(q.column_int(1)),
-      Hash128::from_hex(q.column_text(2)), static_cast<std::uint64_t>(q.column_int(3)),
-      static_cast<std::uint64_t>(q.column_int(4))};
+      Hash128::from_hex(q.column_text(0)),         static_cast<std::uint64_t>(q.column_int(1)),
+      Hash128::from_hex(q.column_text(2)),         static_cast<std::uint64_t>(q.column_int(3)),
+      static_cast<std::uint64_t>(q.column_int(4)), q.column_double(5)};
 }
 
 ResultInfo Store::put_result(const NewResult& r, std::string_view value,
@@ -140,6 +141,7 @@ ResultInfo Store::put_result(const NewResult& r, std::string_view value,
   std::lock_guard lock(mutex_);
   sqlite::Transaction txn(*db_);
   ResultInfo info;
+  info.created = r.started + r.seconds;
   info.value_hash = put_blob(value);
   info.value_size = value.size();
   if (view.is_value_suffix) {

@@ -32,6 +32,7 @@ struct ResultInfo {
   Hash128 view_hash;
   std::uint64_t view_offset = 0;
   std::uint64_t view_size = 0;
+  double created = 0;  // when it was stored, seconds since the epoch
 };
 
 // One input that made a result: kind is "param", "input" or "file".
