@@ -10,21 +10,14 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
+
+#include "text_files.hpp"
 
 extern char** environ;
 
 namespace taskfs::fstest {
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::runtime_error system_error(const std::string& what, int error) {
   return std::runtime_error(what + ": " + std::strerror(error));
@@ -106,7 +99,8 @@ void Child::send(int signal) {
 
 Finished Child::finished() const {
   if (!status_) throw std::logic_error("Child::finished() before the program exited");
-  return {*status_, slurp(capture_.out), capture_.err == capture_.out ? "" : slurp(capture_.err)};
+  return {*status_, read_text(capture_.out),
+          capture_.err == capture_.out ? "" : read_text(capture_.err)};
 }
 
 Finished run_program(const std::vector<std::string>& argv, const std::filesystem::path& cwd,

@@ -23,6 +23,8 @@ TEST_F(DaemonTest, UnmountTakesTheMountAwayAndTheDaemonExits) {
   Finished unmount = run({kTaskfs, "unmount", mountpoint()});
   EXPECT_TRUE(unmount.succeeded()) << unmount.err;
   EXPECT_FALSE(mounted(mountpoint()));
+  Finished ended = wait_daemon();
+  EXPECT_TRUE(ended.succeeded()) << "status " << ended.status;
   Finished mount_again = run(mount_command(mountpoint(), kFsTasks, /*foreground=*/false));
   EXPECT_TRUE(mount_again.succeeded()) << "the store stayed locked: " << mount_again.err;
 }

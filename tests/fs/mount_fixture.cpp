@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <sys/mount.h>
 
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
 
 #include "store/store.hpp"
 #include "system_probes.hpp"
+#include "text_files.hpp"
 
 namespace taskfs::fstest {
 namespace fs = std::filesystem;
@@ -18,28 +18,10 @@ namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(2);
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Mount points under `dir`, deepest first, as /proc/self/mounts lists them.
-std::vector<fs::path> mounts_under(const fs::path& dir) {
-  std::ifstream mounts("/proc/self/mounts");
-  std::string device, target, type, rest;
-  std::vector<fs::path> found;
-  while (mounts >> device >> target >> type && std::getline(mounts, rest)) {
-    if (target.starts_with(dir.string() + "/")) found.insert(found.begin(), target);
-  }
-  return found;
-}
-
 // The pid a daemon wrote into the store's lock file ("pid N, mounted on ..."),
 // if that process still runs the taskfs program.
 std::optional<pid_t> daemon_of(const fs::path& store) {
-  std::istringstream lock(slurp(store / "daemon.lock"));
+  std::istringstream lock(read_text(store / "daemon.lock"));
   std::string word;
   pid_t pid = 0;
   if (!(lock >> word >> pid) || word != "pid" || !process_alive(pid)) return std::nullopt;
@@ -75,10 +57,9 @@ void ProjectTest::TearDown() {
     ::kill(*background_daemon, SIGKILL);
   }
   children_.clear();
-  if (HasFailure())
-    std::cerr << "---- " << store() / "daemon.log"
-              << ":\n"
-              << daemon_log();
+  if (HasFailure()) {
+    std::cerr << "---- " << (store() / "daemon.log").string() << ":\n" << daemon_log();
+  }
   if (!mounts_under(root_).empty()) {
     ADD_FAILURE() << "still mounted under " << root_ << "; left in place";
     return;
@@ -97,26 +78,21 @@ void ProjectTest::remove_mounts() {
 
 void ProjectTest::stop_daemon() {
   if (!daemon_) return;
-  // Unmounted, the daemon exits by itself; a hung one is made to.
-  for (int signal : {0, SIGTERM, SIGKILL}) {
-    if (signal != 0) daemon_->send(signal);
-    if (daemon_->wait_for(std::chrono::seconds(signal == SIGKILL ? 20 : 5))) break;
-    ADD_FAILURE() << "the foreground daemon did not exit; sending signal "
-                  << (signal == 0 ? SIGTERM : SIGKILL);
+  // Unmounted, the daemon exits by itself; a hung one is killed.
+  if (!daemon_->wait_for(std::chrono::seconds(5))) {
+    ADD_FAILURE() << "the foreground daemon did not exit after its unmount; killing it";
+    daemon_->send(SIGKILL);
+    daemon_->wait_for();
   }
   daemon_.reset();
 }
 
 void ProjectTest::write_file(std::string_view relative, std::string_view bytes) const {
-  fs::path path = root_ / relative;
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
+  write_text(root_ / relative, bytes);
 }
 
 std::string ProjectTest::read_file(std::string_view relative) const {
-  return slurp(root_ / relative);
+  return read_text(root_ / relative);
 }
 
 std::vector<std::string> ProjectTest::mount_command(const fs::path& mountpoint,
@@ -141,13 +117,17 @@ void ProjectTest::mount(const fs::path& library, int jobs) {
                                   << daemon_log();
 }
 
-Finished ProjectTest::end_daemon(int signal) {
-  if (!daemon_) throw std::logic_error("end_daemon() without a daemon");
-  daemon_->send(signal);
-  if (!daemon_->wait_for()) throw std::runtime_error("the daemon survived its signal");
+Finished ProjectTest::wait_daemon() {
+  if (!daemon_) throw std::logic_error("no daemon to wait for");
+  if (!daemon_->wait_for()) throw std::runtime_error("the daemon did not exit");
   Finished ended = daemon_->finished();
   daemon_.reset();
   return ended;
+}
+
+Finished ProjectTest::end_daemon(int signal) {
+  if (daemon_) daemon_->send(signal);
+  return wait_daemon();
 }
 
 std::vector<pid_t> ProjectTest::workers() const {
@@ -165,7 +145,7 @@ std::vector<pid_t> ProjectTest::workers() const {
 
 bool ProjectTest::mounted(const fs::path& path) const { return mount_type(path) == "fuse.taskfs"; }
 
-std::string ProjectTest::daemon_log() const { return slurp(store() / "daemon.log"); }
+std::string ProjectTest::daemon_log() const { return read_text(store() / "daemon.log"); }
 
 Capture ProjectTest::next_capture() {
   std::string name = std::to_string(captures_++);

@@ -48,8 +48,10 @@ class ProjectTest : public ::testing::Test {
   std::vector<std::string> mount_command(const std::filesystem::path& mountpoint,
                                          const std::filesystem::path& library, bool foreground,
                                          int jobs = 2) const;
-  // Sends `signal` to the daemon started by mount() and reaps it (a SIGKILLed
-  // daemon leaves its mount behind); how it ended.
+  // Waits for the daemon started by mount() to exit and reaps it; how it ended.
+  Finished wait_daemon();
+  // Sends `signal` to that daemon, then wait_daemon(). A SIGKILLed daemon
+  // leaves its mount behind.
   Finished end_daemon(int signal);
   // The worker processes of the daemon started by mount().
   std::vector<pid_t> workers() const;
@@ -94,7 +96,7 @@ class MountTest : public ProjectTest {
  protected:
   void SetUp() override {
     ProjectTest::SetUp();
-    mount();
+    ASSERT_NO_FATAL_FAILURE(mount());
   }
 };
 

@@ -8,19 +8,30 @@
 #include <fstream>
 #include <sstream>
 
+#include "text_files.hpp"
+
 namespace taskfs::fstest {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+struct MountEntry {
+  std::string target;
+  std::string type;
+};
+
+// /proc/self/mounts in mount order (a later mount on a path hides an earlier one).
+std::vector<MountEntry> mount_table() {
+  std::ifstream mounts("/proc/self/mounts");
+  std::string device, target, type, rest;
+  std::vector<MountEntry> table;
+  while (mounts >> device >> target >> type && std::getline(mounts, rest)) {
+    table.push_back({target, type});
+  }
+  return table;
 }
 
 // The state letter of /proc/<pid>/stat ('R', 'S', 'D', 'Z', ...), or 0 if gone.
 char process_state(pid_t pid) {
-  std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
   std::size_t paren = stat.rfind(')');  // the command name may hold spaces
   return paren == std::string::npos || paren + 2 >= stat.size() ? 0 : stat[paren + 2];
 }
@@ -28,11 +39,17 @@ char process_state(pid_t pid) {
 }  // namespace
 
 std::optional<std::string> mount_type(const std::filesystem::path& path) {
-  std::ifstream mounts("/proc/self/mounts");
-  std::string device, target, type, rest;
   std::optional<std::string> found;
-  while (mounts >> device >> target >> type && std::getline(mounts, rest)) {
-    if (target == path.string()) found = type;  // the last mount on a path is the visible one
+  for (const MountEntry& entry : mount_table()) {
+    if (entry.target == path.string()) found = entry.type;
+  }
+  return found;
+}
+
+std::vector<std::filesystem::path> mounts_under(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> found;
+  for (const MountEntry& entry : mount_table()) {
+    if (entry.target.starts_with(dir.string() + "/")) found.insert(found.begin(), entry.target);
   }
   return found;
 }
@@ -43,7 +60,7 @@ bool filesystem_answers(const std::filesystem::path& path) {
 }
 
 long current_syscall(pid_t pid) {
-  std::istringstream syscall(slurp("/proc/" + std::to_string(pid) + "/syscall"));
+  std::istringstream syscall(read_text("/proc/" + std::to_string(pid) + "/syscall"));
   long number = -1;
   return syscall >> number ? number : -1;  // "running" does not parse
 }
@@ -55,7 +72,7 @@ bool blocked_in_fuse_open(pid_t pid) {
   char state = process_state(pid);
   if (state != 'S' && state != 'D') return false;
   // The kernel stack names the FUSE request it waits on, when it can be read.
-  std::string stack = slurp(proc + "/stack");
+  std::string stack = read_text(proc + "/stack");
   return stack.empty() || stack.find("fuse") != std::string::npos;
 }
 
@@ -64,7 +81,7 @@ std::vector<pid_t> child_processes(pid_t pid) {
   std::error_code ec;
   for (const auto& thread :
        std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
-    std::istringstream list(slurp((thread.path() / "children").string()));
+    std::istringstream list(read_text((thread.path() / "children").string()));
     for (pid_t child; list >> child;) children.push_back(child);
   }
   return children;

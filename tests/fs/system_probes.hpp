@@ -15,6 +15,9 @@ namespace taskfs::fstest {
 // nullopt when nothing is mounted there.
 std::optional<std::string> mount_type(const std::filesystem::path& path);
 
+// The mount points below `dir`, the latest mounted first.
+std::vector<std::filesystem::path> mounts_under(const std::filesystem::path& dir);
+
 // True when a daemon answers for the filesystem at `path` (statfs(2) always
 // asks the daemon; a dead one's mount says "Transport endpoint is not connected").
 bool filesystem_answers(const std::filesystem::path& path);
