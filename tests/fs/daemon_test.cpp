@@ -1,6 +1,7 @@
 // The daemon's life: daemonizing, unmounting, dying, and guarding its store.
 #include <signal.h>
 
+#include <filesystem>
 #include <string>
 
 #include "mount_fixture.hpp"
@@ -16,6 +17,19 @@ TEST_F(DaemonTest, MountWithoutForegroundDaemonizesAndReturnsOnceTheMountIsReady
   EXPECT_TRUE(mounted(mountpoint())) << "taskfs mount returned before the mount was ready";
   EXPECT_EQ(sh("cat mnt/total/default").out, "15\n");
   EXPECT_NE(daemon_log().find("mounted"), std::string::npos) << daemon_log();
+}
+
+TEST_F(DaemonTest, MountAndUnmountWithoutArgumentsUseTaskfsIniFoundUpward) {
+  std::filesystem::create_directories(root() / "lib");
+  std::filesystem::copy_file(kFsTasks, root() / "lib/libtasks.so");
+  write_file("taskfs.ini", "tasks = lib/libtasks.so\nstore = store\nmountpoint = mnt\njobs = 1\n");
+  Finished mount = sh("cd data && " + kTaskfs.string() + " mount");
+  ASSERT_TRUE(mount.succeeded()) << mount.out << mount.err;
+  EXPECT_TRUE(mounted(mountpoint()));
+  EXPECT_EQ(sh("cat mnt/total/default").out, "15\n");
+  Finished unmount = sh("cd data && " + kTaskfs.string() + " unmount");
+  EXPECT_TRUE(unmount.succeeded()) << unmount.err;
+  EXPECT_FALSE(mounted(mountpoint()));
 }
 
 TEST_F(DaemonTest, UnmountTakesTheMountAwayAndTheDaemonExits) {

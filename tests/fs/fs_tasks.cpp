@@ -81,6 +81,32 @@ const auto report = tf::task("report")
                           return title + ": " + format_number(sum) + "\n";
                         }));
 
+// Results of other types read as JSON: one object, and one object a line.
+struct Stats {
+  int count = 0;
+  double mean = 0;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(cereal::make_nvp("count", count), cereal::make_nvp("mean", mean));
+  }
+};
+
+Stats stats_of(const std::vector<int>& v, std::size_t count) {
+  double sum = 0;
+  for (std::size_t i = 0; i < count; ++i) sum += v[i];
+  return {static_cast<int>(count), count == 0 ? 0.0 : sum / static_cast<double>(count)};
+}
+
+const auto stats = tf::task("stats").input(numbers).run(
+    TASKFS_FN([](const std::vector<int>& v) { return stats_of(v, v.size()); }));
+const auto prefixes =
+    tf::task("prefixes").input(numbers).run(TASKFS_FN([](const std::vector<int>& v) {
+      std::vector<Stats> out;
+      for (std::size_t count = 1; count <= v.size(); ++count) out.push_back(stats_of(v, count));
+      return out;
+    }));
+
 // Sleeps `ms` milliseconds, then, when `gate` is set, waits for that file: the
 // tests open the gate to decide when the computation ends.
 const auto slow = tf::task("slow")

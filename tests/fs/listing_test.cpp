@@ -13,7 +13,9 @@ using ListingTest = MountTest;
 TEST_F(ListingTest, LsOfTheRootListsEveryTaskAndTheControlDirectory) {
   Finished ls = sh("ls -A mnt");
   ASSERT_TRUE(ls.succeeded()) << ls.err;
-  EXPECT_EQ(ls.out, ".taskfs\nbig\ncrash\nfail\nlisting\nnumbers\nreport\nslow\ntotal\nwords\n");
+  EXPECT_EQ(
+      ls.out,
+      ".taskfs\nbig\ncrash\nfail\nlisting\nnumbers\nprefixes\nreport\nslow\nstats\ntotal\nwords\n");
   EXPECT_EQ(sh("ls mnt/.taskfs").out, "graph.dot\nstatus\ntasks\n");
 }
 

@@ -33,6 +33,16 @@ TEST_F(MetadataTest, GetfattrShowsKeyStateAndCanonicalBeforeAndAfterARead) {
   EXPECT_EQ(xattr("mnt/total/numbers=n:7", "user.taskfs.key"), key);
 }
 
+TEST_F(MetadataTest, CanonicalSpellingPutsOwnParamsFirstThenTasksByNameWithEncodedValues) {
+  auto canonical = [&](const std::string& file) {
+    return sh("getfattr --only-values -n user.taskfs.canonical '" + file + "'").out;
+  };
+  EXPECT_EQ(canonical("mnt/report/total=scale:2,numbers=n:07,report=title:x"),
+            "report/title:x,numbers=n:7,total=scale:2");
+  EXPECT_EQ(canonical("mnt/report/title:a%2fb c,total=scale:1"), "report/title:a%2Fb%20c");
+  EXPECT_EQ(canonical("mnt/total/scale:1,numbers=n:5"), "total/default");
+}
+
 TEST_F(MetadataTest, AnUncachedTaskShowsStateNocache) {
   EXPECT_EQ(sh("getfattr --only-values -n user.taskfs.state mnt/report/default").out, "nocache");
 }

@@ -94,6 +94,17 @@ TEST_F(ReadTest, PythonReadsAResult) {
   EXPECT_EQ(python.out, "10\n");
 }
 
+TEST_F(ReadTest, StructResultsReadAsJson) {
+  Finished object = run({"python3", "-c",
+                         "import json; s = json.load(open('mnt/stats/default'));"
+                         "print(s['count'], s['mean'])"});
+  EXPECT_EQ(object.out, "5 3.0\n") << object.err;
+  Finished lines = run({"python3", "-c",
+                        "import json; print([json.loads(line)['mean']"
+                        " for line in open('mnt/prefixes/numbers=n:3')])"});
+  EXPECT_EQ(lines.out, "[1.0, 1.5, 2.0]\n") << lines.err;
+}
+
 TEST_F(ReadTest, AShellLoopOverAParamReadsEachVariant) {
   Finished loop = sh("for i in 1 2 3; do cat mnt/total/numbers=n:$i; done");
   ASSERT_TRUE(loop.succeeded()) << loop.err;
