@@ -75,7 +75,7 @@ TEST(ValueTextTest, ParsesIntegersWithinTheParamRange) {
   EXPECT_EQ(parse_value(ParamType::Int, "-7", kIntMin, kIntMax).value, Value{std::int64_t{-7}});
   EXPECT_EQ(parse_value(ParamType::Int, "2147483647", kIntMin, kIntMax).value,
             Value{std::int64_t{kIntMax}});
-  EXPECT_TRUE(parse_value(ParamType::Int, "2147483648", kIntMin, kIntMax).error.empty() == false);
+  EXPECT_FALSE(parse_value(ParamType::Int, "2147483648", kIntMin, kIntMax).error.empty());
   EXPECT_FALSE(parse_value(ParamType::Int, "-1", 0, 255).error.empty());
   EXPECT_FALSE(parse_value(ParamType::Int, "256", 0, 255).error.empty());
   EXPECT_TRUE(parse_value(ParamType::Int, "255", 0, 255).error.empty());
