@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Figure 6, the store: write and read throughput of results of 1 KiB, 1 MiB,
+# 64 MiB and 1 GiB. Write: a cold `taskfs run` minus the task's own compute time
+# (as the store's run record gives it). Read: `cat` through a fresh mount. The
+# reference writes (dd, no fsync) and reads (cat, page cache) a plain file of
+# the same bytes (reads: best of 3).
+source "$(dirname "$0")/lib.sh"
+begin_figure store
+sizes=(1024 $((1 << 20)) $((64 << 20)) $((1 << 30)))
+
+run_bytes() { "$TASKFS" run "bytes/n:$1" --tasks "$BENCH_BYTES_LIB" --store store; }
+
+# The compute time, in ms, of the newest run in the store.
+newest_run_ms() {
+  "$TASKFS" status --tasks "$BENCH_BYTES_LIB" --store store |
+    awk '$3 == "ok" && $4 ~ /^[0-9.]+s$/ { print 1000 * substr($4, 1, length($4) - 1); exit }'
+}
+
+human() { numfmt --to=iec-i --suffix=B "$1"; }
+
+declare -A write_note write_ref
+for size in "${sizes[@]}"; do
+  say "writing a $(human "$size") result"
+  cold_ms=$(time_ms run_bytes "$size")
+  compute_ms=$(newest_run_ms)
+  store_ms=$(calc "$cold_ms - $compute_ms")
+  write_note[$size]="write $(mb_per_s "$size" "$store_ms") MB/s ($cold_ms ms - $compute_ms ms compute)"
+  run_bytes "$size" >"plain-$size"
+  write_ref[$size]="write $(mb_per_s "$size" "$(time_ms dd if="plain-$size" of=copy bs=1M status=none)")"
+  rm copy
+done
+
+mount_fg mnt "$BENCH_BYTES_LIB" store
+for size in "${sizes[@]}"; do
+  say "reading the $(human "$size") result through the mount"
+  read_ms=$(time_ms cat "mnt/bytes/n:$size")
+  cat "plain-$size" >/dev/null
+  plain_ms=$(best_ms 3 cat "plain-$size")
+  row "6 store: $(human "$size") result" \
+    "${write_note[$size]}; read $(mb_per_s "$size" "$read_ms") MB/s ($read_ms ms)" "- (info)" \
+    "plain file: ${write_ref[$size]}, read $(mb_per_s "$size" "$plain_ms") MB/s" info
+done
