@@ -1,12 +1,20 @@
 #include "log.hpp"
 
+#include <atomic>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
 
 namespace taskfs {
 
+namespace {
+std::atomic<bool> silenced{false};
+}  // namespace
+
+void silence_log() { silenced = true; }
+
 void log_line(std::string_view message) {
+  if (silenced) return;
   static std::mutex mutex;
   std::time_t now = std::time(nullptr);
   char stamp[32];

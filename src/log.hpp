@@ -8,4 +8,7 @@ namespace taskfs {
 
 void log_line(std::string_view message);
 
+// Turns log_line off: the command-line front end reports errors itself.
+void silence_log();
+
 }  // namespace taskfs

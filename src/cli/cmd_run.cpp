@@ -97,6 +97,7 @@ int run_command(const Args& args) {
   std::vector<std::shared_ptr<const Request>> requests;
   for (const auto& path : parsed->positional) {
     std::string_view p = path;
+    while (p.size() > 1 && p.back() == '/') p.remove_suffix(1);
     std::size_t slash = p.find('/');
     try {
       requests.push_back(slash == std::string_view::npos

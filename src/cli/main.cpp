@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/project.hpp"
+#include "log.hpp"
 #include "store/store.hpp"
 
 namespace {
@@ -28,7 +29,8 @@ int main(int argc, char** argv) {
       {"run", run_command},       {"ls", ls_command},       {"graph", graph_command},
       {"status", status_command}, {"mount", mount_command}, {"unmount", unmount_command}};
   if (argc < 2) {
-    std::cerr << kUsage;
+    std::cerr << "taskfs: give a command: mount, unmount, run, ls, status or graph (see taskfs "
+                 "--help)\n";
     return 2;
   }
   std::string name = argv[1];
@@ -41,6 +43,8 @@ int main(int argc, char** argv) {
     std::cerr << "taskfs: unknown command '" << name << "' (see taskfs --help)\n";
     return 2;
   }
+  // Only the daemon keeps a log; the other commands say what went wrong themselves.
+  if (name != "mount") taskfs::silence_log();
   try {
     return command->second(Args(argv + 2, argv + argc));
   } catch (const UsageError& e) {

@@ -200,9 +200,15 @@ void Engine::advance(const std::shared_ptr<Computation>& c, std::size_t i) {
       return;
     }
   }
-  exec::RunRequest run{node.task->name,         nk.key.hex(),         node.variant,
-                       !node.task->nocache,     std::move(nk.params), std::move(nk.upstream),
-                       std::move(nk.provenance)};
+  exec::RunRequest run;
+  run.task = node.task->name;
+  run.key = nk.key.hex();
+  run.fingerprint = node.task->fingerprint;
+  run.variant = node.variant;
+  run.cache = !node.task->nocache;
+  run.params = std::move(nk.params);
+  run.upstream = std::move(nk.upstream);
+  run.provenance = std::move(nk.provenance);
   run_once(nk.key, std::move(run), c->request->generation,
            [this, c, i](const Outcome& outcome) { node_done(c, i, outcome); });
 }

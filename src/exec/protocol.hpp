@@ -30,7 +30,8 @@ struct CatalogMessage {
 // Run one task and store its result.
 struct RunRequest {
   std::string task;
-  std::string key;  // hex cache key
+  std::string key;          // hex cache key
+  std::string fingerprint;  // the task's code fingerprint the key was made with
   std::string variant;
   bool cache = true;
   std::vector<Value> params;          // Files params with their matched paths
@@ -39,7 +40,7 @@ struct RunRequest {
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(task, key, variant, cache, params, upstream, provenance);
+    ar(task, key, fingerprint, variant, cache, params, upstream, provenance);
   }
 };
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "exec/protocol.hpp"
+#include "key/fingerprint.hpp"
 #include "plugin/task_library.hpp"
 #include "store/store.hpp"
 
@@ -24,17 +25,25 @@ double now_seconds() {
   return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
-RunReply run_task(const TaskLibrary& library, Store& store, const RunRequest& request) {
-  RunReply reply;
-  reply.started = now_seconds();
+// Runs one task and stores its result, filling `reply` (started is set).
+void run_task(const TaskLibrary& library, Store& store, const RunRequest& request,
+              RunReply& reply) {
   const detail::TaskDef* def = library.find(request.task);
   if (def == nullptr) {
     reply.error = "the task library no longer declares task '" + request.task + "'";
-    return reply;
+    return;
+  }
+  // The library file may have been rebuilt since the coordinator made the
+  // key: new code must never be stored under an old key.
+  if (task_fingerprint(def->function_text, def->source_fingerprint, def->version) !=
+      request.fingerprint) {
+    reply.error = "the task library was rebuilt since this read began; read it again";
+    return;
   }
   std::vector<std::string> upstream_bytes;
-  for (const auto& hash : request.upstream)
+  for (const auto& hash : request.upstream) {
     upstream_bytes.push_back(store.read_blob(Hash128::from_hex(hash)));
+  }
   std::vector<std::string_view> upstream(upstream_bytes.begin(), upstream_bytes.end());
 
   auto start = std::chrono::steady_clock::now();
@@ -54,7 +63,6 @@ RunReply run_task(const TaskLibrary& library, Store& store, const RunRequest& re
   reply.value_size = info.value_size;
   reply.view_offset = info.view_offset;
   reply.view_size = info.view_size;
-  return reply;
 }
 
 int serve(const std::string& library_path, const std::string& store_dir) {
@@ -73,9 +81,10 @@ int serve(const std::string& library_path, const std::string& store_dir) {
   RunRequest request;
   while (receive(kRequestFd, request)) {
     RunReply reply;
+    reply.started = now_seconds();
     try {
       if (!store) store = std::make_unique<Store>(store_dir);
-      reply = run_task(*library, *store, request);
+      run_task(*library, *store, request, reply);
     } catch (const std::exception& e) {
       reply.error = e.what();
     } catch (...) {

@@ -94,7 +94,8 @@ RunReply WorkerPool::execute(Runner& runner, const Job& job) {
       failed.error = "the task library was rebuilt while this task waited; read it again";
       return failed;
     }
-    if (!runner.worker || runner.generation != generation_) {
+    // A worker that died while idle (OOM killer, say) is replaced, not blamed.
+    if (!runner.worker || runner.generation != generation_ || !runner.worker->alive()) {
       stale = std::move(runner.worker);
       runner.worker = std::move(spare_);
       runner.generation = generation_;

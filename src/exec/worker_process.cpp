@@ -78,6 +78,13 @@ WorkerProcess::~WorkerProcess() {
   }
 }
 
+bool WorkerProcess::alive() {
+  if (pid_ <= 0) return false;
+  if (::waitpid(pid_, nullptr, WNOHANG) == 0) return true;
+  pid_ = -1;
+  return false;
+}
+
 void WorkerProcess::died() {
   int status = 0;
   ::waitpid(pid_, &status, 0);

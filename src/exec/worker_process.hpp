@@ -38,6 +38,8 @@ class WorkerProcess {
   // Runs one task. Throws WorkerDied, saying how, if the worker dies meanwhile.
   RunReply run(const RunRequest& request);
   pid_t pid() const { return pid_; }
+  // False once the process has ended (killed while idle, say); reaps it.
+  bool alive();
 
  private:
   [[noreturn]] void died();

@@ -87,8 +87,10 @@ int serve(const DaemonOptions& o, const std::filesystem::path& mountpoint, int r
     }
     notify(ready_fd, kReady);
     int rc = session.loop();
-    log_line("unmounting " + mountpoint.string());
-    return rc == 0 ? 0 : 1;
+    // A positive status is the signal that stopped the loop: a clean stop.
+    log_line(rc > 0 ? "stopped by signal " + std::to_string(rc) + ", unmounting "
+                    : "unmounting " + mountpoint.string());
+    return rc < 0 ? 1 : 0;
   } catch (const std::exception& e) {
     log_line(e.what());
     notify(ready_fd, e.what());

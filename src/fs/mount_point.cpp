@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,9 +92,18 @@ void prepare_mountpoint(const std::filesystem::path& mountpoint) {
                                std::strerror(errno));
     }
   }
-  if (!mounted_type(mountpoint).empty()) {
-    throw std::runtime_error(mountpoint.string() + " is already mounted (" +
-                             mounted_type(mountpoint) + "); run 'taskfs unmount' first");
+  if (is_mounted(mountpoint)) {
+    // stat() of a dead FUSE mount may still be answered from the kernel's
+    // cache; statfs() always asks the daemon.
+    struct statfs sfs {};
+    if (::statfs(mountpoint.c_str(), &sfs) != 0 && errno == ENOTCONN) {
+      if (unmount_path(mountpoint, true) != 0) {
+        throw std::runtime_error("cannot clean up the stale mount on " + mountpoint.string());
+      }
+    } else {
+      throw std::runtime_error(mountpoint.string() + " is already mounted (" +
+                               mounted_type(mountpoint) + "); run 'taskfs unmount' first");
+    }
   }
   if (!std::filesystem::is_directory(mountpoint)) {
     throw std::runtime_error("mount point " + mountpoint.string() + " is not a directory");

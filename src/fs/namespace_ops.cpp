@@ -152,6 +152,8 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
       if (name == kControlDirName)
         return reply_entry(req, fs, InodeTable::kControlDir, kDirTimeout);
       if (fs.engine().catalog().catalog->find(name) == nullptr) {
+        // Hidden names (.Trash, .git, ...) are never tasks; shells look them up often.
+        if (name[0] != '.') log_line(std::string("unknown task '") + name + "'");
         return (void)fuse_reply_err(req, ENOENT);
       }
       return reply_entry(req, fs, fs.inodes().task_dir(name), kDirTimeout);

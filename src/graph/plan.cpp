@@ -18,7 +18,7 @@ TypedOverrides check_overrides(const Catalog& catalog, const std::vector<const T
                                std::string_view target,
                                const std::vector<spec::Override>& overrides) {
   TypedOverrides typed;
-  std::map<std::string, std::map<std::string, std::string>> given;
+  std::map<std::string, std::map<std::string, Value>> given;
   for (const auto& o : overrides) {
     const TaskInfo* task = catalog.find(o.task);
     if (task == nullptr) throw PathError(ENOENT, "unknown task '" + o.task + "'");
@@ -38,8 +38,8 @@ TypedOverrides check_overrides(const Catalog& catalog, const std::vector<const T
                                   std::string(spec::type_name(param->type())) +
                                   "): " + parsed.error);
     }
-    auto [it, fresh] = given[o.task].emplace(o.param, o.value);
-    if (!fresh && it->second != o.value) {
+    auto [it, fresh] = given[o.task].emplace(o.param, parsed.value);
+    if (!fresh && it->second != parsed.value) {
       throw PathError(EINVAL, o.task + "." + o.param + " is given twice with different values");
     }
     if (parsed.value != param->default_value) typed[o.task][o.param] = parsed.value;

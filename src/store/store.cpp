@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "log.hpp"
 #include "store/blob_file.hpp"
 
 namespace taskfs {
@@ -31,10 +32,15 @@ CREATE TABLE runs(
   id INTEGER PRIMARY KEY, task TEXT NOT NULL, variant TEXT NOT NULL, key TEXT NOT NULL,
   started REAL NOT NULL, seconds REAL NOT NULL, ok INTEGER NOT NULL, error TEXT NOT NULL);
 CREATE INDEX runs_by_task ON runs(task);
+)sql";
+
+// Version 2 keeps input-file digests and catalogs across processes.
+constexpr const char* kUpgradeTo2 = R"sql(
 CREATE TABLE file_digests(
   path TEXT PRIMARY KEY, device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL,
   mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE catalogs(library TEXT PRIMARY KEY, stamp TEXT NOT NULL, data BLOB NOT NULL);
+UPDATE meta SET value = '2' WHERE name = 'schema_version';
 )sql";
 
 bool is_empty_dir(const std::filesystem::path& dir) {
@@ -60,8 +66,7 @@ Store::Store(std::filesystem::path dir) : dir_(std::move(dir)) {
       }
     }
   }
-  fs::create_directories(dir_ / "blobs", ec);
-  fs::create_directories(dir_ / "tmp", ec);
+  fs::create_directories(dir_, ec);
   if (ec) throw StoreError("cannot create the store in " + dir_.string() + ": " + ec.message());
   try {
     db_ = std::make_unique<sqlite::Database>(db_path.string(), fresh);
@@ -73,6 +78,10 @@ Store::Store(std::filesystem::path dir) : dir_(std::move(dir)) {
     }
     throw StoreError("cannot open the store " + db_path.string() + ": " + e.what());
   }
+  // Only a store that checked out gains its blob directories.
+  fs::create_directories(dir_ / "blobs", ec);
+  fs::create_directories(dir_ / "tmp", ec);
+  if (ec) throw StoreError("cannot create the store in " + dir_.string() + ": " + ec.message());
 }
 
 void Store::check_or_create_schema(bool fresh) {
@@ -80,8 +89,8 @@ void Store::check_or_create_schema(bool fresh) {
     db_->exec("PRAGMA journal_mode=WAL");
     sqlite::Transaction txn(*db_);
     db_->exec(kSchema);
-    db_->exec("INSERT INTO meta VALUES('schema_version', '" + std::to_string(kSchemaVersion) +
-              "'), ('application', 'taskfs')");
+    db_->exec("INSERT INTO meta VALUES('schema_version', '1'), ('application', 'taskfs')");
+    db_->exec(kUpgradeTo2);
     txn.commit();
   }
   // Reading the schema first: on a file that is not a database this is what fails.
@@ -92,8 +101,15 @@ void Store::check_or_create_schema(bool fresh) {
     throw StoreError((dir_ / kDatabaseName).string() +
                      " is an SQLite database but not a taskfs store; left untouched");
   }
-  auto version = db_->prepare("SELECT value FROM meta WHERE name='schema_version'");
-  std::string found = version.step() ? version.column_text(0) : "none";
+  std::string found = schema_version();
+  if (found == "1") {
+    // Our own older layout: upgraded in one transaction, said in the log.
+    sqlite::Transaction txn(*db_);
+    db_->exec(kUpgradeTo2);
+    txn.commit();
+    log_line("upgraded the store " + dir_.string() + " from schema version 1 to 2");
+    found = schema_version();
+  }
   if (found != std::to_string(kSchemaVersion)) {
     throw StoreError("the store " + dir_.string() + " has schema version " + found +
                      ", this taskfs reads version " + std::to_string(kSchemaVersion) +
@@ -101,6 +117,11 @@ void Store::check_or_create_schema(bool fresh) {
   }
   db_->exec("PRAGMA journal_mode=WAL");
   db_->exec("PRAGMA synchronous=NORMAL");
+}
+
+std::string Store::schema_version() {
+  auto version = db_->prepare("SELECT value FROM meta WHERE name='schema_version'");
+  return version.step() ? version.column_text(0) : "none";
 }
 
 std::filesystem::path Store::blob_path(const Hash128& hash) const {

@@ -72,7 +72,7 @@ struct NewResult {
 class Store {
  public:
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens the store in `dir`, creating it if it does not exist. Throws
   // StoreError, touching nothing, when `dir` is not a taskfs store or has an
@@ -112,6 +112,7 @@ class Store {
 
  private:
   void check_or_create_schema(bool fresh);
+  std::string schema_version();
   Hash128 put_blob(std::string_view bytes);
   std::filesystem::path blob_path(const Hash128& hash) const;
 

@@ -38,8 +38,6 @@ TEST_F(FailureTest, FailedUpstreamFailsItsDependentsWithItsError) {
 }
 
 TEST_F(FailureTest, FailedRunIsRecordedWithItsStartTime) {
-  GTEST_SKIP() << "BUG: src/exec/worker_main.cpp serve() replies with a fresh RunReply when the "
-                  "task throws, so the run log dates the failure 1970 (started = 0)";
   ASSERT_EQ(text("source"), "1\n2\n3\n");
   ASSERT_FALSE(compute("thrower").ok);
   auto log = engine().store().recent_runs(2);
