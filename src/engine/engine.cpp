@@ -6,6 +6,7 @@
 #include <future>
 #include <thread>
 
+#include "clock.hpp"
 #include "engine/node_key.hpp"
 #include "log.hpp"
 
@@ -15,11 +16,6 @@ namespace {
 constexpr std::size_t kFailuresKept = 50;
 constexpr int kRecentRunsShown = 20;
 constexpr std::size_t kResolvedKept = 4096;
-
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
-}
 
 exec::WorkerConfig worker_config(const EngineOptions& o) {
   return {o.worker_executable.empty() ? exec::default_worker_executable() : o.worker_executable,
@@ -295,7 +291,7 @@ void Engine::remember(const std::string& path, const Outcome& outcome) {
     return;
   }
   failed_[path] = outcome.error;
-  failures_.push_front({path, outcome.error, now_seconds()});
+  failures_.push_front({path, outcome.error, epoch_seconds()});
   if (failures_.size() > kFailuresKept) failures_.pop_back();
 }
 

@@ -4,13 +4,14 @@
 #include <cstdio>
 #include <ctime>
 
+#include "clock.hpp"
 #include "spec/value_text.hpp"
 
 namespace taskfs {
 namespace {
 
-std::string clock_time(double epoch_seconds) {
-  std::time_t t = static_cast<std::time_t>(epoch_seconds);
+std::string clock_time(double when) {
+  std::time_t t = static_cast<std::time_t>(when);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&t));
   return buf;
@@ -20,11 +21,6 @@ std::string seconds_text(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3fs", s);
   return buf;
-}
-
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
 std::string one_line(std::string s) {
@@ -69,7 +65,7 @@ std::string status_report(const EngineStatus& s) {
   if (s.library_loaded_at > 0) out += " (loaded " + clock_time(s.library_loaded_at) + ")";
   out += "\n";
   if (!s.library_error.empty()) out += "library error: " + one_line(s.library_error) + "\n";
-  double now = now_seconds();
+  double now = epoch_seconds();
   out += "running: " + std::to_string(s.running.size()) + "\n";
   for (const auto& r : s.running) {
     out += "  " + r.task + "/" + r.variant + "  for " + seconds_text(now - r.started) + "\n";

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "clock.hpp"
 #include "exec/protocol.hpp"
 #include "key/fingerprint.hpp"
 #include "plugin/task_library.hpp"
@@ -19,11 +20,6 @@ namespace {
 
 constexpr int kRequestFd = 3;
 constexpr int kReplyFd = 4;
-
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
-}
 
 // Runs one task and stores its result, filling `reply` (started is set).
 void run_task(const TaskLibrary& library, Store& store, const RunRequest& request,
@@ -81,7 +77,7 @@ int serve(const std::string& library_path, const std::string& store_dir) {
   RunRequest request;
   while (receive(kRequestFd, request)) {
     RunReply reply;
-    reply.started = now_seconds();
+    reply.started = epoch_seconds();
     try {
       if (!store) store = std::make_unique<Store>(store_dir);
       run_task(*library, *store, request, reply);

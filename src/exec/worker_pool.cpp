@@ -4,16 +4,9 @@
 
 #include <chrono>
 
+#include "clock.hpp"
+
 namespace taskfs::exec {
-namespace {
-
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
-
 WorkerPool::WorkerPool(WorkerConfig config, int size)
     : config_(std::move(config)), runners_(static_cast<std::size_t>(size)) {
   for (std::size_t i = 0; i < runners_.size(); ++i)
@@ -73,7 +66,7 @@ void WorkerPool::run_loop(std::size_t index) {
       if (stopping_) return;
       job = std::move(queue_.front());
       queue_.pop_front();
-      runners_[index].current = RunningJob{job.request.task, job.request.variant, now_seconds()};
+      runners_[index].current = RunningJob{job.request.task, job.request.variant, epoch_seconds()};
     }
     RunReply reply = execute(runners_[index], job);
     {
@@ -86,7 +79,7 @@ void WorkerPool::run_loop(std::size_t index) {
 
 RunReply WorkerPool::execute(Runner& runner, const Job& job) {
   RunReply failed;
-  failed.started = now_seconds();
+  failed.started = epoch_seconds();
   std::unique_ptr<WorkerProcess> stale;
   {
     std::lock_guard lock(mutex_);

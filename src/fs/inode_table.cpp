@@ -2,16 +2,13 @@
 
 #include <chrono>
 
+#include "clock.hpp"
+
 namespace taskfs::fs {
 namespace {
 
 constexpr ControlFile kControlFiles[] = {ControlFile::Status, ControlFile::Tasks,
                                          ControlFile::Graph};
-
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -48,7 +45,7 @@ fuse_ino_t InodeTable::intern(const std::string& name, Node node) {
   std::lock_guard lock(mutex_);
   auto [it, fresh] = by_name_.try_emplace(name, kRoot + nodes_.size());
   if (fresh) {
-    if (node.created == 0) node.created = now_seconds();
+    if (node.created == 0) node.created = epoch_seconds();
     nodes_.push_back(std::move(node));
   }
   return it->second;

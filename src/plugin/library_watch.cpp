@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "clock.hpp"
+
 namespace taskfs {
 
 LibraryWatch::LibraryWatch(exec::WorkerConfig config, CatalogCache cache, OnLoad on_load)
@@ -31,8 +33,7 @@ void LibraryWatch::load(const FileStamp& stamp) {
     std::vector<TaskInfo> tasks = read_tasks(stamp, worker);
     current_ = {std::make_shared<const Catalog>(std::move(tasks)), current_.generation + 1};
     error_.clear();
-    loaded_at_ =
-        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    loaded_at_ = epoch_seconds();
     on_load_(current_.generation, std::move(worker));
   } catch (const exec::WorkerDied& e) {
     error_ = "loading the task library " + config_.library + " crashed: " + e.what();
