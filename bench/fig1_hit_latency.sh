@@ -11,8 +11,8 @@ mount_fg mnt "$BENCH_BYTES_LIB" store
 cmp -s mnt/bytes/default plain.txt || { echo "the mount serves other bytes" >&2; exit 1; }
 
 say "cat, $runs runs each, interleaved"
-{ read -r mount_us _; read -r plain_us _; } < <(spawn_runs "$runs" \
-  cat "$FIG_DIR/mnt/bytes/default" -- cat "$FIG_DIR/plain.txt")
+times=$(spawn_runs "$runs" cat "$FIG_DIR/mnt/bytes/default" -- cat "$FIG_DIR/plain.txt")
+{ read -r mount_us _; read -r plain_us _; } <<<"$times"
 ratio=$(calc "$mount_us / $plain_us" 2)
 row "1 hit: cat of a 1 KiB cached result (median)" "$(calc "$mount_us") us (x$ratio)" \
   "<= 1.3x plain" "plain cat $(calc "$plain_us") us" "$(check "$ratio" '<=' 1.3)"
@@ -28,8 +28,8 @@ percentiles() {
   jq -r --arg n "open_read_close/$1" \
     '.benchmarks[] | select(.name | startswith($n)) | "\(.p50_us) \(.p99_us)"' open_read.json
 }
-read -r p50 p99 < <(percentiles mount)
-read -r plain_p50 plain_p99 < <(percentiles plain)
+read -r p50 p99 <<<"$(percentiles mount)"
+read -r plain_p50 plain_p99 <<<"$(percentiles plain)"
 row "1 hit: open+read+close in-process (p50, p99)" \
   "$(calc "$p50") us, p99 $(calc "$p99") us" "p50 < 100 us" \
   "plain $(calc "$plain_p50") us, p99 $(calc "$plain_p99") us" "$(check "$p50" '<' 100)"

@@ -1,9 +1,11 @@
+# shellcheck shell=bash
 # Shared shell functions of the benchmark figures (sourced): timing, arithmetic,
 # foreground mounts and the result rows that run.sh prints as a table.
 #
 # Expects from run.sh: BENCH_TMP (a scratch directory), BENCH_ROWS (the rows
 # file) and the program paths of bench_paths.sh (TASKFS, BENCH_*).
 set -euo pipefail
+shopt -s inherit_errexit
 export LC_ALL=C
 
 # --- timing and arithmetic ---------------------------------------------------
@@ -12,10 +14,11 @@ export LC_ALL=C
 now_us() { echo "${EPOCHREALTIME/./}"; }
 
 # Runs a command once with stdout to /dev/null; prints its wall time in ms.
+# Fails when the command fails.
 time_ms() {
   local start end
   start=$(now_us)
-  "$@" >/dev/null
+  "$@" >/dev/null || { echo "failed: $*" >&2; return 1; }
   end=$(now_us)
   calc "($end - $start) / 1000"
 }
@@ -49,8 +52,9 @@ spawn_runs() { "$BENCH_SPAWN_TIMER" "$@"; }
 
 # The median, in ms, of RUNS whole-process runs of one command.
 median_ms() {
-  local median
-  read -r median _ < <(spawn_runs "$@")
+  local times median
+  times=$(spawn_runs "$@")
+  read -r median _ <<<"$times"
   calc "$median / 1000" 2
 }
 
@@ -63,6 +67,7 @@ begin_figure() {
   FIG_DIR=$(mktemp -d "$BENCH_TMP/$1.XXXXXX")
   cd "$FIG_DIR"
   trap 'end_figure' EXIT
+  trap 'exit 143' TERM INT
 }
 
 end_figure() {
@@ -133,7 +138,8 @@ unmount_fg() {
 # Unmounts every mount recorded under DIR (a figure's or the whole run's).
 unmount_all() {
   local file mnt pid
-  for file in $(find "$1" -maxdepth 2 -name mounts 2>/dev/null); do
+  for file in "$1"/mounts "$1"/*/mounts; do
+    [[ -f $file ]] || continue
     while read -r mnt pid; do
       unmount_fg "$mnt" "$pid"
     done <"$file"

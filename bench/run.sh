@@ -5,13 +5,15 @@
 # script per figure, and prints for each figure the measured value, the target,
 # a reference measured in the same run, and PASS or MISS. The table also goes to
 # bench/results.md. Mounts and scratch files are removed on exit, even on Ctrl-C.
+# BENCH_FIGURES="fig1_hit_latency fig3_scheduling" runs only those figures (and
+# leaves bench/results.md alone).
 set -euo pipefail
 export LC_ALL=C
 bench_dir=$(cd "$(dirname "$0")" && pwd)
 root_dir=$(dirname "$bench_dir")
 build_dir=$(realpath -m "${1:-$root_dir/build}")
-figures=(fig1_hit_latency fig2_throughput fig3_scheduling fig4_parallelism fig5_input_check
-  fig6_store)
+read -r -a figures <<<"${BENCH_FIGURES:-fig1_hit_latency fig2_throughput fig3_scheduling \
+  fig4_parallelism fig5_input_check fig6_store}"
 
 # --- build -------------------------------------------------------------------
 if [[ ! -f $build_dir/bench/bench_paths.sh ]]; then
@@ -30,18 +32,31 @@ BENCH_ROWS=$BENCH_TMP/rows.tsv
 export BENCH_TMP BENCH_ROWS
 log=$build_dir/bench/run.log
 source "$bench_dir/lib.sh"
+figure_pid=""
 cleanup() {
+  if [[ -n $figure_pid ]] && is_alive "$figure_pid"; then
+    kill -TERM "$figure_pid"
+    wait "$figure_pid" 2>/dev/null || true
+  fi
   unmount_all "$BENCH_TMP"
   rm -rf "$BENCH_TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Runs one figure's script in the background (so that an interrupt reaches the
+# trap above at once), its stderr also to the log.
+run_figure() {
+  bash "$bench_dir/$1.sh" 2> >(tee -a "$log" >&2) &
+  figure_pid=$!
+  wait "$figure_pid"
+}
+
 started=$(now_us)
 : >"$log"
 for figure in "${figures[@]}"; do
   echo "== $figure" >&2
-  if ! bash "$bench_dir/$figure.sh" 2> >(tee -a "$log" >&2); then
+  if ! run_figure "$figure"; then
     row "$figure" "ERROR (see $log)" "-" "-" MISS
   fi
 done
@@ -53,6 +68,8 @@ table=$(
   printf '| figure | measured | target | reference | verdict |\n|---|---|---|---|---|\n'
   awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$BENCH_ROWS"
 )
+results=$bench_dir/results.md
+[[ -n ${BENCH_FIGURES:-} ]] && results=/dev/null
 {
   echo "# taskfs benchmarks (SPEC section 5)"
   echo
@@ -60,8 +77,8 @@ table=$(
     "suite time ${seconds} s, commit $(git -C "$root_dir" rev-parse --short HEAD 2>/dev/null)."
   echo
   echo "$table"
-} >"$bench_dir/results.md"
+} >"$results"
 echo
 echo "$table" | column -t -s '|' -o '|'
 echo
-echo "suite time ${seconds} s; load average $load; written to bench/results.md"
+echo "suite time ${seconds} s; load average $load; table written to $results"
