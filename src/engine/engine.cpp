@@ -202,9 +202,9 @@ void Engine::advance(const std::shared_ptr<Computation>& c, std::size_t i) {
   run.fingerprint = node.task->fingerprint;
   run.variant = node.variant;
   run.cache = !node.task->nocache;
+  run.provenance = provenance_of(node, nk);
   run.params = std::move(nk.params);
-  run.upstream = std::move(nk.upstream);
-  run.provenance = std::move(nk.provenance);
+  for (const auto& u : nk.upstream) run.upstream.push_back(u.hash.hex());
   run_once(nk.key, std::move(run), c->request->generation,
            [this, c, i](const Outcome& outcome) { node_done(c, i, outcome); });
 }

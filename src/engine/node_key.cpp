@@ -11,31 +11,34 @@ NodeKey node_key(const Plan& plan, const PlanNode& node,
   KeyInputs in;
   in.task = node.task;
   in.params = &node.params;
-  for (std::size_t i = 0; i < node.params.size(); ++i) {
-    const Value& v = node.params[i];
-    const std::string& name = node.task->params[i].name;
-    std::vector<std::string> paths;
+  for (const Value& v : node.params) {
     if (const auto* files = std::get_if<Files>(&v)) {
-      paths = digests.expand(files->pattern());
-      out.params.emplace_back(Files(files->pattern(), paths));
+      std::vector<std::string> paths = digests.expand(files->pattern());
+      for (const auto& path : paths) in.files.push_back({path, digests.digest(path)});
+      out.params.emplace_back(Files(files->pattern(), std::move(paths)));
     } else {
-      if (const auto* file = std::get_if<File>(&v)) paths.push_back(file->path());
+      if (const auto* file = std::get_if<File>(&v)) {
+        in.files.push_back({file->path(), digests.digest(file->path())});
+      }
       out.params.push_back(v);
-    }
-    out.provenance.push_back({"param", name, spec::format_value(v)});
-    for (const auto& path : paths) {
-      Hash128 h = digests.digest(path);
-      in.files.push_back({path, h});
-      out.provenance.push_back({"file", path, h.hex()});
     }
   }
   for (std::size_t i = 0; i < node.inputs.size(); ++i) {
-    const std::string& name = plan.nodes[node.inputs[i]].task->name;
-    in.upstream.push_back({name, upstream[i]->value_hash});
-    out.upstream.push_back(upstream[i]->value_hash.hex());
-    out.provenance.push_back({"input", name, upstream[i]->value_hash.hex()});
+    in.upstream.push_back({plan.nodes[node.inputs[i]].task->name, upstream[i]->value_hash});
   }
   out.key = cache_key(in);
+  out.files = std::move(in.files);
+  out.upstream = std::move(in.upstream);
+  return out;
+}
+
+std::vector<Provenance> provenance_of(const PlanNode& node, const NodeKey& key) {
+  std::vector<Provenance> out;
+  for (std::size_t i = 0; i < node.params.size(); ++i) {
+    out.push_back({"param", node.task->params[i].name, spec::format_value(node.params[i])});
+  }
+  for (const auto& f : key.files) out.push_back({"file", f.name, f.hash.hex()});
+  for (const auto& u : key.upstream) out.push_back({"input", u.name, u.hash.hex()});
   return out;
 }
 

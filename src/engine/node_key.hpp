@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "graph/plan.hpp"
+#include "key/cache_key.hpp"
 #include "key/file_digest.hpp"
 #include "key/hash.hpp"
 #include "store/store.hpp"
@@ -13,9 +14,9 @@ namespace taskfs {
 
 struct NodeKey {
   Hash128 key;
-  std::vector<Value> params;          // Files params with their matched paths
-  std::vector<std::string> upstream;  // hex content hashes, in input order
-  std::vector<Provenance> provenance;
+  std::vector<Value> params;        // Files params with their matched paths
+  std::vector<NamedHash> files;     // every input file, with its content hash
+  std::vector<NamedHash> upstream;  // upstream task, result content hash, in input order
 };
 
 // Expands globs and hashes input files (through the stat cache). `upstream`
@@ -23,5 +24,9 @@ struct NodeKey {
 // an input file cannot be read.
 NodeKey node_key(const Plan& plan, const PlanNode& node,
                  const std::vector<const ResultInfo*>& upstream, FileDigests& digests);
+
+// What made the node's result, for the store's provenance: only needed when
+// the node actually runs, so it is not built on every cache check.
+std::vector<Provenance> provenance_of(const PlanNode& node, const NodeKey& key);
 
 }  // namespace taskfs

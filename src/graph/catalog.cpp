@@ -55,6 +55,11 @@ Catalog::Catalog(std::vector<TaskInfo> tasks) {
   };
   for (const auto& t : tasks) visit(t);
   for (std::size_t i = 0; i < tasks_.size(); ++i) index_.emplace(tasks_[i].name, i);
+  for (const auto& t : tasks_) {
+    std::vector<std::size_t> inputs;
+    for (const auto& input : t.inputs) inputs.push_back(index_.at(input));
+    input_indices_.push_back(std::move(inputs));
+  }
 }
 
 const TaskInfo* Catalog::find(std::string_view name) const {
@@ -63,13 +68,17 @@ const TaskInfo* Catalog::find(std::string_view name) const {
 }
 
 std::vector<const TaskInfo*> Catalog::closure(std::string_view name) const {
-  std::set<std::string_view> wanted{name};
+  auto target = index_.find(name);
+  if (target == index_.end()) return {};
+  // tasks_ is in dependency order: walking back from the target sees every
+  // task before its inputs.
+  std::vector<char> wanted(tasks_.size(), 0);
+  wanted[target->second] = 1;
   std::vector<const TaskInfo*> out;
-  // tasks_ is in dependency order, so walking it backwards sees a task before its inputs.
-  for (auto it = tasks_.rbegin(); it != tasks_.rend(); ++it) {
-    if (!wanted.contains(it->name)) continue;
-    out.push_back(&*it);
-    for (const auto& input : it->inputs) wanted.insert(input);
+  for (std::size_t i = target->second + 1; i-- > 0;) {
+    if (!wanted[i]) continue;
+    out.push_back(&tasks_[i]);
+    for (std::size_t input : input_indices_[i]) wanted[input] = 1;
   }
   std::reverse(out.begin(), out.end());
   return out;

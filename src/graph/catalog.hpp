@@ -70,6 +70,7 @@ class Catalog {
  private:
   std::vector<TaskInfo> tasks_;  // in dependency order: inputs first
   std::unordered_map<std::string_view, std::size_t> index_;
+  std::vector<std::vector<std::size_t>> input_indices_;  // per task, into tasks_
 };
 
 // The tasks as bytes, to keep a catalog in the store; decoding throws

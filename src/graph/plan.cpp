@@ -83,7 +83,8 @@ Plan make_plan(const Catalog& catalog, std::string_view task, std::string_view v
       node.params.push_back(*v);
     }
     for (const auto& input : t->inputs) node.inputs.push_back(index.at(input));
-    node.variant = canonical_variant(*t, catalog.closure(t->name), typed);
+    node.variant = typed.empty() ? std::string(spec::kDefaultVariant)
+                                 : canonical_variant(*t, catalog.closure(t->name), typed);
     index.emplace(t->name, plan.nodes.size());
     plan.nodes.push_back(std::move(node));
   }

@@ -72,7 +72,8 @@ std::vector<std::string> FileDigests::expand(const std::string& pattern) const {
   bool relative = !std::filesystem::path(pattern).is_absolute();
   std::string prefix = relative ? root_.string() + "/" : "";
   glob_t g{};
-  int rc = ::glob((prefix + pattern).c_str(), 0, nullptr, &g);
+  // Sorted below, bytewise: glob's own sort follows the locale.
+  int rc = ::glob((prefix + pattern).c_str(), GLOB_NOSORT, nullptr, &g);
   std::vector<std::string> paths;
   if (rc == 0) {
     for (std::size_t i = 0; i < g.gl_pathc; ++i) {

@@ -16,7 +16,20 @@ Database::Database(const std::string& path, bool create) {
   sqlite3_busy_timeout(db_, 30'000);
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  cached_.clear();  // statements are finalized before the connection closes
+  sqlite3_close_v2(db_);
+}
+
+Statement& Database::cached(std::string_view sql) {
+  auto& slot = cached_[sql];
+  if (!slot) {
+    slot = std::make_unique<Statement>(*this, sql);
+  } else {
+    slot->reset();
+  }
+  return *slot;
+}
 
 void Database::fail(const std::string& doing, int code) const {
   throw SqliteError(doing + ": " + sqlite3_errmsg(db_), code);

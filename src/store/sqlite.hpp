@@ -4,9 +4,11 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace taskfs::sqlite {
 
@@ -33,11 +35,15 @@ class Database {
   // Runs SQL that returns no rows.
   void exec(const std::string& sql);
   Statement prepare(std::string_view sql);
+  // A statement prepared once and kept, reset for a new use. `sql` must outlive
+  // the connection (a string literal); the caller serializes its uses.
+  Statement& cached(std::string_view sql);
   sqlite3* handle() const { return db_; }
   [[noreturn]] void fail(const std::string& doing, int code) const;
 
  private:
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string_view, std::unique_ptr<Statement>> cached_;
 };
 
 // A prepared statement, reset on every bind_all/step cycle by the caller.
@@ -69,6 +75,20 @@ class Statement {
  private:
   const Database* db_;
   sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Resets a statement when a read is done with it: a statement left mid-rows
+// keeps its read transaction open, and the connection would go on seeing an
+// old snapshot of a store that other processes write.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Statement& statement) : statement_(statement) {}
+  ~ResetOnExit() { statement_.reset(); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  Statement& statement_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back unless commit() was called.

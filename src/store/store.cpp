@@ -131,9 +131,10 @@ std::filesystem::path Store::blob_path(const Hash128& hash) const {
 
 Hash128 Store::put_blob(std::string_view bytes) {
   Hash128 hash = hash_bytes(bytes);
-  auto exists = db_->prepare("SELECT 1 FROM blobs WHERE hash=?");
+  auto& exists = db_->cached("SELECT 1 FROM blobs WHERE hash=?");
+  sqlite::ResetOnExit exists_done(exists);
   if (exists.bind(1, hash.hex()).step()) return hash;
-  auto insert = db_->prepare("INSERT OR IGNORE INTO blobs(hash, size, data) VALUES(?, ?, ?)");
+  auto& insert = db_->cached("INSERT OR IGNORE INTO blobs(hash, size, data) VALUES(?, ?, ?)");
   insert.bind(1, hash.hex()).bind(2, static_cast<std::int64_t>(bytes.size()));
   if (bytes.size() <= kInlineLimit) {
     insert.bind_blob(3, bytes);
@@ -147,9 +148,10 @@ Hash128 Store::put_blob(std::string_view bytes) {
 
 std::optional<ResultInfo> Store::find_result(const Hash128& key) {
   std::lock_guard lock(mutex_);
-  auto q = db_->prepare(
+  auto& q = db_->cached(
       "SELECT value_hash, value_size, view_hash, view_offset, view_size, created FROM results "
       "WHERE key=?");
+  sqlite::ResetOnExit q_done(q);
   if (!q.bind(1, key.hex()).step()) return std::nullopt;
   return ResultInfo{
       Hash128::from_hex(q.column_text(0)),         static_cast<std::uint64_t>(q.column_int(1)),
@@ -175,7 +177,7 @@ ResultInfo Store::put_result(const NewResult& r, std::string_view value,
   }
   std::string key = r.key.hex();
   if (r.cache) {
-    db_->prepare("INSERT OR REPLACE INTO results VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    db_->cached("INSERT OR REPLACE INTO results VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, key)
         .bind(2, r.task)
         .bind(3, r.variant)
@@ -186,13 +188,13 @@ ResultInfo Store::put_result(const NewResult& r, std::string_view value,
         .bind(8, static_cast<std::int64_t>(info.view_size))
         .bind(9, r.started + r.seconds)
         .run();
-    db_->prepare("DELETE FROM provenance WHERE key=?").bind(1, key).run();
-    auto prov = db_->prepare("INSERT INTO provenance VALUES(?, ?, ?, ?)");
+    db_->cached("DELETE FROM provenance WHERE key=?").bind(1, key).run();
+    auto& prov = db_->cached("INSERT INTO provenance VALUES(?, ?, ?, ?)");
     for (const auto& p : r.provenance) {
       prov.bind(1, key).bind(2, p.kind).bind(3, p.name).bind(4, p.value).run();
     }
   }
-  db_->prepare(
+  db_->cached(
          "INSERT INTO runs(task, variant, key, started, seconds, ok, error) "
          "VALUES(?, ?, ?, ?, ?, 1, '')")
       .bind(1, r.task)
@@ -207,7 +209,7 @@ ResultInfo Store::put_result(const NewResult& r, std::string_view value,
 
 void Store::record_run(const RunRecord& run) {
   std::lock_guard lock(mutex_);
-  db_->prepare(
+  db_->cached(
          "INSERT INTO runs(task, variant, key, started, seconds, ok, error) "
          "VALUES(?, ?, ?, ?, ?, ?, ?)")
       .bind(1, run.task)
@@ -229,7 +231,8 @@ std::string Store::read_blob(const Hash128& hash) {
 
 BlobReader Store::open_blob(const Hash128& hash, std::uint64_t offset, std::uint64_t size) {
   std::lock_guard lock(mutex_);
-  auto q = db_->prepare("SELECT size, data IS NULL, data FROM blobs WHERE hash=?");
+  auto& q = db_->cached("SELECT size, data IS NULL, data FROM blobs WHERE hash=?");
+  sqlite::ResetOnExit q_done(q);
   if (!q.bind(1, hash.hex()).step()) {
     throw std::runtime_error("the store has no blob " + hash.hex() + " (store damaged?)");
   }
@@ -247,7 +250,8 @@ BlobReader Store::open_blob(const Hash128& hash, std::uint64_t offset, std::uint
 
 std::vector<std::string> Store::variants(const std::string& task) {
   std::lock_guard lock(mutex_);
-  auto q = db_->prepare("SELECT DISTINCT variant FROM results WHERE task=? ORDER BY variant");
+  auto& q = db_->cached("SELECT DISTINCT variant FROM results WHERE task=? ORDER BY variant");
+  sqlite::ResetOnExit q_done(q);
   q.bind(1, task);
   std::vector<std::string> out;
   while (q.step()) out.push_back(q.column_text(0));
@@ -256,8 +260,9 @@ std::vector<std::string> Store::variants(const std::string& task) {
 
 std::vector<RunRecord> Store::recent_runs(int limit) {
   std::lock_guard lock(mutex_);
-  auto q = db_->prepare(
+  auto& q = db_->cached(
       "SELECT task, variant, key, started, seconds, ok, error FROM runs ORDER BY id DESC LIMIT ?");
+  sqlite::ResetOnExit q_done(q);
   q.bind(1, static_cast<std::int64_t>(limit));
   std::vector<RunRecord> out;
   while (q.step()) {
@@ -269,8 +274,9 @@ std::vector<RunRecord> Store::recent_runs(int limit) {
 
 std::vector<FileDigest> Store::load_file_digests() {
   std::lock_guard lock(mutex_);
-  auto q =
-      db_->prepare("SELECT path, device, inode, size, mtime_ns, ctime_ns, hash FROM file_digests");
+  auto& q =
+      db_->cached("SELECT path, device, inode, size, mtime_ns, ctime_ns, hash FROM file_digests");
+  sqlite::ResetOnExit q_done(q);
   std::vector<FileDigest> out;
   while (q.step()) {
     FileStamp stamp{static_cast<dev_t>(q.column_int(1)), static_cast<ino_t>(q.column_int(2)),
@@ -283,7 +289,7 @@ std::vector<FileDigest> Store::load_file_digests() {
 void Store::save_file_digests(const std::vector<FileDigest>& digests) {
   std::lock_guard lock(mutex_);
   sqlite::Transaction txn(*db_);
-  auto insert = db_->prepare("INSERT OR REPLACE INTO file_digests VALUES(?, ?, ?, ?, ?, ?, ?)");
+  auto& insert = db_->cached("INSERT OR REPLACE INTO file_digests VALUES(?, ?, ?, ?, ?, ?, ?)");
   for (const auto& d : digests) {
     insert.bind(1, d.path)
         .bind(2, static_cast<std::int64_t>(d.stamp.device))
@@ -300,7 +306,8 @@ void Store::save_file_digests(const std::vector<FileDigest>& digests) {
 std::optional<std::string> Store::find_catalog(const std::string& library,
                                                const std::string& stamp) {
   std::lock_guard lock(mutex_);
-  auto q = db_->prepare("SELECT data FROM catalogs WHERE library=? AND stamp=?");
+  auto& q = db_->cached("SELECT data FROM catalogs WHERE library=? AND stamp=?");
+  sqlite::ResetOnExit q_done(q);
   if (!q.bind(1, library).bind(2, stamp).step()) return std::nullopt;
   return std::string(q.column_blob(0));
 }
@@ -308,7 +315,7 @@ std::optional<std::string> Store::find_catalog(const std::string& library,
 void Store::save_catalog(const std::string& library, const std::string& stamp,
                          std::string_view data) {
   std::lock_guard lock(mutex_);
-  db_->prepare("INSERT OR REPLACE INTO catalogs VALUES(?, ?, ?)")
+  db_->cached("INSERT OR REPLACE INTO catalogs VALUES(?, ?, ?)")
       .bind(1, library)
       .bind(2, stamp)
       .bind_blob(3, data)
@@ -317,7 +324,8 @@ void Store::save_catalog(const std::string& library, const std::string& stamp,
 
 std::int64_t Store::count_runs(const std::string& task) {
   std::lock_guard lock(mutex_);
-  auto q = db_->prepare("SELECT count(*) FROM runs WHERE task=? AND ok=1");
+  auto& q = db_->cached("SELECT count(*) FROM runs WHERE task=? AND ok=1");
+  sqlite::ResetOnExit q_done(q);
   q.bind(1, task).step();
   return q.column_int(0);
 }
