@@ -68,10 +68,22 @@ template <class T>
 struct ParamSlot {
   using type = T;
 };
+// Many upstream results of one type, passed as one std::vector argument.
+template <class T>
+struct InputsSlot {
+  using type = std::vector<T>;
+  using element = T;
+};
 template <class S>
 inline constexpr bool is_input_slot = false;
 template <class T>
 inline constexpr bool is_input_slot<InputSlot<T>> = true;
+template <class T>
+inline constexpr bool is_input_slot<InputsSlot<T>> = true;
+template <class S>
+inline constexpr bool is_inputs_slot = false;
+template <class T>
+inline constexpr bool is_inputs_slot<InputsSlot<T>> = true;
 
 // The C++ type a param of default type T is passed to the function as.
 template <class T>
@@ -163,21 +175,37 @@ constexpr std::size_t index_within_kind() {
   return n;
 }
 
+// The upstream results of one call, and how many each input argument takes.
+struct UpstreamValues {
+  const std::vector<std::string_view>& bytes;
+  const std::vector<std::size_t>& widths;
+};
+
 template <class... Slots>
 struct Invoker {
   template <class F, std::size_t... I>
-  static auto call(const F& fn, const std::vector<std::string_view>& upstream,
-                   const std::vector<Value>& params, std::index_sequence<I...>) {
+  static auto call(const F& fn, const UpstreamValues& upstream, const std::vector<Value>& params,
+                   std::index_sequence<I...>) {
     std::tuple<typename Slots::type...> args{argument<I, Slots>(upstream, params)...};
     return std::apply(fn, args);
   }
 
   template <std::size_t I, class Slot>
-  static typename Slot::type argument(const std::vector<std::string_view>& upstream,
+  static typename Slot::type argument(const UpstreamValues& upstream,
                                       const std::vector<Value>& params) {
     constexpr std::size_t k = index_within_kind<I, Slots...>();
     if constexpr (is_input_slot<Slot>) {
-      return deserialize<typename Slot::type>(upstream.at(k));
+      std::size_t first = 0;
+      for (std::size_t j = 0; j < k; ++j) first += upstream.widths.at(j);
+      if constexpr (is_inputs_slot<Slot>) {
+        typename Slot::type values;
+        for (std::size_t j = 0; j < upstream.widths.at(k); ++j) {
+          values.push_back(deserialize<typename Slot::element>(upstream.bytes.at(first + j)));
+        }
+        return values;
+      } else {
+        return deserialize<typename Slot::type>(upstream.bytes.at(first));
+      }
     } else {
       return param_as<typename Slot::type>(params.at(k));
     }
@@ -205,8 +233,20 @@ class TaskBuilder {
   template <class R>
   TaskBuilder<Slots..., detail::InputSlot<R>> input(const Task<R>& upstream) && {
     def_.inputs.push_back(&upstream);
+    def_.input_widths.push_back(1);
     def_.argument_is_input.push_back(true);
     return TaskBuilder<Slots..., detail::InputSlot<R>>(std::move(def_));
+  }
+
+  // Adds the results of many upstream tasks of one type as the next argument,
+  // a std::vector<R> in the same order: for wide fan-in. Like the tasks, the
+  // vector must live at namespace scope.
+  template <class R>
+  TaskBuilder<Slots..., detail::InputsSlot<R>> inputs(const std::vector<Task<R>>& upstream) && {
+    for (const auto& task : upstream) def_.inputs.push_back(&task);
+    def_.input_widths.push_back(upstream.size());
+    def_.argument_is_input.push_back(true);
+    return TaskBuilder<Slots..., detail::InputsSlot<R>>(std::move(def_));
   }
 
   // Adds a param with its default as the next argument of the function.
@@ -250,10 +290,11 @@ class TaskBuilder {
       def_.function_text = fn.text;
       def_.source_fingerprint = fn.source_fingerprint;
       def_.output_type = detail::demangle(typeid(R).name());
-      def_.invoke = [f = std::move(fn.fn)](const std::vector<std::string_view>& upstream,
-                                           const std::vector<Value>& params) {
-        R result = detail::Invoker<Slots...>::call(f, upstream, params,
-                                                   std::index_sequence_for<Slots...>{});
+      def_.invoke = [f = std::move(fn.fn), widths = def_.input_widths](
+                        const std::vector<std::string_view>& upstream,
+                        const std::vector<Value>& params) {
+        R result = detail::Invoker<Slots...>::call(f, detail::UpstreamValues{upstream, widths},
+                                                   params, std::index_sequence_for<Slots...>{});
         detail::Invocation out;
         out.view = detail::render_value(result);
         out.value = detail::serialize<R>(result);

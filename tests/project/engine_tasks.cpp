@@ -175,3 +175,28 @@ const auto gated = tf::task("gated").run(TASKFS_FN([]() {
   wait_for_file("gate.open", "gated timed out: gate.open never appeared");
   return 42;
 }));
+
+// Wide fan-in: many tasks of one type, passed to one function as a vector, with
+// an ordinary input and a param around them.
+std::vector<tf::Task<int>> make_parts(int count) {
+  std::vector<tf::Task<int>> parts;
+  for (int i = 0; i < count; ++i) {
+    parts.push_back(
+        tf::task("part_" + std::to_string(i)).param("value", i).run(TASKFS_FN([](int v) {
+          return v;
+        })));
+  }
+  return parts;
+}
+const std::vector<tf::Task<int>> parts = make_parts(200);
+const auto parts_total =
+    tf::task("parts_total")
+        .input(source)
+        .inputs(parts)
+        .param("scale", 1)
+        .run(TASKFS_FN([](const std::vector<int>& head, const std::vector<int>& values, int scale) {
+          long total = 0;
+          for (int v : values) total += v;
+          return std::to_string(head.size()) + " " + std::to_string(values.size()) + " " +
+                 std::to_string(total * scale) + "\n";
+        }));

@@ -24,6 +24,14 @@ TEST_F(EngineTest, ComputesAChainAndServesEachFileView) {
             (Runs{{"source", 1}, {"scaled", 1}, {"summary", 1}}));
 }
 
+TEST_F(EngineTest, InputsPassesManyUpstreamResultsAsOneVectorInOrder) {
+  // source is 1,2,3; parts are 0..199, summing to 19900; scale doubles it.
+  EXPECT_EQ(text("parts_total/scale:2"), "3 200 39800\n");
+  EXPECT_EQ(runs("part_0"), 1);
+  EXPECT_EQ(text("parts_total/part_7=value:1007"), "3 200 20900\n");
+  EXPECT_EQ(runs({"part_7", "part_8"}), (Runs{{"part_7", 2}, {"part_8", 1}}));
+}
+
 TEST_F(EngineTest, SecondComputeIsACacheHit) {
   ASSERT_EQ(text("summary"), "sum=6\n");
   EXPECT_EQ(text("summary"), "sum=6\n");

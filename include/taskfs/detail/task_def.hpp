@@ -51,6 +51,9 @@ struct TaskDef {
   std::vector<ParamDecl> params;
   // The function's arguments in order: true for an input, false for a param.
   std::vector<bool> argument_is_input;
+  // Per input argument, how many of `inputs` it takes: 1 for .input(), the
+  // vector's size for .inputs().
+  std::vector<std::size_t> input_widths;
   bool nocache = false;
   std::string version;
   // The function's source text (from TASKFS_FN) and the build-time fingerprint
@@ -85,6 +88,6 @@ __attribute__((visibility("hidden"))) inline Registry& registry() {
 // The entry point a task library exports; taskfs_add_tasks links it in. Its
 // name carries the layout version of the structures above: a library built
 // against another layout is refused with a message, not loaded into a crash.
-#define TASKFS_REGISTRY_ENTRY taskfs_registry_v2
-#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v2"
+#define TASKFS_REGISTRY_ENTRY taskfs_registry_v3
+#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v3"
 extern "C" const taskfs::detail::Registry* TASKFS_REGISTRY_ENTRY();
