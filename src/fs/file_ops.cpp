@@ -1,6 +1,7 @@
 // open, read and release: results stream from the store by range.
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -48,7 +49,21 @@ void interrupted(fuse_req_t req, void* data) {
   if (fs->take_pending(req)) fuse_reply_err(req, EINTR);
 }
 
+// How long after its lookup an open of a cached version may skip the check.
+// The kernel looks a result up again on every open (entry timeout 0), so an
+// open normally comes microseconds after the lookup of the same syscall, which
+// just checked the key; repeating it would only double the cost.
+constexpr auto kLookupStillFresh = std::chrono::milliseconds(50);
+
 void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_info* fi) {
+  if (node.cached && std::chrono::steady_clock::now() - node.looked_up < kLookupStillFresh) {
+    try {
+      return reply_open(req, *fi, fs.engine().open_view(*node.cached), true);
+    } catch (const std::exception& e) {
+      log_line("open " + node.task + "/" + node.variant + ": " + e.what());
+      return (void)fuse_reply_err(req, EIO);
+    }
+  }
   std::shared_ptr<const Request> request;
   try {
     request = fs.engine().resolve(node.task, node.variant);

@@ -61,15 +61,20 @@ fuse_ino_t InodeTable::task_dir(const std::string& task) {
   return intern("d/" + task, std::move(n));
 }
 
-fuse_ino_t InodeTable::result(const std::string& task, const std::string& variant,
-                              const std::string& version, std::uint64_t size, double created) {
+fuse_ino_t InodeTable::looked_up_result(const std::string& task, const std::string& variant,
+                                        const std::optional<ResultInfo>& found) {
   Node n{NodeKind::Result};
   n.task = task;
   n.variant = variant;
-  n.version = version;
-  n.size = size;
-  n.created = created;
-  return intern("r/" + task + "/" + variant + "#" + version, std::move(n));
+  n.version = found ? found->view_hash.hex() : std::string(kMissingVersion);
+  n.size = found ? found->view_size : 0;
+  n.created = found ? found->created : 0;
+  n.cached = found;
+  std::string name = "r/" + task + "/" + variant + "#" + n.version;  // before n is moved
+  fuse_ino_t ino = intern(name, std::move(n));
+  std::lock_guard lock(mutex_);
+  nodes_[ino - kRoot].looked_up = std::chrono::steady_clock::now();
+  return ino;
 }
 
 std::optional<Node> InodeTable::find(fuse_ino_t ino) const {

@@ -6,6 +6,7 @@
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -13,6 +14,8 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "store/store.hpp"
 
 namespace taskfs::fs {
 
@@ -37,7 +40,10 @@ struct Node {
   std::string version;     // Result: the view's content hash, or kMissingVersion
   std::uint64_t size = 0;  // Result: the size of that version
   ControlFile control{};   // ControlFile
-  double created = 0;      // its mtime: when the result was stored, or first seen
+  double created = 0;
+  std::optional<ResultInfo> cached;                 // Result: the version's bytes
+  std::chrono::steady_clock::time_point looked_up;  // Result: the last lookup      // its mtime:
+                                                    // when the result was stored, or first seen
 };
 
 class InodeTable {
@@ -50,8 +56,11 @@ class InodeTable {
   fuse_ino_t control_file(ControlFile file) const;
   fuse_ino_t task_dir(const std::string& task);
   // The inode of one version of a result; `created` is when it was stored.
-  fuse_ino_t result(const std::string& task, const std::string& variant, const std::string& version,
-                    std::uint64_t size, double created);
+  // The inode of a result as a lookup just found it: cached (`found`, whose
+  // version it is) or missing. Records when: an open that follows at once may
+  // rely on this lookup's check instead of repeating it.
+  fuse_ino_t looked_up_result(const std::string& task, const std::string& variant,
+                              const std::optional<ResultInfo>& found);
   // The node of an inode the kernel knows; nullopt for an unknown number.
   std::optional<Node> find(fuse_ino_t ino) const;
 

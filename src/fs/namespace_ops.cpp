@@ -129,11 +129,7 @@ void Filesystem::lookup_result(fuse_req_t req, const std::string& task, const ch
     auto request = engine_.resolve(task, name);
     Probe probe = engine_.probe(*request);
     const std::string& variant = request->plan.target().variant;
-    std::string version =
-        probe.result ? probe.result->view_hash.hex() : std::string(kMissingVersion);
-    std::uint64_t size = probe.result ? probe.result->view_size : 0;
-    double created = probe.result ? probe.result->created : 0;
-    reply_entry(req, *this, inodes_.result(task, variant, version, size, created), kResultTimeout);
+    reply_entry(req, *this, inodes_.looked_up_result(task, variant, probe.result), kResultTimeout);
   } catch (const spec::PathError& e) {
     log_line(task + "/" + name + ": " + e.what());
     fuse_reply_err(req, e.error_number());

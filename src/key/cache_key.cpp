@@ -6,7 +6,7 @@ namespace taskfs {
 
 Hash128 cache_key(const KeyInputs& in) {
   Hasher h;
-  h.field("taskfs-key-1").field(in.task->name).field(in.task->fingerprint);
+  h.field("taskfs-key-2").field(in.task->name).field(in.task->fingerprint);
   for (std::size_t i = 0; i < in.params->size(); ++i) {
     const Value& v = (*in.params)[i];
     char type = static_cast<char>(type_of(v));
@@ -14,8 +14,8 @@ Hash128 cache_key(const KeyInputs& in) {
     // Files params enter through their contents below, not their pattern alone.
     h.field(spec::format_value(v));
   }
-  for (const auto& u : in.upstream) h.field(u.name).field(u.hash.hex());
-  for (const auto& f : in.files) h.field(f.name).field(f.hash.hex());
+  for (const auto& u : in.upstream) h.field(u.name).field(u.hash.bytes());
+  for (const auto& f : in.files) h.field(f.name).field(f.hash.bytes());
   return h.finish();
 }
 

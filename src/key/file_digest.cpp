@@ -20,13 +20,12 @@ std::runtime_error unreadable(const std::string& path, int err) {
 
 }  // namespace
 
-std::filesystem::path FileDigests::resolve(const std::string& path) const {
-  std::filesystem::path p(path);
-  return p.is_absolute() ? p : root_ / p;
+std::string FileDigests::resolve(const std::string& path) const {
+  return !path.empty() && path[0] == '/' ? path : root_prefix_ + path;
 }
 
 Hash128 FileDigests::digest(const std::string& path) {
-  std::string full = resolve(path).string();
+  std::string full = resolve(path);
   std::optional<FileStamp> found = stamp_of(full);
   if (!found) throw unreadable(path, errno);
   const FileStamp& stamp = *found;

@@ -23,7 +23,8 @@ struct FileDigest {
 class FileDigests {
  public:
   // Relative paths are taken from `root` (the project root).
-  explicit FileDigests(std::filesystem::path root) : root_(std::move(root)) {}
+  explicit FileDigests(std::filesystem::path root)
+      : root_(std::move(root)), root_prefix_(root_.string() + "/") {}
 
   // The content hash of a file. Throws std::runtime_error if it cannot be read.
   Hash128 digest(const std::string& path);
@@ -43,9 +44,11 @@ class FileDigests {
     Hash128 hash;
   };
 
-  std::filesystem::path resolve(const std::string& path) const;
+  // The absolute path of a path relative to the root (or already absolute).
+  std::string resolve(const std::string& path) const;
 
   std::filesystem::path root_;
+  std::string root_prefix_;
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> cache_;
   std::vector<FileDigest> new_;
