@@ -12,7 +12,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "text_files.hpp"
+#include "../common/file_io.hpp"
 
 extern char** environ;
 
@@ -99,8 +99,8 @@ void Child::send(int signal) {
 
 Finished Child::finished() const {
   if (!status_) throw std::logic_error("Child::finished() before the program exited");
-  return {*status_, read_text(capture_.out),
-          capture_.err == capture_.out ? "" : read_text(capture_.err)};
+  return {*status_, test::read_file_or_empty(capture_.out),
+          capture_.err == capture_.out ? "" : test::read_file_or_empty(capture_.err)};
 }
 
 Finished run_program(const std::vector<std::string>& argv, const std::filesystem::path& cwd,

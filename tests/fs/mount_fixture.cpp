@@ -10,7 +10,7 @@
 
 #include "store/store.hpp"
 #include "system_probes.hpp"
-#include "text_files.hpp"
+#include "../common/file_io.hpp"
 
 namespace taskfs::fstest {
 namespace fs = std::filesystem;
@@ -21,7 +21,7 @@ constexpr auto kPollInterval = std::chrono::milliseconds(2);
 // The pid a daemon wrote into the store's lock file ("pid N, mounted on ..."),
 // if that process still runs the taskfs program.
 std::optional<pid_t> daemon_of(const fs::path& store) {
-  std::istringstream lock(read_text(store / "daemon.lock"));
+  std::istringstream lock(test::read_file_or_empty(store / "daemon.lock"));
   std::string word;
   pid_t pid = 0;
   if (!(lock >> word >> pid) || word != "pid" || !process_alive(pid)) return std::nullopt;
@@ -88,11 +88,11 @@ void ProjectTest::stop_daemon() {
 }
 
 void ProjectTest::write_file(std::string_view relative, std::string_view bytes) const {
-  write_text(root_ / relative, bytes);
+  test::write_file(root_ / relative, bytes);
 }
 
 std::string ProjectTest::read_file(std::string_view relative) const {
-  return read_text(root_ / relative);
+  return test::read_file_or_empty(root_ / relative);
 }
 
 std::vector<std::string> ProjectTest::mount_command(const fs::path& mountpoint,
@@ -145,7 +145,7 @@ std::vector<pid_t> ProjectTest::workers() const {
 
 bool ProjectTest::mounted(const fs::path& path) const { return mount_type(path) == "fuse.taskfs"; }
 
-std::string ProjectTest::daemon_log() const { return read_text(store() / "daemon.log"); }
+std::string ProjectTest::daemon_log() const { return test::read_file_or_empty(store() / "daemon.log"); }
 
 Capture ProjectTest::next_capture() {
   std::string name = std::to_string(captures_++);

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "text_files.hpp"
+#include "../common/file_io.hpp"
 
 namespace taskfs::fstest {
 namespace {
@@ -31,7 +31,7 @@ std::vector<MountEntry> mount_table() {
 
 // The state letter of /proc/<pid>/stat ('R', 'S', 'D', 'Z', ...), or 0 if gone.
 char process_state(pid_t pid) {
-  std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat = test::read_file_or_empty("/proc/" + std::to_string(pid) + "/stat");
   std::size_t paren = stat.rfind(')');  // the command name may hold spaces
   return paren == std::string::npos || paren + 2 >= stat.size() ? 0 : stat[paren + 2];
 }
@@ -60,7 +60,7 @@ bool filesystem_answers(const std::filesystem::path& path) {
 }
 
 long current_syscall(pid_t pid) {
-  std::istringstream syscall(read_text("/proc/" + std::to_string(pid) + "/syscall"));
+  std::istringstream syscall(test::read_file_or_empty("/proc/" + std::to_string(pid) + "/syscall"));
   long number = -1;
   return syscall >> number ? number : -1;  // "running" does not parse
 }
@@ -72,7 +72,7 @@ bool blocked_in_fuse_open(pid_t pid) {
   char state = process_state(pid);
   if (state != 'S' && state != 'D') return false;
   // The kernel stack names the FUSE request it waits on, when it can be read.
-  std::string stack = read_text(proc + "/stack");
+  std::string stack = test::read_file_or_empty(proc + "/stack");
   return stack.empty() || stack.find("fuse") != std::string::npos;
 }
 
@@ -81,7 +81,7 @@ std::vector<pid_t> child_processes(pid_t pid) {
   std::error_code ec;
   for (const auto& thread :
        std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
-    std::istringstream list(read_text((thread.path() / "children").string()));
+    std::istringstream list(test::read_file_or_empty((thread.path() / "children").string()));
     for (pid_t child; list >> child;) children.push_back(child);
   }
   return children;

@@ -2,6 +2,8 @@
 // and whole-file reads and writes.
 #pragma once
 
+#include "../common/file_io.hpp"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -35,21 +37,5 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
-
-inline std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Writes `bytes` to `path`, creating its directory.
-inline void write_file(const std::filesystem::path& path, std::string_view bytes) {
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
-}
 
 }  // namespace taskfs::test
