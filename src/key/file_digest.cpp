@@ -20,13 +20,23 @@ std::runtime_error unreadable(const std::string& path, int err) {
 
 }  // namespace
 
+FileDigests::FileDigests(std::filesystem::path root)
+    : root_(std::move(root)),
+      root_prefix_(root_.string() + "/"),
+      root_fd_(::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {}
+
+FileDigests::~FileDigests() {
+  if (root_fd_ >= 0) ::close(root_fd_);
+}
+
 std::string FileDigests::resolve(const std::string& path) const {
   return !path.empty() && path[0] == '/' ? path : root_prefix_ + path;
 }
 
 Hash128 FileDigests::digest(const std::string& path) {
   std::string full = resolve(path);
-  std::optional<FileStamp> found = stamp_of(full);
+  bool relative = root_fd_ >= 0 && !path.empty() && path[0] != '/';
+  std::optional<FileStamp> found = relative ? stamp_of(path, root_fd_) : stamp_of(full);
   if (!found) throw unreadable(path, errno);
   const FileStamp& stamp = *found;
   {
@@ -67,7 +77,24 @@ std::vector<FileDigest> FileDigests::take_new() {
   return std::exchange(new_, {});
 }
 
-std::vector<std::string> FileDigests::expand(const std::string& pattern) const {
+std::vector<std::string> FileDigests::expand(const std::string& pattern) {
+  std::size_t slash = pattern.rfind('/');
+  std::string directory = slash == std::string::npos ? "." : pattern.substr(0, slash + 1);
+  if (directory.find_first_of("*?[") != std::string::npos) return run_glob(pattern);
+  std::optional<FileStamp> stamp = stamp_of(resolve(directory));
+  if (!stamp) return {};
+  {
+    std::lock_guard lock(mutex_);
+    auto it = expansions_.find(pattern);
+    if (it != expansions_.end() && it->second.directory == *stamp) return it->second.paths;
+  }
+  std::vector<std::string> paths = run_glob(pattern);
+  std::lock_guard lock(mutex_);
+  expansions_[pattern] = {*stamp, paths};
+  return paths;
+}
+
+std::vector<std::string> FileDigests::run_glob(const std::string& pattern) const {
   bool relative = !std::filesystem::path(pattern).is_absolute();
   std::string prefix = relative ? root_.string() + "/" : "";
   glob_t g{};

@@ -23,8 +23,10 @@ struct FileDigest {
 class FileDigests {
  public:
   // Relative paths are taken from `root` (the project root).
-  explicit FileDigests(std::filesystem::path root)
-      : root_(std::move(root)), root_prefix_(root_.string() + "/") {}
+  explicit FileDigests(std::filesystem::path root);
+  ~FileDigests();
+  FileDigests(const FileDigests&) = delete;
+  FileDigests& operator=(const FileDigests&) = delete;
 
   // The content hash of a file. Throws std::runtime_error if it cannot be read.
   Hash128 digest(const std::string& path);
@@ -36,22 +38,33 @@ class FileDigests {
 
   // The files matching a glob pattern, sorted, spelled as the pattern is
   // (relative patterns give relative paths).
-  std::vector<std::string> expand(const std::string& pattern) const;
+  std::vector<std::string> expand(const std::string& pattern);
 
  private:
   struct Entry {
     FileStamp stamp;
     Hash128 hash;
   };
+  // A glob whose wildcards are all in its last component matches the same
+  // names as long as its directory is unchanged (adding, removing or renaming
+  // an entry changes the directory's mtime).
+  struct Expansion {
+    FileStamp directory;
+    std::vector<std::string> paths;
+  };
+
+  std::vector<std::string> run_glob(const std::string& pattern) const;
 
   // The absolute path of a path relative to the root (or already absolute).
   std::string resolve(const std::string& path) const;
 
   std::filesystem::path root_;
   std::string root_prefix_;
+  int root_fd_ = -1;  // stat relative to it: shorter path walks than absolute paths
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> cache_;
   std::vector<FileDigest> new_;
+  std::unordered_map<std::string, Expansion> expansions_;  // by pattern
 };
 
 }  // namespace taskfs

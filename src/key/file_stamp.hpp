@@ -1,6 +1,7 @@
 // What stat(2) says of a file, to notice a change without reading it.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <optional>
@@ -23,10 +24,11 @@ struct FileStamp {
   }
 };
 
-// nullopt when the file cannot be stat'ed (errno tells why).
-inline std::optional<FileStamp> stamp_of(const std::string& path) {
+// nullopt when the file cannot be stat'ed (errno tells why). A relative
+// `path` is taken from the directory `dir_fd` (AT_FDCWD: the working directory).
+inline std::optional<FileStamp> stamp_of(const std::string& path, int dir_fd = AT_FDCWD) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  if (::fstatat(dir_fd, path.c_str(), &st, 0) != 0) return std::nullopt;
   auto ns = [](const timespec& t) { return t.tv_sec * 1'000'000'000LL + t.tv_nsec; };
   return FileStamp{st.st_dev, st.st_ino, st.st_size, ns(st.st_mtim), ns(st.st_ctim)};
 }

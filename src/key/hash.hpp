@@ -16,9 +16,7 @@ struct Hash128 {
 
   std::string hex() const;
   // The 16 bytes themselves (host byte order), for hashing into another hash.
-  std::string_view bytes() const {
-    return {reinterpret_cast<const char*>(this), sizeof(Hash128)};
-  }
+  std::string_view bytes() const { return {reinterpret_cast<const char*>(this), sizeof(Hash128)}; }
   // Parses 32 hex digits; throws std::invalid_argument otherwise.
   static Hash128 from_hex(std::string_view hex);
   bool operator==(const Hash128&) const = default;
