@@ -29,10 +29,7 @@ int ls_command(const Args& args) {
   }
   const std::string& task = parsed->positional[0];
   if (catalog->find(task) == nullptr) throw UsageError("taskfs ls: unknown task '" + task + "'");
-  std::cout << "default\n";
-  for (const auto& v : engine->store().variants(task)) {
-    if (v != "default") std::cout << v << "\n";
-  }
+  for (const auto& v : engine->cached_variants(task)) std::cout << v << "\n";
   return 0;
 }
 

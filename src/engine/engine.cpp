@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -9,6 +10,7 @@
 #include "clock.hpp"
 #include "engine/node_key.hpp"
 #include "log.hpp"
+#include "spec/variant.hpp"
 
 namespace taskfs {
 namespace {
@@ -314,6 +316,16 @@ Outcome Engine::compute_blocking(std::shared_ptr<const Request> request) {
 
 BlobReader Engine::open_view(const ResultInfo& result) {
   return store_.open_blob(result.view_hash, result.view_offset, result.view_size);
+}
+
+std::vector<std::string> Engine::cached_variants(const std::string& task) {
+  std::vector<std::string> variants{std::string(spec::kDefaultVariant)};
+  for (auto& v : store_.variants(task)) {
+    if (v != spec::kDefaultVariant) variants.push_back(std::move(v));
+  }
+  std::sort(variants.begin() + 1, variants.end(),
+            [](const std::string& a, const std::string& b) { return spec::natural_less(a, b); });
+  return variants;
 }
 
 EngineStatus Engine::status() {

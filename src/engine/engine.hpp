@@ -101,6 +101,9 @@ class Engine {
   BlobReader open_view(const ResultInfo& result);
 
   EngineStatus status();
+  // The canonical variants of `task` with cached results: `default` first,
+  // then in natural order (k:5 before k:20).
+  std::vector<std::string> cached_variants(const std::string& task);
   Store& store() { return store_; }
   const EngineOptions& options() const { return options_; }
 

@@ -80,11 +80,8 @@ Listing list(Filesystem& fs, fuse_ino_t ino, const Node& node) {
           {std::string(control_file_name(f)), fs.inodes().control_file(f), S_IFREG});
     }
   } else {
-    l.entries.push_back(
-        {std::string(spec::kDefaultVariant), listing_ino(node.task + "/default"), S_IFREG});
-    for (const auto& v : fs.engine().store().variants(node.task)) {
-      if (v != spec::kDefaultVariant)
-        l.entries.push_back({v, listing_ino(node.task + "/" + v), S_IFREG});
+    for (const auto& v : fs.engine().cached_variants(node.task)) {
+      l.entries.push_back({v, listing_ino(node.task + "/" + v), S_IFREG});
     }
   }
   return l;

@@ -45,4 +45,8 @@ using OverrideMap = std::map<std::string, std::map<std::string, std::string>>;
 // other tasks by name, params by name, values percent-encoded; `default` if none.
 std::string format_variant(std::string_view own_task, const OverrideMap& overrides);
 
+// Orders spellings as people read them: digit runs by number, so k:5 comes
+// before k:20.
+bool natural_less(std::string_view a, std::string_view b);
+
 }  // namespace taskfs::spec

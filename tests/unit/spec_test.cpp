@@ -234,5 +234,15 @@ TEST(FormatVariantTest, CanonicalSpellingParsesBackToTheSameOverrides) {
   EXPECT_EQ(back, overrides);
 }
 
+TEST(NaturalOrderTest, DigitRunsCompareAsNumbers) {
+  EXPECT_TRUE(spec::natural_less("k:5", "k:20"));
+  EXPECT_FALSE(spec::natural_less("k:20", "k:5"));
+  EXPECT_TRUE(spec::natural_less("k:5,x:1", "k:5,x:10"));
+  EXPECT_TRUE(spec::natural_less("a:1", "b:0"));
+  EXPECT_TRUE(spec::natural_less("k:5", "k:5,x:1"));
+  EXPECT_FALSE(spec::natural_less("k:05", "k:5"));
+  EXPECT_FALSE(spec::natural_less("k:5", "k:5"));
+}
+
 }  // namespace
 }  // namespace taskfs::spec
