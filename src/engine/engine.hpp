@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/node_key.hpp"
 #include "exec/worker_pool.hpp"
 #include "graph/plan.hpp"
 #include "key/file_digest.hpp"
@@ -113,7 +114,13 @@ class Engine {
     std::vector<std::function<void(const Outcome&)>> waiters;
   };
 
+  // Works out a node's key once its inputs are done, then serves or runs it.
   void advance(const std::shared_ptr<Computation>& c, std::size_t node);
+  // The node's key, or nullopt after failing the computation (unreadable input).
+  std::optional<NodeKey> key_of(const std::shared_ptr<Computation>& c, std::size_t node);
+  void continue_with_key(const std::shared_ptr<Computation>& c, std::size_t node, NodeKey key);
+  // Looks many keys up in the store in one go, remembering what it finds.
+  void prefetch(const std::vector<Hash128>& keys);
   void node_done(const std::shared_ptr<Computation>& c, std::size_t node, const Outcome& outcome);
   std::optional<ResultInfo> lookup(const Hash128& key);
   void run_once(const Hash128& key, exec::RunRequest request, std::uint64_t generation,

@@ -148,6 +148,24 @@ Hash128 Store::put_blob(std::string_view bytes) {
 
 std::optional<ResultInfo> Store::find_result(const Hash128& key) {
   std::lock_guard lock(mutex_);
+  return find_result_locked(key);
+}
+
+std::vector<std::optional<ResultInfo>> Store::find_results(const std::vector<Hash128>& keys) {
+  std::lock_guard lock(mutex_);
+  db_->exec("BEGIN");
+  std::vector<std::optional<ResultInfo>> found;
+  try {
+    for (const auto& key : keys) found.push_back(find_result_locked(key));
+  } catch (...) {
+    db_->exec("ROLLBACK");
+    throw;
+  }
+  db_->exec("COMMIT");
+  return found;
+}
+
+std::optional<ResultInfo> Store::find_result_locked(const Hash128& key) {
   auto& q = db_->cached(
       "SELECT value_hash, value_size, view_hash, view_offset, view_size, created FROM results "
       "WHERE key=?");

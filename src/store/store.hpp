@@ -82,6 +82,8 @@ class Store {
   const std::filesystem::path& dir() const { return dir_; }
 
   std::optional<ResultInfo> find_result(const Hash128& key);
+  // find_result for many keys in one read transaction (one round of locks).
+  std::vector<std::optional<ResultInfo>> find_results(const std::vector<Hash128>& keys);
   // Stores a value and its view, then (for cached results) the result row,
   // provenance and run record, in one transaction: a process killed at any
   // point leaves either the whole result or none.
@@ -112,6 +114,8 @@ class Store {
 
  private:
   void check_or_create_schema(bool fresh);
+  // REQUIRES: mutex_ held.
+  std::optional<ResultInfo> find_result_locked(const Hash128& key);
   std::string schema_version();
   Hash128 put_blob(std::string_view bytes);
   std::filesystem::path blob_path(const Hash128& hash) const;
