@@ -7,6 +7,7 @@
 #include <cstring>
 #include <future>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -35,10 +36,15 @@ void write_all(int fd, const char* data, std::size_t size) {
 
 void print_result(Engine& engine, const ResultInfo& result) {
   BlobReader reader = engine.open_view(result);
-  std::vector<char> buf(1 << 20);
+  if (reader.fd() < 0) {
+    std::string_view bytes = reader.memory();
+    return write_all(STDOUT_FILENO, bytes.data(), bytes.size());
+  }
+  constexpr std::size_t kChunk = 1 << 20;
+  auto buf = std::make_unique_for_overwrite<char[]>(kChunk);
   for (std::uint64_t at = 0; at < reader.size();) {
-    std::size_t n = reader.read(buf.data(), buf.size(), at);
-    write_all(STDOUT_FILENO, buf.data(), n);
+    std::size_t n = reader.read(buf.get(), kChunk, at);
+    write_all(STDOUT_FILENO, buf.get(), n);
     at += n;
   }
 }
