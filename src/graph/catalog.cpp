@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cereal/archives/binary.hpp>
 #include <functional>
-#include <map>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -17,43 +16,55 @@ const ParamInfo* TaskInfo::find_param(std::string_view param) const {
   return nullptr;
 }
 
+namespace {
+
+void check_names(const TaskInfo& t) {
+  if (t.name.empty() || t.name.find_first_of("/=,:%") != std::string::npos || t.name[0] == '.') {
+    throw std::runtime_error(
+        "invalid task name '" + t.name +
+        "': must be non-empty, not start with '.', and contain none of / = , : %");
+  }
+  std::set<std::string_view> seen;
+  for (const auto& p : t.params) {
+    if (!seen.insert(p.name).second) {
+      throw std::runtime_error("task '" + t.name + "' declares param '" + p.name + "' twice");
+    }
+  }
+}
+
+}  // namespace
+
 Catalog::Catalog(std::vector<TaskInfo> tasks) {
-  std::map<std::string, const TaskInfo*> by_name;
-  for (const auto& t : tasks) {
-    if (t.name.empty() || t.name.find_first_of("/=,:%") != std::string::npos || t.name[0] == '.') {
-      throw std::runtime_error(
-          "invalid task name '" + t.name +
-          "': must be non-empty, not start with '.', and contain none of / = , : %");
-    }
-    if (!by_name.emplace(t.name, &t).second) {
-      throw std::runtime_error("task '" + t.name + "' is declared twice");
-    }
-    std::set<std::string> seen;
-    for (const auto& p : t.params) {
-      if (!seen.insert(p.name).second) {
-        throw std::runtime_error("task '" + t.name + "' declares param '" + p.name + "' twice");
-      }
+  std::unordered_map<std::string_view, std::size_t> by_name;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    check_names(tasks[i]);
+    if (!by_name.emplace(tasks[i].name, i).second) {
+      throw std::runtime_error("task '" + tasks[i].name + "' is declared twice");
     }
   }
   // Depth-first topological order; a task reached again while on the stack is a cycle.
-  std::map<std::string, int> state;  // 1: on stack, 2: done
-  std::function<void(const TaskInfo&)> visit = [&](const TaskInfo& t) {
-    int& s = state[t.name];
-    if (s == 2) return;
-    if (s == 1) throw std::runtime_error("task '" + t.name + "' depends on itself");
-    s = 1;
-    for (const auto& input : t.inputs) {
+  enum : char { kUnseen, kOnStack, kDone };
+  std::vector<char> state(tasks.size(), kUnseen);
+  std::vector<std::size_t> order;
+  std::function<void(std::size_t)> visit = [&](std::size_t i) {
+    if (state[i] == kDone) return;
+    if (state[i] == kOnStack) {
+      throw std::runtime_error("task '" + tasks[i].name + "' depends on itself");
+    }
+    state[i] = kOnStack;
+    for (const auto& input : tasks[i].inputs) {
       auto it = by_name.find(input);
       if (it == by_name.end()) {
-        throw std::runtime_error("task '" + t.name + "' takes the result of unknown task '" +
+        throw std::runtime_error("task '" + tasks[i].name + "' takes the result of unknown task '" +
                                  input + "' (declared in another source file? see README)");
       }
-      visit(*it->second);
+      visit(it->second);
     }
-    state[t.name] = 2;
-    tasks_.push_back(t);
+    state[i] = kDone;
+    order.push_back(i);
   };
-  for (const auto& t : tasks) visit(t);
+  for (std::size_t i = 0; i < tasks.size(); ++i) visit(i);
+  for (std::size_t i : order) tasks_.push_back(std::move(tasks[i]));
   for (std::size_t i = 0; i < tasks_.size(); ++i) index_.emplace(tasks_[i].name, i);
   for (const auto& t : tasks_) {
     std::vector<std::size_t> inputs;
