@@ -18,7 +18,9 @@ void log_line(std::string_view message) {
   static std::mutex mutex;
   std::time_t now = std::time(nullptr);
   char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", std::localtime(&now));
+  std::tm local{};
+  ::localtime_r(&now, &local);
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
   std::lock_guard lock(mutex);
   std::fprintf(stderr, "%s taskfs: %.*s\n", stamp, static_cast<int>(message.size()),
                message.data());

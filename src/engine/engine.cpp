@@ -85,7 +85,9 @@ Engine::Engine(EngineOptions options)
   library_->current();
 }
 
-Engine::~Engine() { pool_.reset(); }
+Engine::~Engine() { shutdown(); }
+
+void Engine::shutdown() { pool_->shutdown(); }
 
 LoadedCatalog Engine::catalog() {
   std::string before = library_->error();
@@ -228,10 +230,14 @@ void Engine::advance(const std::shared_ptr<Computation>& c, std::size_t i) {
 void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey nk) {
   const PlanNode& node = c->request->plan.nodes[i];
   if (!node.task->nocache) {
-    if (auto hit = lookup(nk.key)) {
-      node_done(c, i, {true, {}, nk.key, *hit});
+    std::optional<ResultInfo> hit;
+    try {
+      hit = lookup(nk.key);
+    } catch (const std::exception& e) {  // a damaged or unreadable store
+      node_done(c, i, {false, "task '" + node.task->name + "': store: " + e.what(), nk.key, {}});
       return;
     }
+    if (hit) return node_done(c, i, {true, {}, nk.key, *hit});
   }
   exec::RunRequest run;
   run.task = node.task->name;
@@ -242,7 +248,7 @@ void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_
   run.provenance = provenance_of(node, nk);
   run.params = std::move(nk.params);
   for (const auto& u : nk.upstream) run.upstream.push_back(u.hash.hex());
-  run_once(nk.key, std::move(run), c->request->generation,
+  run_once(nk.key, std::move(run),
            [this, c, i](const Outcome& outcome) { node_done(c, i, outcome); });
 }
 
@@ -269,7 +275,7 @@ void Engine::node_done(const std::shared_ptr<Computation>& c, std::size_t i,
   for (std::size_t d : ready) advance(c, d);
 }
 
-void Engine::run_once(const Hash128& key, exec::RunRequest request, std::uint64_t generation,
+void Engine::run_once(const Hash128& key, exec::RunRequest request,
                       std::function<void(const Outcome&)> done) {
   {
     std::lock_guard lock(mutex_);
@@ -280,34 +286,44 @@ void Engine::run_once(const Hash128& key, exec::RunRequest request, std::uint64_
   std::string task = request.task;
   std::string variant = request.variant;
   bool cache = request.cache;
-  pool_->submit(std::move(request), generation,
-                [this, key, task, variant, cache](const exec::RunReply& reply) {
-                  Outcome outcome;
-                  outcome.key = key;
-                  if (!reply.error.empty()) {
-                    outcome.error = "task '" + task + "' failed: " + reply.error;
-                    log_line(task + "/" + variant + ": " + outcome.error);
-                    try {
-                      store_.record_run({task, variant, key.hex(), reply.started, reply.seconds,
-                                         false, reply.error});
-                    } catch (const std::exception& e) {
-                      log_line(std::string("cannot record the failure in the store: ") + e.what());
-                    }
-                  } else {
-                    outcome.ok = true;
-                    outcome.result = {Hash128::from_hex(reply.value_hash),
-                                      reply.value_size,
-                                      Hash128::from_hex(reply.view_hash),
-                                      reply.view_offset,
-                                      reply.view_size,
-                                      reply.started + reply.seconds};
-                    if (cache) {
-                      std::lock_guard lock(mutex_);
-                      known_.emplace(key.hex(), outcome.result);
-                    }
-                  }
-                  finish_flight(key, outcome);
-                });
+  pool_->submit(std::move(request), [this, key, task, variant, cache](const exec::RunReply& reply) {
+    Outcome outcome;
+    outcome.key = key;
+    if (!reply.error.empty()) {
+      outcome.error = "task '" + task + "' failed: " + reply.error;
+      log_line(task + "/" + variant + ": " + outcome.error);
+      try {
+        store_.record_run(
+            {task, variant, key.hex(), reply.started, reply.seconds, false, reply.error});
+      } catch (const std::exception& e) {
+        log_line(std::string("cannot record the failure in the store: ") + e.what());
+      }
+    } else {
+      outcome = succeeded(key, reply);
+      if (outcome.ok && cache) {
+        std::lock_guard lock(mutex_);
+        known_.emplace(key.hex(), outcome.result);
+      }
+    }
+    finish_flight(key, outcome);
+  });
+}
+
+Outcome Engine::succeeded(const Hash128& key, const exec::RunReply& reply) {
+  Outcome outcome;
+  outcome.key = key;
+  try {
+    outcome.result = {Hash128::from_hex(reply.value_hash),
+                      reply.value_size,
+                      Hash128::from_hex(reply.view_hash),
+                      reply.view_offset,
+                      reply.view_size,
+                      reply.started + reply.seconds};
+    outcome.ok = true;
+  } catch (const std::exception& e) {  // not from a worker of ours
+    outcome.error = std::string("a worker sent a malformed reply: ") + e.what();
+  }
+  return outcome;
 }
 
 void Engine::finish_flight(const Hash128& key, const Outcome& outcome) {

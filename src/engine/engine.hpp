@@ -84,6 +84,10 @@ class Engine {
   // that fails to load leaves the catalog empty with status().library_error set.
   explicit Engine(EngineOptions options);
   ~Engine();
+  // Stops computing: running tasks are killed, and every pending compute()
+  // gets its failed Outcome before this returns. The FUSE daemon calls it while
+  // its session can still answer the readers.
+  void shutdown();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
@@ -123,9 +127,10 @@ class Engine {
   void prefetch(const std::vector<Hash128>& keys);
   void node_done(const std::shared_ptr<Computation>& c, std::size_t node, const Outcome& outcome);
   std::optional<ResultInfo> lookup(const Hash128& key);
-  void run_once(const Hash128& key, exec::RunRequest request, std::uint64_t generation,
+  void run_once(const Hash128& key, exec::RunRequest request,
                 std::function<void(const Outcome&)> done);
   void finish_flight(const Hash128& key, const Outcome& outcome);
+  static Outcome succeeded(const Hash128& key, const exec::RunReply& reply);
   void remember(const std::string& path, const Outcome& outcome);
   // Keeps newly hashed input files in the store, for the next process.
   void persist_digests();

@@ -12,8 +12,10 @@ namespace {
 
 std::string clock_time(double when) {
   std::time_t t = static_cast<std::time_t>(when);
+  std::tm local{};
+  ::localtime_r(&t, &local);  // reports are made on several threads at once
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&t));
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &local);
   return buf;
 }
 

@@ -13,28 +13,42 @@ WorkerPool::WorkerPool(WorkerConfig config, int size)
     threads_.emplace_back([this, i] { run_loop(i); });
 }
 
-WorkerPool::~WorkerPool() {
+WorkerPool::~WorkerPool() { shutdown(); }
+
+void WorkerPool::shutdown() {
+  std::deque<Job> dropped;
   {
     std::lock_guard lock(mutex_);
+    if (stopping_) return;
     stopping_ = true;
-  }
-  wake_.notify_all();
-  // A runner blocked on a busy worker is released when the worker is killed.
-  {
-    std::lock_guard lock(mutex_);
+    dropped.swap(queue_);
+    // A runner blocked on a busy worker is released when the worker is killed.
     for (auto& r : runners_) {
       if (r.busy_pid > 0) ::kill(r.busy_pid, SIGKILL);
     }
   }
+  wake_.notify_all();
   for (auto& t : threads_) t.join();
+  for (auto& job : dropped) job.done(shutting_down());
 }
 
-void WorkerPool::submit(RunRequest request, std::uint64_t generation, Done done) {
+RunReply WorkerPool::shutting_down() {
+  RunReply reply;
+  reply.started = epoch_seconds();
+  reply.error = "taskfs is shutting down";
+  return reply;
+}
+
+void WorkerPool::submit(RunRequest request, Done done) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back({std::move(request), generation, std::move(done)});
+    if (!stopping_) {
+      queue_.push_back({std::move(request), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
   }
-  wake_.notify_one();
+  done(shutting_down());
 }
 
 void WorkerPool::set_generation(std::uint64_t generation, std::unique_ptr<WorkerProcess> spare) {
@@ -83,10 +97,6 @@ RunReply WorkerPool::execute(Runner& runner, const Job& job) {
   std::unique_ptr<WorkerProcess> stale;
   {
     std::lock_guard lock(mutex_);
-    if (job.generation != generation_) {
-      failed.error = "the task library was rebuilt while this task waited; read it again";
-      return failed;
-    }
     // A worker that died while idle (OOM killer, say) is replaced, not blamed.
     if (!runner.worker || runner.generation != generation_ || !runner.worker->alive()) {
       stale = std::move(runner.worker);
@@ -104,10 +114,7 @@ RunReply WorkerPool::execute(Runner& runner, const Job& job) {
     }
     {
       std::lock_guard lock(mutex_);
-      if (stopping_) {
-        failed.error = "taskfs is shutting down";
-        return failed;
-      }
+      if (stopping_) return shutting_down();
       runner.busy_pid = runner.worker->pid();
     }
     RunReply reply = runner.worker->run(job.request);

@@ -30,14 +30,18 @@ class WorkerPool {
 
   // Starts `size` runner threads; workers are spawned when first needed.
   WorkerPool(WorkerConfig config, int size);
-  // Stops the runners; queued jobs are dropped, running workers killed.
+  // Stops the runners (see shutdown()).
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  // Queues a request made against library generation `generation`. `done` runs
-  // on a runner thread, with reply.error set if the task failed in any way.
-  void submit(RunRequest request, std::uint64_t generation, Done done);
+  // Queues a request. `done` runs on a runner thread, with reply.error set if
+  // the task failed in any way; after shutdown() it runs at once, failed.
+  // The worker refuses a request whose fingerprint its library no longer has.
+  void submit(RunRequest request, Done done);
+  // Kills running workers, joins the runners, then fails every queued job:
+  // all `done` callbacks have run when it returns. Idempotent.
+  void shutdown();
   // The library was reloaded: workers of older generations are replaced before
   // their next job. `spare` (already loaded, may be null) serves the first runner.
   void set_generation(std::uint64_t generation, std::unique_ptr<WorkerProcess> spare);
@@ -48,7 +52,6 @@ class WorkerPool {
  private:
   struct Job {
     RunRequest request;
-    std::uint64_t generation;
     Done done;
   };
   struct Runner {
@@ -59,6 +62,7 @@ class WorkerPool {
   };
 
   void run_loop(std::size_t index);
+  static RunReply shutting_down();
   RunReply execute(Runner& runner, const Job& job);
 
   WorkerConfig config_;

@@ -51,8 +51,20 @@ WorkerProcess::WorkerProcess(const WorkerConfig& config) {
   std::vector<char*> argv{const_cast<char*>(config.worker_executable.c_str()),
                           const_cast<char*>(config.library.c_str()),
                           const_cast<char*>(config.store_dir.c_str()), nullptr};
-  int rc = ::posix_spawn(&pid_, config.worker_executable.c_str(), &actions, nullptr, argv.data(),
-                         environ);
+  // A worker may be spawned from a libfuse thread, which blocks the stop
+  // signals, and from a process that ignores SIGPIPE: task code gets neither.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&defaults, sig);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  int rc = ::posix_spawn(&pid_, config.worker_executable.c_str(), &actions, &attributes,
+                         argv.data(), environ);
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   ::close(to_worker[0]);
   ::close(from_worker[1]);
@@ -63,20 +75,28 @@ WorkerProcess::WorkerProcess(const WorkerConfig& config) {
     ::close(reply_fd_);
     throw std::runtime_error("cannot start " + config.worker_executable + ": " + std::strerror(rc));
   }
-  if (!receive(reply_fd_, catalog_)) {
-    died();
+  try {
+    if (!receive(reply_fd_, catalog_)) died();
+  } catch (...) {
+    // The destructor does not run for a half-built object: release here.
+    release();
+    throw;
   }
 }
 
-WorkerProcess::~WorkerProcess() {
+void WorkerProcess::release() {
   ::close(request_fd_);
   ::close(reply_fd_);
+  request_fd_ = reply_fd_ = -1;
   if (pid_ > 0) {
-    // A worker still busy with a task that nobody waits for is not waited for either.
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
   }
 }
+
+// A worker still busy with a task that nobody waits for is not waited for either.
+WorkerProcess::~WorkerProcess() { release(); }
 
 bool WorkerProcess::alive() {
   if (pid_ <= 0) return false;

@@ -43,6 +43,8 @@ class WorkerProcess {
 
  private:
   [[noreturn]] void died();
+  // Closes the pipes, kills and reaps the process.
+  void release();
 
   pid_t pid_ = -1;
   int request_fd_ = -1;

@@ -87,6 +87,7 @@ int serve(const DaemonOptions& o, const std::filesystem::path& mountpoint, int r
     }
     notify(ready_fd, kReady);
     int rc = session.loop();
+    engine.shutdown();  // readers still waiting are answered while the session is up
     // A positive status is the signal that stopped the loop: a clean stop.
     log_line(rc > 0 ? "stopped by signal " + std::to_string(rc) + ", unmounting "
                     : "unmounting " + mountpoint.string());

@@ -43,10 +43,30 @@ void reply_open(fuse_req_t req, fuse_file_info fi, BlobReader reader, bool page_
   if (fuse_reply_open(req, &fi) == 0) file.release();
 }
 
+// libfuse calls the interrupt function inline, holding the request's lock,
+// when the request was interrupted before the function was registered;
+// answering then would free the request under libfuse's feet.
+thread_local bool registering_interrupt = false;
+thread_local bool interrupted_while_registering = false;
+
 void interrupted(fuse_req_t req, void* data) {
+  if (registering_interrupt) {
+    interrupted_while_registering = true;
+    return;
+  }
   auto* fs = static_cast<Filesystem*>(data);
   // The computation goes on and is cached; only this reader stops waiting.
   if (fs->take_pending(req)) fuse_reply_err(req, EINTR);
+}
+
+// Registers the interrupt function; false if the request is already
+// interrupted (the caller then answers EINTR itself).
+bool watch_interrupt(fuse_req_t req, Filesystem& fs) {
+  registering_interrupt = true;
+  interrupted_while_registering = false;
+  fuse_req_interrupt_func(req, interrupted, &fs);
+  registering_interrupt = false;
+  return !interrupted_while_registering;
 }
 
 // How long after its lookup an open of a cached version may skip the check.
@@ -70,13 +90,19 @@ void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_inf
   } catch (const spec::PathError& e) {
     log_line(node.task + "/" + node.variant + ": " + e.what());
     return (void)fuse_reply_err(req, e.error_number());
+  } catch (const std::exception& e) {
+    log_line(node.task + "/" + node.variant + ": " + e.what());
+    return (void)fuse_reply_err(req, EIO);
   }
-  fs.add_pending(req);
-  fuse_req_interrupt_func(req, interrupted, &fs);
+  std::uint64_t serial = fs.add_pending(req);
+  if (!watch_interrupt(req, fs)) {
+    if (fs.take_pending(req, serial)) fuse_reply_err(req, EINTR);
+    return;
+  }
   fuse_file_info info = *fi;
   bool nocache = request->plan.target().task->nocache;
-  fs.engine().compute(request, [req, &fs, node, info, nocache](const Outcome& outcome) {
-    if (!fs.take_pending(req)) return;  // the reader was interrupted
+  auto done = [req, serial, &fs, node, info, nocache](const Outcome& outcome) {
+    if (!fs.take_pending(req, serial)) return;  // the reader was interrupted
     if (!outcome.ok) {
       log_line("read " + node.task + "/" + node.variant + ": " + outcome.error);
       return (void)fuse_reply_err(req, EIO);
@@ -93,7 +119,13 @@ void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_inf
       log_line("open " + node.task + "/" + node.variant + ": " + e.what());
       fuse_reply_err(req, EIO);
     }
-  });
+  };
+  try {
+    fs.engine().compute(request, std::move(done));
+  } catch (const std::exception& e) {
+    log_line("read " + node.task + "/" + node.variant + ": " + e.what());
+    if (fs.take_pending(req, serial)) fuse_reply_err(req, EIO);
+  }
 }
 
 }  // namespace
@@ -104,9 +136,15 @@ void fs_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   if (!node) return (void)fuse_reply_err(req, ENOENT);
   if ((fi->flags & O_ACCMODE) != O_RDONLY) return (void)fuse_reply_err(req, EROFS);
   if (node->kind == NodeKind::ControlFile) {
-    std::string text = control_text(fs.engine(), node->control);
-    std::uint64_t size = text.size();
-    return reply_open(req, *fi, BlobReader(std::move(text), 0, size), false);
+    try {
+      std::string text = control_text(fs.engine(), node->control);
+      std::uint64_t size = text.size();
+      return reply_open(req, *fi, BlobReader(std::move(text), 0, size), false);
+    } catch (const std::exception& e) {
+      log_line(std::string("reading .taskfs/") + std::string(control_file_name(node->control)) +
+               ": " + e.what());
+      return (void)fuse_reply_err(req, EIO);
+    }
   }
   if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, EISDIR);
   open_result(req, fs, *node, fi);

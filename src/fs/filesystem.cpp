@@ -36,9 +36,18 @@ const fuse_lowlevel_ops& Filesystem::operations() {
   return ops;
 }
 
-void Filesystem::add_pending(fuse_req_t req) {
+std::uint64_t Filesystem::add_pending(fuse_req_t req) {
   std::lock_guard lock(pending_mutex_);
-  pending_.insert(req);
+  pending_[req] = ++next_serial_;
+  return next_serial_;
+}
+
+bool Filesystem::take_pending(fuse_req_t req, std::uint64_t serial) {
+  std::lock_guard lock(pending_mutex_);
+  auto it = pending_.find(req);
+  if (it == pending_.end() || it->second != serial) return false;
+  pending_.erase(it);
+  return true;
 }
 
 bool Filesystem::take_pending(fuse_req_t req) {

@@ -3,8 +3,9 @@
 // the request to the engine and returns; the engine replies when done.
 #pragma once
 
+#include <cstdint>
 #include <mutex>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "engine/engine.hpp"
 #include "fs/inode_table.hpp"
@@ -29,15 +30,20 @@ class Filesystem {
 
   // Requests waiting for a computation, so that an interrupt (Ctrl-C on the
   // reader) and the computation's end answer each exactly once.
-  void add_pending(fuse_req_t req);
-  // True if the caller may answer req (it was still pending); removes it.
+  // libfuse reuses the memory of an answered request, so each wait also gets
+  // a serial: a late computation never answers a newer request at the same address.
+  std::uint64_t add_pending(fuse_req_t req);
+  // True if the caller may answer req (it still waits as `serial`); removes it.
+  bool take_pending(fuse_req_t req, std::uint64_t serial);
+  // For an interrupt, which only ever concerns the live request: true if req waited.
   bool take_pending(fuse_req_t req);
 
  private:
   Engine& engine_;
   InodeTable inodes_;
   std::mutex pending_mutex_;
-  std::unordered_set<fuse_req_t> pending_;
+  std::unordered_map<fuse_req_t, std::uint64_t> pending_;
+  std::uint64_t next_serial_ = 0;
 };
 
 // The operations, each in the file of its concern.

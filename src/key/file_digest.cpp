@@ -99,11 +99,13 @@ std::vector<std::string> FileDigests::run_glob(const std::string& pattern) const
   std::string prefix = relative ? root_.string() + "/" : "";
   glob_t g{};
   // Sorted below, bytewise: glob's own sort follows the locale.
-  int rc = ::glob((prefix + pattern).c_str(), GLOB_NOSORT, nullptr, &g);
+  // GLOB_MARK ends directories with '/': they are not input files.
+  int rc = ::glob((prefix + pattern).c_str(), GLOB_NOSORT | GLOB_MARK, nullptr, &g);
   std::vector<std::string> paths;
   if (rc == 0) {
     for (std::size_t i = 0; i < g.gl_pathc; ++i) {
       std::string p = g.gl_pathv[i];
+      if (p.ends_with('/')) continue;
       paths.push_back(relative ? p.substr(prefix.size()) : p);
     }
   }

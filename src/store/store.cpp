@@ -129,21 +129,21 @@ std::filesystem::path Store::blob_path(const Hash128& hash) const {
   return dir_ / "blobs" / hex.substr(0, 2) / hex;
 }
 
-Hash128 Store::put_blob(std::string_view bytes) {
+Hash128 Store::stage_blob(std::string_view bytes) {
   Hash128 hash = hash_bytes(bytes);
-  auto& exists = db_->cached("SELECT 1 FROM blobs WHERE hash=?");
-  sqlite::ResetOnExit exists_done(exists);
-  if (exists.bind(1, hash.hex()).step()) return hash;
+  if (bytes.size() > kInlineLimit) write_blob_file(dir_ / "tmp", blob_path(hash), bytes);
+  return hash;
+}
+
+void Store::record_blob(const Hash128& hash, std::string_view bytes) {
   auto& insert = db_->cached("INSERT OR IGNORE INTO blobs(hash, size, data) VALUES(?, ?, ?)");
   insert.bind(1, hash.hex()).bind(2, static_cast<std::int64_t>(bytes.size()));
   if (bytes.size() <= kInlineLimit) {
     insert.bind_blob(3, bytes);
   } else {
-    write_blob_file(dir_ / "tmp", blob_path(hash), bytes);
     insert.bind_null(3);
   }
   insert.run();
-  return hash;
 }
 
 std::optional<ResultInfo> Store::find_result(const Hash128& key) {
@@ -180,19 +180,24 @@ std::optional<ResultInfo> Store::find_result_locked(const Hash128& key) {
 ResultInfo Store::put_result(const NewResult& r, std::string_view value,
                              const detail::RenderedView& view) {
   std::lock_guard lock(mutex_);
-  sqlite::Transaction txn(*db_);
   ResultInfo info;
   info.created = r.started + r.seconds;
-  info.value_hash = put_blob(value);
+  // Blob files are written before the transaction, so the database's write
+  // lock is never held across a large write; until the commit nothing refers
+  // to them, and an orphan left by a crash is only unused disk.
+  info.value_hash = stage_blob(value);
   info.value_size = value.size();
   if (view.is_value_suffix) {
     info.view_hash = info.value_hash;
     info.view_offset = std::min<std::uint64_t>(view.suffix_offset, value.size());
     info.view_size = value.size() - info.view_offset;
   } else {
-    info.view_hash = put_blob(view.text);
+    info.view_hash = stage_blob(view.text);
     info.view_size = view.text.size();
   }
+  sqlite::Transaction txn(*db_);
+  record_blob(info.value_hash, value);
+  if (!view.is_value_suffix) record_blob(info.view_hash, view.text);
   std::string key = r.key.hex();
   if (r.cache) {
     db_->cached("INSERT OR REPLACE INTO results VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")

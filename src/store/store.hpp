@@ -117,7 +117,10 @@ class Store {
   // REQUIRES: mutex_ held.
   std::optional<ResultInfo> find_result_locked(const Hash128& key);
   std::string schema_version();
-  Hash128 put_blob(std::string_view bytes);
+  // Hashes a blob and, if it is large, writes its file (outside any transaction).
+  Hash128 stage_blob(std::string_view bytes);
+  // Adds the blob's row (inline bytes when small). REQUIRES: a write transaction.
+  void record_blob(const Hash128& hash, std::string_view bytes);
   std::filesystem::path blob_path(const Hash128& hash) const;
 
   std::filesystem::path dir_;
