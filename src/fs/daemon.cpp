@@ -89,8 +89,8 @@ int serve(const DaemonOptions& o, const std::filesystem::path& mountpoint, int r
     int rc = session.loop();
     engine.shutdown();  // readers still waiting are answered while the session is up
     // A positive status is the signal that stopped the loop: a clean stop.
-    log_line(rc > 0 ? "stopped by signal " + std::to_string(rc) + ", unmounting "
-                    : "unmounting " + mountpoint.string());
+    log_line((rc > 0 ? "stopped by signal " + std::to_string(rc) + ", " : std::string()) +
+             "unmounting " + mountpoint.string());
     return rc < 0 ? 1 : 0;
   } catch (const std::exception& e) {
     log_line(e.what());
