@@ -13,8 +13,13 @@ NodeKey node_key(const Plan& plan, const PlanNode& node,
   in.params = &node.params;
   for (const Value& v : node.params) {
     if (const auto* files = std::get_if<Files>(&v)) {
-      std::vector<std::string> paths = digests.expand(files->pattern());
-      for (const auto& path : paths) in.files.push_back({path, digests.digest(path)});
+      std::vector<std::string> paths;
+      for (auto& path : digests.expand(files->pattern())) {
+        if (auto hash = digests.digest_unless_directory(path)) {
+          in.files.push_back({path, *hash});
+          paths.push_back(std::move(path));
+        }
+      }
       out.params.emplace_back(Files(files->pattern(), std::move(paths)));
     } else {
       if (const auto* file = std::get_if<File>(&v)) {

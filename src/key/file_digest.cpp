@@ -34,11 +34,18 @@ std::string FileDigests::resolve(const std::string& path) const {
 }
 
 Hash128 FileDigests::digest(const std::string& path) {
+  std::optional<Hash128> hash = digest_unless_directory(path);
+  if (!hash) throw unreadable(path, EISDIR);
+  return *hash;
+}
+
+std::optional<Hash128> FileDigests::digest_unless_directory(const std::string& path) {
   std::string full = resolve(path);
   bool relative = root_fd_ >= 0 && !path.empty() && path[0] != '/';
   std::optional<FileStamp> found = relative ? stamp_of(path, root_fd_) : stamp_of(full);
   if (!found) throw unreadable(path, errno);
   const FileStamp& stamp = *found;
+  if (stamp.is_directory) return std::nullopt;
   {
     std::lock_guard lock(mutex_);
     auto it = cache_.find(full);
@@ -99,13 +106,11 @@ std::vector<std::string> FileDigests::run_glob(const std::string& pattern) const
   std::string prefix = relative ? root_.string() + "/" : "";
   glob_t g{};
   // Sorted below, bytewise: glob's own sort follows the locale.
-  // GLOB_MARK ends directories with '/': they are not input files.
-  int rc = ::glob((prefix + pattern).c_str(), GLOB_NOSORT | GLOB_MARK, nullptr, &g);
+  int rc = ::glob((prefix + pattern).c_str(), GLOB_NOSORT, nullptr, &g);
   std::vector<std::string> paths;
   if (rc == 0) {
     for (std::size_t i = 0; i < g.gl_pathc; ++i) {
       std::string p = g.gl_pathv[i];
-      if (p.ends_with('/')) continue;
       paths.push_back(relative ? p.substr(prefix.size()) : p);
     }
   }

@@ -15,6 +15,7 @@ struct FileStamp {
   off_t size = 0;
   long long mtime_ns = 0;
   long long ctime_ns = 0;
+  bool is_directory = false;
   bool operator==(const FileStamp&) const = default;
 
   // "device:inode:size:mtime:ctime", to store and compare later.
@@ -30,7 +31,8 @@ inline std::optional<FileStamp> stamp_of(const std::string& path, int dir_fd = A
   struct stat st {};
   if (::fstatat(dir_fd, path.c_str(), &st, 0) != 0) return std::nullopt;
   auto ns = [](const timespec& t) { return t.tv_sec * 1'000'000'000LL + t.tv_nsec; };
-  return FileStamp{st.st_dev, st.st_ino, st.st_size, ns(st.st_mtim), ns(st.st_ctim)};
+  return FileStamp{st.st_dev,      st.st_ino,      st.st_size,
+                   ns(st.st_mtim), ns(st.st_ctim), S_ISDIR(st.st_mode)};
 }
 
 }  // namespace taskfs

@@ -232,6 +232,23 @@ TEST_F(FileDigestsTest, UnchangedFileKeepsItsDigest) {
   EXPECT_EQ(first, hash_bytes("alpha"));
 }
 
+TEST_F(FileDigestsTest, ADirectoryAGlobMatchesIsNotAnInputFile) {
+  test::write_file(dir_ / "data/a.txt", "alpha");
+  std::filesystem::create_directories(dir_ / "data/sub.txt");
+  EXPECT_EQ(digests_.expand("data/*.txt"),
+            (std::vector<std::string>{"data/a.txt", "data/sub.txt"}));
+  EXPECT_EQ(digests_.digest_unless_directory("data/sub.txt"), std::nullopt);
+  EXPECT_EQ(digests_.digest_unless_directory("data/a.txt"), hash_bytes("alpha"));
+  EXPECT_THROW(digests_.digest("data/sub.txt"), std::runtime_error);
+}
+
+TEST_F(FileDigestsTest, GlobSeesAFileAddedToItsDirectory) {
+  test::write_file(dir_ / "data/a.txt", "alpha");
+  ASSERT_EQ(digests_.expand("data/*.txt").size(), 1u);
+  test::write_file(dir_ / "data/b.txt", "beta");
+  EXPECT_EQ(digests_.expand("data/*.txt"), (std::vector<std::string>{"data/a.txt", "data/b.txt"}));
+}
+
 TEST_F(FileDigestsTest, ContentChangeGivesANewDigest) {
   test::write_file(dir_ / "a.txt", "alpha");
   Hash128 first = digests_.digest("a.txt");
