@@ -36,7 +36,7 @@ void write_all(int fd, const char* data, std::size_t size) {
 
 void print_result(Engine& engine, const ResultInfo& result) {
   BlobReader reader = engine.open_view(result);
-  if (reader.fd() < 0) {
+  if (reader.in_memory()) {
     std::string_view bytes = reader.memory();
     return write_all(STDOUT_FILENO, bytes.data(), bytes.size());
   }

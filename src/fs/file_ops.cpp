@@ -156,7 +156,7 @@ void fs_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info*
   auto offset = static_cast<std::uint64_t>(off);
   if (offset >= reader.size()) return (void)fuse_reply_buf(req, nullptr, 0);
   std::size_t length = std::min<std::uint64_t>(size, reader.size() - offset);
-  if (reader.fd() < 0) {
+  if (reader.in_memory()) {
     return (void)fuse_reply_buf(req, reader.memory().data() + offset, length);
   }
   // libfuse's own fd path copies through a fresh 1 MiB mapping per request

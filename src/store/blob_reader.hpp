@@ -13,8 +13,10 @@ class BlobReader {
   BlobReader() = default;
   // A reader over bytes held in memory.
   BlobReader(std::string bytes, std::uint64_t offset, std::uint64_t size);
-  // A reader over a file; takes ownership of `fd`.
+  // A reader over a file from `offset`; takes ownership of `fd`.
   BlobReader(int fd, std::uint64_t offset, std::uint64_t size);
+  // A reader over `head` followed by a file from its start; owns `fd`.
+  BlobReader(std::string head, int fd, std::uint64_t size);
   ~BlobReader();
   BlobReader(BlobReader&& other) noexcept;
   BlobReader& operator=(BlobReader&& other) noexcept;
@@ -25,10 +27,16 @@ class BlobReader {
   // Copies up to `length` bytes at `position` (relative to the range) into
   // `out`; returns how many, 0 at the end. Throws std::runtime_error on I/O error.
   std::size_t read(char* out, std::size_t length, std::uint64_t position) const;
-  // The file descriptor and the file offset of the range start, or -1 when in memory.
-  int fd() const { return fd_; }
+  // True when every byte is in memory (memory() has them).
+  bool in_memory() const { return fd_ < 0; }
+  // The file descriptor and the file offset of the range start, or -1 when in
+  // memory or when the range starts with bytes held in memory.
+  int fd() const { return bytes_.empty() ? fd_ : -1; }
+  // True when the range is exactly the whole file behind fd(): the kernel may
+  // then read the file itself (FUSE passthrough).
+  bool is_whole_file() const;
   std::uint64_t file_offset() const { return offset_; }
-  // The bytes of an in-memory blob's range, without a copy.
+  // The bytes of an in-memory blob's range, without a copy. REQUIRES: in_memory().
   std::string_view memory() const;
 
  private:

@@ -43,6 +43,13 @@ CREATE TABLE catalogs(library TEXT PRIMARY KEY, stamp TEXT NOT NULL, data BLOB N
 UPDATE meta SET value = '2' WHERE name = 'schema_version';
 )sql";
 
+// Version 3 keeps the first bytes of a large value in the row (`head`) and the
+// rest in its file, so that a string result's file view is a whole file.
+constexpr const char* kUpgradeTo3 = R"sql(
+ALTER TABLE blobs ADD COLUMN head BLOB;
+UPDATE meta SET value = '3' WHERE name = 'schema_version';
+)sql";
+
 bool is_empty_dir(const std::filesystem::path& dir) {
   return std::filesystem::directory_iterator(dir) == std::filesystem::directory_iterator();
 }
@@ -91,6 +98,7 @@ void Store::check_or_create_schema(bool fresh) {
     db_->exec(kSchema);
     db_->exec("INSERT INTO meta VALUES('schema_version', '1'), ('application', 'taskfs')");
     db_->exec(kUpgradeTo2);
+    db_->exec(kUpgradeTo3);
     txn.commit();
   }
   // Reading the schema first: on a file that is not a database this is what fails.
@@ -102,12 +110,13 @@ void Store::check_or_create_schema(bool fresh) {
                      " is an SQLite database but not a taskfs store; left untouched");
   }
   std::string found = schema_version();
-  if (found == "1") {
+  if (found == "1" || found == "2") {
     // Our own older layout: upgraded in one transaction, said in the log.
     sqlite::Transaction txn(*db_);
-    db_->exec(kUpgradeTo2);
+    if (found == "1") db_->exec(kUpgradeTo2);
+    db_->exec(kUpgradeTo3);
     txn.commit();
-    log_line("upgraded the store " + dir_.string() + " from schema version 1 to 2");
+    log_line("upgraded the store " + dir_.string() + " from schema version " + found + " to 3");
     found = schema_version();
   }
   if (found != std::to_string(kSchemaVersion)) {
@@ -129,19 +138,22 @@ std::filesystem::path Store::blob_path(const Hash128& hash) const {
   return dir_ / "blobs" / hex.substr(0, 2) / hex;
 }
 
-Hash128 Store::stage_blob(std::string_view bytes) {
+Hash128 Store::stage_blob(std::string_view bytes, std::size_t head_size) {
   Hash128 hash = hash_bytes(bytes);
-  if (bytes.size() > kInlineLimit) write_blob_file(dir_ / "tmp", blob_path(hash), bytes);
+  if (bytes.size() > kInlineLimit) {
+    write_blob_file(dir_ / "tmp", blob_path(hash), bytes.substr(head_size));
+  }
   return hash;
 }
 
-void Store::record_blob(const Hash128& hash, std::string_view bytes) {
-  auto& insert = db_->cached("INSERT OR IGNORE INTO blobs(hash, size, data) VALUES(?, ?, ?)");
+void Store::record_blob(const Hash128& hash, std::string_view bytes, std::size_t head_size) {
+  auto& insert =
+      db_->cached("INSERT OR IGNORE INTO blobs(hash, size, data, head) VALUES(?, ?, ?, ?)");
   insert.bind(1, hash.hex()).bind(2, static_cast<std::int64_t>(bytes.size()));
   if (bytes.size() <= kInlineLimit) {
-    insert.bind_blob(3, bytes);
+    insert.bind_blob(3, bytes).bind_null(4);
   } else {
-    insert.bind_null(3);
+    insert.bind_null(3).bind_blob(4, bytes.substr(0, head_size));
   }
   insert.run();
 }
@@ -185,19 +197,22 @@ ResultInfo Store::put_result(const NewResult& r, std::string_view value,
   // Blob files are written before the transaction, so the database's write
   // lock is never held across a large write; until the commit nothing refers
   // to them, and an orphan left by a crash is only unused disk.
-  info.value_hash = stage_blob(value);
+  // A string's view is its value after cereal's size prefix: that prefix stays
+  // in the row, so the view is the whole blob file (what passthrough serves).
+  std::size_t head = view.is_value_suffix ? std::min(view.suffix_offset, value.size()) : 0;
+  info.value_hash = stage_blob(value, head);
   info.value_size = value.size();
   if (view.is_value_suffix) {
     info.view_hash = info.value_hash;
     info.view_offset = std::min<std::uint64_t>(view.suffix_offset, value.size());
     info.view_size = value.size() - info.view_offset;
   } else {
-    info.view_hash = stage_blob(view.text);
+    info.view_hash = stage_blob(view.text, 0);
     info.view_size = view.text.size();
   }
   sqlite::Transaction txn(*db_);
-  record_blob(info.value_hash, value);
-  if (!view.is_value_suffix) record_blob(info.view_hash, view.text);
+  record_blob(info.value_hash, value, head);
+  if (!view.is_value_suffix) record_blob(info.view_hash, view.text, 0);
   std::string key = r.key.hex();
   if (r.cache) {
     db_->cached("INSERT OR REPLACE INTO results VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -254,7 +269,7 @@ std::string Store::read_blob(const Hash128& hash) {
 
 BlobReader Store::open_blob(const Hash128& hash, std::uint64_t offset, std::uint64_t size) {
   std::lock_guard lock(mutex_);
-  auto& q = db_->cached("SELECT size, data IS NULL, data FROM blobs WHERE hash=?");
+  auto& q = db_->cached("SELECT size, data IS NULL, data, head FROM blobs WHERE hash=?");
   sqlite::ResetOnExit q_done(q);
   if (!q.bind(1, hash.hex()).step()) {
     throw std::runtime_error("the store has no blob " + hash.hex() + " (store damaged?)");
@@ -263,12 +278,15 @@ BlobReader Store::open_blob(const Hash128& hash, std::uint64_t offset, std::uint
   offset = std::min(offset, total);
   size = std::min(size, total - offset);
   if (q.column_int(1) == 0) return BlobReader(std::string(q.column_blob(2)), offset, size);
+  // The blob is its head (in the row) followed by its file.
+  std::string_view head = q.column_blob(3);
   std::string path = blob_path(hash).string();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     throw std::runtime_error("cannot open stored result " + path + ": " + std::strerror(errno));
   }
-  return BlobReader(fd, offset, size);
+  if (offset >= head.size()) return BlobReader(fd, offset - head.size(), size);
+  return BlobReader(std::string(head.substr(offset)), fd, size);
 }
 
 std::vector<std::string> Store::variants(const std::string& task) {

@@ -72,7 +72,7 @@ struct NewResult {
 class Store {
  public:
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens the store in `dir`, creating it if it does not exist. Throws
   // StoreError, touching nothing, when `dir` is not a taskfs store or has an
@@ -117,10 +117,12 @@ class Store {
   // REQUIRES: mutex_ held.
   std::optional<ResultInfo> find_result_locked(const Hash128& key);
   std::string schema_version();
-  // Hashes a blob and, if it is large, writes its file (outside any transaction).
-  Hash128 stage_blob(std::string_view bytes);
-  // Adds the blob's row (inline bytes when small). REQUIRES: a write transaction.
-  void record_blob(const Hash128& hash, std::string_view bytes);
+  // Hashes a blob and, if it is large, writes its file (outside any
+  // transaction): all of it but the first `head_size` bytes, kept in the row.
+  Hash128 stage_blob(std::string_view bytes, std::size_t head_size);
+  // Adds the blob's row (inline bytes when small, else the head).
+  // REQUIRES: a write transaction.
+  void record_blob(const Hash128& hash, std::string_view bytes, std::size_t head_size);
   std::filesystem::path blob_path(const Hash128& hash) const;
 
   std::filesystem::path dir_;

@@ -170,6 +170,11 @@ TEST_F(StoreTest, LargeViewSuffixIsReadFromTheValueFile) {
   EXPECT_GE(reader.fd(), 0);
   EXPECT_EQ(reader.size(), kLarge);
   EXPECT_EQ(read_range(reader, 16, 0), value.substr(8, 16));
+  // The size prefix stays in the row: the view is the whole file, and the
+  // value still reads back whole, prefix included.
+  EXPECT_TRUE(reader.is_whole_file());
+  EXPECT_EQ(store().read_blob(info.value_hash), value);
+  EXPECT_EQ(read_range(store().open_blob(info.value_hash, 4, 8), 8, 0), value.substr(4, 8));
 }
 
 TEST_F(StoreTest, NocacheResultIsRecordedAsARunButNotFound) {
