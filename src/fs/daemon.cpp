@@ -23,7 +23,8 @@ constexpr const char* kLogName = "daemon.log";
 // A mounted FUSE session; unmounts and destroys itself.
 class Session {
  public:
-  Session(Filesystem& filesystem, const std::filesystem::path& mountpoint) {
+  Session(Filesystem& filesystem, const std::filesystem::path& mountpoint)
+      : passthrough_(filesystem.passthrough()), mountpoint_(mountpoint) {
     const char* argv[] = {"taskfs", "-o", "ro,fsname=taskfs,subtype=taskfs,default_permissions"};
     fuse_args args = FUSE_ARGS_INIT(3, const_cast<char**>(argv));
     session_ =
@@ -33,7 +34,9 @@ class Session {
       fuse_session_destroy(session_);
       throw std::runtime_error("cannot install signal handlers");
     }
-    if (fuse_session_mount(session_, mountpoint.c_str()) != 0) {
+    // Mounting /dev/fuse ourselves enables passthrough; otherwise libfuse mounts.
+    if (!passthrough_.mount(session_, mountpoint) &&
+        fuse_session_mount(session_, mountpoint.c_str()) != 0) {
       fuse_remove_signal_handlers(session_);
       fuse_session_destroy(session_);
       throw std::runtime_error("cannot mount on " + mountpoint.string() +
@@ -41,7 +44,11 @@ class Session {
     }
   }
   ~Session() {
-    fuse_session_unmount(session_);
+    if (passthrough_.mounted()) {
+      passthrough_.unmount(mountpoint_);
+    } else {
+      fuse_session_unmount(session_);
+    }
     fuse_remove_signal_handlers(session_);
     fuse_session_destroy(session_);
   }
@@ -58,6 +65,8 @@ class Session {
   }
 
  private:
+  Passthrough& passthrough_;
+  std::filesystem::path mountpoint_;
   fuse_session* session_ = nullptr;
 };
 

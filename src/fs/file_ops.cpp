@@ -32,15 +32,27 @@ std::string control_text(Engine& engine, ControlFile file) {
   return {};
 }
 
-void reply_open(fuse_req_t req, fuse_file_info fi, BlobReader reader, bool page_cache) {
+void reply_open(fuse_req_t req, Filesystem& fs, fuse_file_info fi, BlobReader reader,
+                bool page_cache) {
   auto file = std::make_unique<OpenFile>(OpenFile{std::move(reader)});
   fi.fh = reinterpret_cast<std::uint64_t>(file.get());
-  // A version-specific inode has immutable content: the page cache may keep it.
-  // Anything else (missing at lookup, nocache, control files) bypasses it, so
-  // its 0 or stale st_size never truncates a read.
+  // A version-specific inode has immutable content: the kernel may read its
+  // blob file directly (passthrough) or keep its pages. Anything else (missing
+  // at lookup, nocache, control files) bypasses the page cache, so its 0 or
+  // stale st_size never truncates a read.
+  Passthrough& passthrough = fs.passthrough();
+  bool direct =
+      page_cache && file->reader.is_whole_file() && passthrough.back_open(fi.fh, file->reader.fd());
+  // An inode is read either through the page cache or not, never both: where
+  // passthrough is on but this file could not use it, stay off the page cache.
+  if (passthrough.enabled() && !direct) page_cache = false;
   fi.keep_cache = page_cache ? 1 : 0;
   fi.direct_io = page_cache ? 0 : 1;
-  if (fuse_reply_open(req, &fi) == 0) file.release();
+  if (fuse_reply_open(req, &fi) == 0) {
+    file.release();
+  } else if (direct) {
+    passthrough.release(fi.fh);
+  }
 }
 
 // libfuse calls the interrupt function inline, holding the request's lock,
@@ -78,7 +90,7 @@ constexpr auto kLookupStillFresh = std::chrono::milliseconds(50);
 void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_info* fi) {
   if (node.cached && std::chrono::steady_clock::now() - node.looked_up < kLookupStillFresh) {
     try {
-      return reply_open(req, *fi, fs.engine().open_view(*node.cached), true);
+      return reply_open(req, fs, *fi, fs.engine().open_view(*node.cached), true);
     } catch (const std::exception& e) {
       log_line("open " + node.task + "/" + node.variant + ": " + e.what());
       return (void)fuse_reply_err(req, EIO);
@@ -114,7 +126,7 @@ void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_inf
       return (void)fuse_reply_err(req, ESTALE);
     }
     try {
-      reply_open(req, info, fs.engine().open_view(outcome.result), same_version && !nocache);
+      reply_open(req, fs, info, fs.engine().open_view(outcome.result), same_version && !nocache);
     } catch (const std::exception& e) {
       log_line("open " + node.task + "/" + node.variant + ": " + e.what());
       fuse_reply_err(req, EIO);
@@ -139,7 +151,7 @@ void fs_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     try {
       std::string text = control_text(fs.engine(), node->control);
       std::uint64_t size = text.size();
-      return reply_open(req, *fi, BlobReader(std::move(text), 0, size), false);
+      return reply_open(req, fs, *fi, BlobReader(std::move(text), 0, size), false);
     } catch (const std::exception& e) {
       log_line(std::string("reading .taskfs/") + std::string(control_file_name(node->control)) +
                ": " + e.what());
@@ -173,6 +185,7 @@ void fs_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info*
 }
 
 void fs_release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
+  self(req).passthrough().release(fi->fh);
   std::unique_ptr<OpenFile> owned(reinterpret_cast<OpenFile*>(fi->fh));
   fuse_reply_err(req, 0);
 }

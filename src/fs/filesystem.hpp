@@ -9,6 +9,7 @@
 
 #include "engine/engine.hpp"
 #include "fs/inode_table.hpp"
+#include "fs/passthrough.hpp"
 
 namespace taskfs::fs {
 
@@ -20,6 +21,7 @@ class Filesystem {
   static const fuse_lowlevel_ops& operations();
 
   Engine& engine() { return engine_; }
+  Passthrough& passthrough() { return passthrough_; }
   InodeTable& inodes() { return inodes_; }
 
   // Fills the attributes of a node; false if the inode is unknown.
@@ -41,6 +43,7 @@ class Filesystem {
  private:
   Engine& engine_;
   InodeTable inodes_;
+  Passthrough passthrough_;
   std::mutex pending_mutex_;
   std::unordered_map<fuse_req_t, std::uint64_t> pending_;
   std::uint64_t next_serial_ = 0;
