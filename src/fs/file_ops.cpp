@@ -41,11 +41,12 @@ void reply_open(fuse_req_t req, Filesystem& fs, fuse_file_info fi, BlobReader re
   // at lookup, nocache, control files) bypasses the page cache, so its 0 or
   // stale st_size never truncates a read.
   Passthrough& passthrough = fs.passthrough();
-  bool direct =
-      page_cache && file->reader.is_whole_file() && passthrough.back_open(fi.fh, file->reader.fd());
-  // An inode is read either through the page cache or not, never both: where
-  // passthrough is on but this file could not use it, stay off the page cache.
-  if (passthrough.enabled() && !direct) page_cache = false;
+  bool eligible = page_cache && file->reader.is_whole_file();
+  bool direct = eligible && passthrough.back_open(fi.fh, file->reader.fd());
+  // The kernel reads an inode either through its page cache or not, never
+  // both: an open that should have been passthrough but was refused stays off
+  // the page cache. (Whether a file is eligible never changes.)
+  if (eligible && passthrough.enabled() && !direct) page_cache = false;
   fi.keep_cache = page_cache ? 1 : 0;
   fi.direct_io = page_cache ? 0 : 1;
   if (fuse_reply_open(req, &fi) == 0) {
