@@ -10,6 +10,7 @@
 #include <string>
 
 #include "fs/filesystem.hpp"
+#include "log.hpp"
 
 namespace taskfs::fs {
 namespace {
@@ -94,6 +95,7 @@ void Passthrough::amend(struct iovec* iov, int count) {
     *reinterpret_cast<std::uint32_t*>(static_cast<char*>(iov[1].iov_base) + kMaxStackDepthOffset) =
         1;
     enabled_ = true;
+    log_line("the kernel reads cached results straight from the store (FUSE passthrough)");
     return;
   }
   if (open_uniques_.erase(header->unique) == 0 || header->error != 0 ||
