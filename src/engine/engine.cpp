@@ -246,6 +246,10 @@ void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_
   run.variant = node.variant;
   run.cache = !node.task->nocache;
   run.provenance = provenance_of(node, nk);
+  for (std::size_t f = 0; f < nk.files.size(); ++f) {
+    run.input_files.push_back(nk.files[f].name);
+    run.input_stamps.push_back(nk.stamps[f].text());
+  }
   run.params = std::move(nk.params);
   for (const auto& u : nk.upstream) run.upstream.push_back(u.hash.hex());
   run_once(nk.key, std::move(run),

@@ -15,15 +15,19 @@ NodeKey node_key(const Plan& plan, const PlanNode& node,
     if (const auto* files = std::get_if<Files>(&v)) {
       std::vector<std::string> paths;
       for (auto& path : digests.expand(files->pattern())) {
-        if (auto hash = digests.digest_unless_directory(path)) {
-          in.files.push_back({path, *hash});
+        if (auto found = digests.digest_unless_directory(path)) {
+          in.files.push_back({path, found->hash});
+          out.stamps.push_back(found->stamp);
           paths.push_back(std::move(path));
         }
       }
       out.params.emplace_back(Files(files->pattern(), std::move(paths)));
     } else {
       if (const auto* file = std::get_if<File>(&v)) {
-        in.files.push_back({file->path(), digests.digest(file->path())});
+        auto found = digests.digest_unless_directory(file->path());
+        if (!found) throw std::runtime_error("input file '" + file->path() + "' is a directory");
+        in.files.push_back({file->path(), found->hash});
+        out.stamps.push_back(found->stamp);
       }
       out.params.push_back(v);
     }

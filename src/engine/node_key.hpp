@@ -16,6 +16,7 @@ struct NodeKey {
   Hash128 key;
   std::vector<Value> params;        // Files params with their matched paths
   std::vector<NamedHash> files;     // every input file, with its content hash
+  std::vector<FileStamp> stamps;    // of each of `files`, when it was hashed
   std::vector<NamedHash> upstream;  // upstream task, result content hash, in input order
 };
 

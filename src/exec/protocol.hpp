@@ -37,10 +37,15 @@ struct RunRequest {
   std::vector<Value> params;          // Files params with their matched paths
   std::vector<std::string> upstream;  // hex content hashes, in input order
   std::vector<Provenance> provenance;
+  // Each input file and its stamp when the key was made: a file that changes
+  // while the task runs must not have its result stored under that key.
+  std::vector<std::string> input_files;
+  std::vector<std::string> input_stamps;
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(task, key, fingerprint, variant, cache, params, upstream, provenance);
+    ar(task, key, fingerprint, variant, cache, params, upstream, provenance, input_files,
+       input_stamps);
   }
 };
 

@@ -11,6 +11,7 @@
 
 #include "clock.hpp"
 #include "exec/protocol.hpp"
+#include "key/file_stamp.hpp"
 #include "key/fingerprint.hpp"
 #include "plugin/task_library.hpp"
 #include "store/store.hpp"
@@ -45,6 +46,14 @@ void run_task(const TaskLibrary& library, Store& store, const RunRequest& reques
   auto start = std::chrono::steady_clock::now();
   detail::Invocation out = def->invoke(upstream, request.params);
   reply.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (std::size_t f = 0; f < request.input_files.size(); ++f) {
+    std::optional<FileStamp> now = stamp_of(request.input_files[f]);  // cwd: the project root
+    if (!now || now->text() != request.input_stamps[f]) {
+      reply.error = "input file '" + request.input_files[f] +
+                    "' changed while the task ran; its result was not kept, read it again";
+      return;
+    }
+  }
 
   NewResult result{Hash128::from_hex(request.key),
                    request.task,

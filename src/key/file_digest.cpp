@@ -34,12 +34,12 @@ std::string FileDigests::resolve(const std::string& path) const {
 }
 
 Hash128 FileDigests::digest(const std::string& path) {
-  std::optional<Hash128> hash = digest_unless_directory(path);
-  if (!hash) throw unreadable(path, EISDIR);
-  return *hash;
+  std::optional<FileDigest> found = digest_unless_directory(path);
+  if (!found) throw unreadable(path, EISDIR);
+  return found->hash;
 }
 
-std::optional<Hash128> FileDigests::digest_unless_directory(const std::string& path) {
+std::optional<FileDigest> FileDigests::digest_unless_directory(const std::string& path) {
   std::string full = resolve(path);
   bool relative = root_fd_ >= 0 && !path.empty() && path[0] != '/';
   std::optional<FileStamp> found = relative ? stamp_of(path, root_fd_) : stamp_of(full);
@@ -49,7 +49,8 @@ std::optional<Hash128> FileDigests::digest_unless_directory(const std::string& p
   {
     std::lock_guard lock(mutex_);
     auto it = cache_.find(full);
-    if (it != cache_.end() && it->second.stamp == stamp) return it->second.hash;
+    if (it != cache_.end() && it->second.stamp == stamp)
+      return FileDigest{path, stamp, it->second.hash};
   }
   int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw unreadable(path, errno);
@@ -71,7 +72,7 @@ std::optional<Hash128> FileDigests::digest_unless_directory(const std::string& p
   std::lock_guard lock(mutex_);
   cache_[full] = {stamp, hash};
   new_.push_back({full, stamp, hash});
-  return hash;
+  return FileDigest{path, stamp, hash};
 }
 
 void FileDigests::preload(const std::vector<FileDigest>& digests) {

@@ -31,8 +31,9 @@ class FileDigests {
 
   // The content hash of a file. Throws std::runtime_error if it cannot be read.
   Hash128 digest(const std::string& path);
-  // The same, or nullopt for a directory (a glob may match one; it is not an input).
-  std::optional<Hash128> digest_unless_directory(const std::string& path);
+  // The hash and the stamp it was taken at, or nullopt for a directory (a glob
+  // may match one; it is not an input).
+  std::optional<FileDigest> digest_unless_directory(const std::string& path);
 
   // Digests remembered from an earlier process (the store keeps them).
   void preload(const std::vector<FileDigest>& digests);

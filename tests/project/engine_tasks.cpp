@@ -152,6 +152,16 @@ const auto file_text =
         .param("path", tf::file("data/input.txt"))
         .run(TASKFS_FN([](const tf::File& file) { return read_text(file.path()); }));
 
+// Appends to its own input while it runs, as an editor saving mid-run would.
+const auto edits_its_input =
+    tf::task("edits_its_input")
+        .param("path", tf::file("data/edited.txt"))
+        .run(TASKFS_FN([](const tf::File& file) {
+          std::string before = read_text(file.path());
+          std::ofstream(file.path(), std::ios::app) << "more\n";
+          return before;
+        }));
+
 // A result larger than what the store keeps inline: `size` bytes of a pattern.
 const auto big = tf::task("big").param("size", 1 << 20).run(TASKFS_FN([](int size) {
   std::string out(static_cast<std::size_t>(size), '\0');

@@ -48,6 +48,14 @@ TEST_F(EngineTest, ANewEngineOnTheSameStoreServesFromTheCache) {
             (Runs{{"source", 1}, {"scaled", 1}, {"summary", 1}}));
 }
 
+TEST_F(EngineTest, ResultOfATaskWhoseInputChangedWhileItRanIsNotKept) {
+  test::write_file(dir_ / "data/edited.txt", "text\n");
+  Outcome o = compute("edits_its_input");
+  EXPECT_FALSE(o.ok);
+  EXPECT_NE(o.error.find("changed while the task ran"), std::string::npos) << o.error;
+  EXPECT_EQ(runs("edits_its_input"), 0);
+}
+
 TEST_F(EngineTest, FileEditedWhileNoEngineRanIsNoticedByTheNextOne) {
   test::write_file(dir_ / "data/input.txt", "one\n");
   ASSERT_EQ(text("file_text"), "one\n");
