@@ -39,7 +39,9 @@ void write_blob_file(const std::filesystem::path& tmp_dir, const std::filesystem
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::close(fd) != 0) {
+  // On disk before the row that names it is committed: after a power loss a
+  // committed row never points at a short file.
+  if (::fdatasync(fd) != 0 || ::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     fail("writing " + tmp.string(), err);
@@ -50,6 +52,14 @@ void write_blob_file(const std::filesystem::path& tmp_dir, const std::filesystem
     ::unlink(tmp.c_str());
     fail("renaming into " + final_path.string(), err);
   }
+  // The new name on disk too, for the same reason as the data.
+  int dir = ::open(final_path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0 || ::fsync(dir) != 0) {
+    int err = errno;
+    if (dir >= 0) ::close(dir);
+    fail("syncing " + final_path.parent_path().string(), err);
+  }
+  ::close(dir);
 }
 
 }  // namespace taskfs
