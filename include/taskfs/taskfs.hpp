@@ -60,6 +60,8 @@ struct SourcedFn {
   const char* source_fingerprint;
 };
 
+// The function's arguments, one slot each, as the builder's type records
+// them: an upstream result of type T, or a param of C++ type T.
 template <class T>
 struct InputSlot {
   using type = T;
@@ -74,6 +76,7 @@ struct InputsSlot {
   using type = std::vector<T>;
   using element = T;
 };
+// Whether a slot takes upstream results, and whether many of them.
 template <class S>
 inline constexpr bool is_input_slot = false;
 template <class T>
@@ -101,11 +104,13 @@ struct ParamCpp<char[N]> {
 template <class T>
 using param_cpp_t = typename ParamCpp<std::remove_cvref_t<T>>::type;
 
+// The C++ types a param may have.
 template <class T>
 concept ParamCppType =
     std::is_same_v<T, bool> || std::is_integral_v<T> || std::is_floating_point_v<T> ||
     std::is_same_v<T, std::string> || std::is_same_v<T, Files> || std::is_same_v<T, File>;
 
+// The declaration of a param: its runtime default and, for integers, range.
 template <ParamCppType T>
 ParamDecl make_param_decl(std::string name, const T& value) {
   ParamDecl decl{std::move(name), Value{}, 0, 0};
@@ -125,6 +130,7 @@ ParamDecl make_param_decl(std::string name, const T& value) {
   return decl;
 }
 
+// A param's runtime value as the C++ type the function takes.
 template <class T>
 T param_as(const Value& v) {
   if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::string> ||
@@ -146,6 +152,7 @@ class MemoryBuf : public std::streambuf {
   }
 };
 
+// A value from its cereal binary form (how results are stored and passed on).
 template <class T>
 T deserialize(std::string_view bytes) {
   MemoryBuf buf(bytes);
@@ -156,6 +163,7 @@ T deserialize(std::string_view bytes) {
   return value;
 }
 
+// The cereal binary form of a value.
 template <class T>
 std::string serialize(const T& value) {
   std::ostringstream os;
@@ -181,6 +189,8 @@ struct UpstreamValues {
   const std::vector<std::size_t>& widths;
 };
 
+// Calls a task's function with its arguments built from upstream bytes and
+// param values, slot by slot.
 template <class... Slots>
 struct Invoker {
   template <class F, std::size_t... I>

@@ -30,30 +30,37 @@
 
 namespace taskfs::detail {
 
+// A type with an ADL-found taskfs_render(std::ostream&, const T&).
 template <class T>
 concept SelfRendering = requires(std::ostream& os, const T& v) {
   taskfs_render(os, v);
 };
 
+// Numbers and bools: rendered as text and a newline.
 template <class T>
 concept Scalar = std::is_arithmetic_v<T>;
 
+// Byte vectors: rendered raw, like strings.
 template <class T>
 concept ByteVector = std::same_as<T, std::vector<unsigned char>> ||
     std::same_as<T, std::vector<char>> || std::same_as<T, std::vector<signed char>>;
 
+// What a sequence renders one element a line for.
 template <class T>
 concept ScalarOrString = Scalar<T> || std::same_as<T, std::string>;
 
+// Ranges other than strings, byte vectors and maps (maps render as JSON).
 template <class T>
 concept Sequence =
     std::ranges::range<T> && !std::same_as<T, std::string> && !ByteVector<T> && !requires {
   typename T::mapped_type;
 };
 
+// A sequence rendered one element a line.
 template <class T>
 concept ScalarSequence = Sequence<T> && ScalarOrString<std::ranges::range_value_t<T>>;
 
+// Appends the text of a number or bool (shortest round-trip form for doubles).
 template <Scalar T>
 void render_scalar(std::string& out, T v) {
   if constexpr (std::is_same_v<T, bool>) {
@@ -79,6 +86,7 @@ inline std::string to_json_line(const std::string& cereal_json) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+// Compact one-line JSON of a value, through cereal's JSON archive.
 template <class T>
 std::string json_of(const T& v) {
   std::ostringstream os;
@@ -92,6 +100,7 @@ std::string json_of(const T& v) {
 // Offset of the payload in a cereal binary string or byte vector (its size prefix).
 inline constexpr std::size_t kBinarySizePrefix = sizeof(std::uint64_t);
 
+// The file view of a result, by the rules at the top of this file.
 template <class T>
 RenderedView render_value(const T& v) {
   RenderedView view;

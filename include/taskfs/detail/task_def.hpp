@@ -44,6 +44,7 @@ struct TaskHandleBase {
   std::string name;
 };
 
+// Everything about one declared task: what it takes, how to call it.
 struct TaskDef {
   std::string name;
   // Upstream tasks, in the order the function takes them.
