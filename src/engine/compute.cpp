@@ -1,0 +1,137 @@
+// Engine::compute: walking a plan. A node's key is worked out once its inputs
+// are done; a hit is served from the store, a miss runs once per key.
+#include <optional>
+
+#include "engine/engine.hpp"
+#include "engine/node_key.hpp"
+
+namespace taskfs {
+
+// One compute() call walking its plan: a node starts when its inputs are done.
+struct Engine::Computation {
+  std::shared_ptr<const Request> request;
+  std::function<void(const Outcome&)> done;
+  std::mutex mutex;
+  std::vector<std::optional<ResultInfo>> results;
+  std::vector<std::size_t> pending;  // inputs not yet done, per node
+  std::vector<std::vector<std::size_t>> dependents;
+  bool finished = false;
+};
+
+void Engine::compute(std::shared_ptr<const Request> request,
+                     std::function<void(const Outcome&)> done) {
+  auto c = std::make_shared<Computation>();
+  const Plan& plan = request->plan;
+  c->request = std::move(request);
+  c->done = std::move(done);
+  c->results.resize(plan.nodes.size());
+  c->pending.resize(plan.nodes.size());
+  c->dependents.resize(plan.nodes.size());
+  std::vector<std::size_t> leaves;
+  for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+    c->pending[i] = plan.nodes[i].inputs.size();
+    for (std::size_t input : plan.nodes[i].inputs) c->dependents[input].push_back(i);
+    if (c->pending[i] == 0) leaves.push_back(i);
+  }
+  // The leaves' keys are known at once: one store query for all of them costs
+  // one lock round instead of one per leaf (a wide fan-in has a thousand).
+  std::vector<std::optional<NodeKey>> keys;
+  std::vector<Hash128> wanted;
+  for (std::size_t leaf : leaves) {
+    keys.push_back(key_of(c, leaf));
+    if (keys.back() && !plan.nodes[leaf].task->nocache) wanted.push_back(keys.back()->key);
+  }
+  prefetch(wanted);
+  for (std::size_t k = 0; k < leaves.size(); ++k) {
+    if (keys[k]) continue_with_key(c, leaves[k], std::move(*keys[k]));
+  }
+}
+
+std::optional<NodeKey> Engine::key_of(const std::shared_ptr<Computation>& c, std::size_t i) {
+  const Plan& plan = c->request->plan;
+  const PlanNode& node = plan.nodes[i];
+  std::vector<const ResultInfo*> upstream;
+  for (std::size_t input : node.inputs) upstream.push_back(&*c->results[input]);
+  try {
+    NodeKey nk = node_key(plan, node, upstream, digests_);
+    persist_digests();
+    return nk;
+  } catch (const std::exception& e) {
+    node_done(c, i, {false, "task '" + node.task->name + "' failed: " + e.what(), {}, {}});
+    return std::nullopt;
+  }
+}
+
+void Engine::prefetch(const std::vector<Hash128>& keys) {
+  std::vector<Hash128> unknown;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& k : keys) {
+      if (!known_.contains(k.hex())) unknown.push_back(k);
+    }
+  }
+  if (unknown.size() < 2) return;
+  std::vector<std::optional<ResultInfo>> found = store_.find_results(unknown);
+  std::lock_guard lock(mutex_);
+  for (std::size_t k = 0; k < unknown.size(); ++k) {
+    if (found[k]) known_.emplace(unknown[k].hex(), *found[k]);
+  }
+}
+
+void Engine::advance(const std::shared_ptr<Computation>& c, std::size_t i) {
+  if (auto nk = key_of(c, i)) continue_with_key(c, i, std::move(*nk));
+}
+
+void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey nk) {
+  const PlanNode& node = c->request->plan.nodes[i];
+  if (!node.task->nocache) {
+    std::optional<ResultInfo> hit;
+    try {
+      hit = lookup(nk.key);
+    } catch (const std::exception& e) {  // a damaged or unreadable store
+      node_done(c, i, {false, "task '" + node.task->name + "': store: " + e.what(), nk.key, {}});
+      return;
+    }
+    if (hit) return node_done(c, i, {true, {}, nk.key, *hit});
+  }
+  exec::RunRequest run;
+  run.task = node.task->name;
+  run.key = nk.key.hex();
+  run.fingerprint = node.task->fingerprint;
+  run.variant = node.variant;
+  run.cache = !node.task->nocache;
+  run.provenance = provenance_of(node, nk);
+  for (std::size_t f = 0; f < nk.files.size(); ++f) {
+    run.input_files.push_back(nk.files[f].name);
+    run.input_stamps.push_back(nk.stamps[f].text());
+  }
+  run.params = std::move(nk.params);
+  for (const auto& u : nk.upstream) run.upstream.push_back(u.hash.hex());
+  run_once(nk.key, std::move(run),
+           [this, c, i](const Outcome& outcome) { node_done(c, i, outcome); });
+}
+
+void Engine::node_done(const std::shared_ptr<Computation>& c, std::size_t i,
+                       const Outcome& outcome) {
+  std::vector<std::size_t> ready;
+  {
+    std::lock_guard lock(c->mutex);
+    if (c->finished) return;
+    if (outcome.ok && i + 1 < c->results.size()) {
+      c->results[i] = outcome.result;
+      for (std::size_t d : c->dependents[i]) {
+        if (--c->pending[d] == 0) ready.push_back(d);
+      }
+    } else {
+      c->finished = true;
+    }
+  }
+  if (ready.empty() && (!outcome.ok || i + 1 == c->results.size())) {
+    remember(c->request->plan.canonical_path(), outcome);
+    c->done(outcome);
+    return;
+  }
+  for (std::size_t d : ready) advance(c, d);
+}
+
+}  // namespace taskfs
