@@ -20,6 +20,23 @@ struct Engine::Computation {
 
 void Engine::compute(std::shared_ptr<const Request> request,
                      std::function<void(const Outcome&)> done) {
+  const PlanNode& target = request->plan.target();
+  std::string task = target.task->name;
+  std::string variant = target.variant;
+  compute_once(std::move(request), [this, task, variant, done](const Outcome& outcome) {
+    if (!outcome.stale_code) return done(outcome);
+    std::shared_ptr<const Request> again;
+    try {
+      again = resolve(task, variant);  // against the rebuilt library
+    } catch (const std::exception&) {
+      return done(outcome);  // the path no longer resolves: say why it failed
+    }
+    compute_once(std::move(again), done);
+  });
+}
+
+void Engine::compute_once(std::shared_ptr<const Request> request,
+                          std::function<void(const Outcome&)> done) {
   auto c = std::make_shared<Computation>();
   const Plan& plan = request->plan;
   c->request = std::move(request);
@@ -127,7 +144,7 @@ void Engine::node_done(const std::shared_ptr<Computation>& c, std::size_t i,
     }
   }
   if (ready.empty() && (!outcome.ok || i + 1 == c->results.size())) {
-    remember(c->request->plan.canonical_path(), outcome);
+    if (!outcome.stale_code) remember(c->request->plan.canonical_path(), outcome);
     c->done(outcome);
     return;
   }

@@ -167,12 +167,17 @@ void Engine::run_once(const Hash128& key, exec::RunRequest request,
     outcome.key = key;
     if (!reply.error.empty()) {
       outcome.error = "task '" + task + "' failed: " + reply.error;
-      log_line(task + "/" + variant + ": " + outcome.error);
-      try {
-        store_.record_run(
-            {task, variant, key.hex(), reply.started, reply.seconds, false, reply.error});
-      } catch (const std::exception& e) {
-        log_line(std::string("cannot record the failure in the store: ") + e.what());
+      outcome.stale_code = reply.stale_code;
+      if (reply.stale_code) {
+        log_line(task + "/" + variant + ": the library was rebuilt meanwhile; planning again");
+      } else {
+        log_line(task + "/" + variant + ": " + outcome.error);
+        try {
+          store_.record_run(
+              {task, variant, key.hex(), reply.started, reply.seconds, false, reply.error});
+        } catch (const std::exception& e) {
+          log_line(std::string("cannot record the failure in the store: ") + e.what());
+        }
       }
     } else {
       outcome = succeeded(key, reply);

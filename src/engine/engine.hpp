@@ -56,9 +56,10 @@ struct Probe {
 // The end of a computation.
 struct Outcome {
   bool ok = false;
-  std::string error;  // "task 'x' failed: ..." when not ok
+  std::string error;        // "task 'x' failed: ..." when not ok
   Hash128 key;
   ResultInfo result;
+  bool stale_code = false;  // failed only because the library was rebuilt meanwhile
 };
 
 // A recent failure, for .taskfs/status and `taskfs status`.
@@ -98,7 +99,8 @@ class Engine {
   // What is cached, running or failed, computing nothing (safe for stat/getattr).
   Probe probe(const Request& request);
   // Computes the request's target; `done` runs once, on some engine thread
-  // (or at once on this one when everything is cached).
+  // (or at once on this one when everything is cached). A computation that
+  // meets a rebuilt library is planned again against it, once.
   void compute(std::shared_ptr<const Request> request, std::function<void(const Outcome&)> done);
   // compute() and wait for it.
   Outcome compute_blocking(std::shared_ptr<const Request> request);
@@ -114,6 +116,9 @@ class Engine {
 
  private:
   struct Computation;
+  // compute() without the retry.
+  void compute_once(std::shared_ptr<const Request> request,
+                    std::function<void(const Outcome&)> done);
   struct Flight {
     std::vector<std::function<void(const Outcome&)>> waiters;
   };

@@ -50,14 +50,16 @@ struct RunRequest {
 };
 
 struct RunReply {
-  std::string error;  // non-empty when the task threw
+  std::string error;        // non-empty when the task threw
+  bool stale_code = false;  // the library was rebuilt since the key was made
   std::string value_hash, view_hash;
   std::uint64_t value_size = 0, view_offset = 0, view_size = 0;
   double started = 0, seconds = 0;  // the task's start (epoch seconds) and duration
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(error, value_hash, view_hash, value_size, view_offset, view_size, started, seconds);
+    ar(error, stale_code, value_hash, view_hash, value_size, view_offset, view_size, started,
+       seconds);
   }
 };
 

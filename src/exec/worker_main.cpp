@@ -34,7 +34,8 @@ void run_task(const TaskLibrary& library, Store& store, const RunRequest& reques
   // key: new code must never be stored under an old key.
   if (task_fingerprint(def->function_text, def->source_fingerprint, def->version) !=
       request.fingerprint) {
-    reply.error = "the task library was rebuilt since this read began; read it again";
+    reply.error = "the task library was rebuilt since this read began";
+    reply.stale_code = true;
     return;
   }
   std::vector<std::string> upstream_bytes;
