@@ -91,9 +91,10 @@ void Passthrough::amend(struct iovec* iov, int count) {
     auto* init = static_cast<fuse_init_out*>(iov[1].iov_base);
     init->flags |= kInitExt;
     init->flags2 |= kPassthroughFlags2;
-    // Blob files live on an ordinary filesystem: one level of stacking.
+    // The most the kernel allows: blob files may then live on a stacked
+    // filesystem themselves (a store on overlayfs, as in containers).
     *reinterpret_cast<std::uint32_t*>(static_cast<char*>(iov[1].iov_base) + kMaxStackDepthOffset) =
-        1;
+        2;
     enabled_ = true;
     log_line("the kernel reads cached results straight from the store (FUSE passthrough)");
     return;
