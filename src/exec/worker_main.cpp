@@ -12,7 +12,6 @@
 #include "clock.hpp"
 #include "exec/protocol.hpp"
 #include "key/file_stamp.hpp"
-#include "key/fingerprint.hpp"
 #include "plugin/task_library.hpp"
 #include "store/store.hpp"
 
@@ -25,15 +24,14 @@ constexpr int kReplyFd = 4;
 // Runs one task and stores its result, filling `reply` (started is set).
 void run_task(const TaskLibrary& library, Store& store, const RunRequest& request,
               RunReply& reply) {
-  const detail::TaskDef* def = library.find(request.task);
-  if (def == nullptr) {
+  const LoadedTask* task = library.find(request.task);
+  if (task == nullptr) {
     reply.error = "the task library no longer declares task '" + request.task + "'";
     return;
   }
   // The library file may have been rebuilt since the coordinator made the
   // key: new code must never be stored under an old key.
-  if (task_fingerprint(def->function_text, def->source_fingerprint, def->version) !=
-      request.fingerprint) {
+  if (task->fingerprint != request.fingerprint) {
     reply.error = "the task library was rebuilt since this read began";
     reply.stale_code = true;
     return;
@@ -45,7 +43,7 @@ void run_task(const TaskLibrary& library, Store& store, const RunRequest& reques
   std::vector<std::string_view> upstream(upstream_bytes.begin(), upstream_bytes.end());
 
   auto start = std::chrono::steady_clock::now();
-  detail::Invocation out = def->invoke(upstream, request.params);
+  detail::Invocation out = task->def->invoke(upstream, request.params);
   reply.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (std::size_t f = 0; f < request.input_files.size(); ++f) {
     std::optional<FileStamp> now = stamp_of(request.input_files[f]);  // cwd: the project root

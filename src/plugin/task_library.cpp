@@ -22,6 +22,10 @@ TaskLibrary::TaskLibrary(const std::string& path) {
   }
   registry_ = entry();
   if (!registry_->error.empty()) throw std::runtime_error(path + ": " + registry_->error);
+  for (const auto& def : registry_->tasks) {
+    tasks_[def.name] = {&def,
+                        task_fingerprint(def.function_text, def.source_fingerprint, def.version)};
+  }
 }
 
 std::vector<TaskInfo> TaskLibrary::catalog() const {
@@ -34,7 +38,7 @@ std::vector<TaskInfo> TaskLibrary::catalog() const {
       info.params.push_back({p.name, p.default_value, p.int_min, p.int_max});
     }
     info.nocache = def.nocache;
-    info.fingerprint = task_fingerprint(def.function_text, def.source_fingerprint, def.version);
+    info.fingerprint = tasks_.at(def.name).fingerprint;
     info.output_type = def.output_type;
     info.source_file = def.source_file;
     info.source_line = def.source_line;
@@ -43,11 +47,9 @@ std::vector<TaskInfo> TaskLibrary::catalog() const {
   return tasks;
 }
 
-const detail::TaskDef* TaskLibrary::find(const std::string& name) const {
-  for (const auto& def : registry_->tasks) {
-    if (def.name == name) return &def;
-  }
-  return nullptr;
+const LoadedTask* TaskLibrary::find(const std::string& name) const {
+  auto it = tasks_.find(name);
+  return it == tasks_.end() ? nullptr : &it->second;
 }
 
 }  // namespace taskfs

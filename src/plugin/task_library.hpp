@@ -3,12 +3,19 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "graph/catalog.hpp"
 #include "taskfs/detail/task_def.hpp"
 
 namespace taskfs {
+
+// A declared task and its code fingerprint, worked out once at load.
+struct LoadedTask {
+  const detail::TaskDef* def = nullptr;
+  std::string fingerprint;
+};
 
 class TaskLibrary {
  public:
@@ -20,12 +27,13 @@ class TaskLibrary {
   // The declared tasks as the engine sees them, fingerprints computed.
   std::vector<TaskInfo> catalog() const;
   // nullptr when the library declares no such task.
-  const detail::TaskDef* find(const std::string& name) const;
+  const LoadedTask* find(const std::string& name) const;
 
  private:
   // Never dlclosed: task code's static destructors run when the worker exits.
   void* handle_ = nullptr;
   const detail::Registry* registry_ = nullptr;
+  std::unordered_map<std::string, LoadedTask> tasks_;  // by name
 };
 
 }  // namespace taskfs
