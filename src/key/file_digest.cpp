@@ -104,7 +104,7 @@ std::vector<std::string> FileDigests::expand(const std::string& pattern) {
 
 std::vector<std::string> FileDigests::run_glob(const std::string& pattern) const {
   bool relative = !std::filesystem::path(pattern).is_absolute();
-  std::string prefix = relative ? root_.string() + "/" : "";
+  const std::string& prefix = relative ? root_prefix_ : std::string();
   glob_t g{};
   // Sorted below, bytewise: glob's own sort follows the locale.
   int rc = ::glob((prefix + pattern).c_str(), GLOB_NOSORT, nullptr, &g);

@@ -29,12 +29,13 @@ class BlobReader {
   std::size_t read(char* out, std::size_t length, std::uint64_t position) const;
   // True when every byte is in memory (memory() has them).
   bool in_memory() const { return fd_ < 0; }
-  // The file descriptor and the file offset of the range start, or -1 when in
-  // memory or when the range starts with bytes held in memory.
+  // The file descriptor behind the range, or -1 when in memory or when the
+  // range starts with bytes held in memory.
   int fd() const { return bytes_.empty() ? fd_ : -1; }
   // True when the range is exactly the whole file behind fd(): the kernel may
   // then read the file itself (FUSE passthrough).
   bool is_whole_file() const;
+  // Where the range starts in the file behind fd().
   std::uint64_t file_offset() const { return offset_; }
   // The bytes of an in-memory blob's range, without a copy. REQUIRES: in_memory().
   std::string_view memory() const;
