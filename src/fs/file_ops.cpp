@@ -120,8 +120,8 @@ void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_inf
       log_line("read " + node.task + "/" + node.variant + ": " + outcome.error);
       return (void)fuse_reply_err(req, EIO);
     }
-    bool same_version = outcome.result.view_hash.hex() == node.version;
-    if (!same_version && node.version != kMissingVersion) {
+    bool same_version = node.cached && outcome.result.view_hash == node.cached->view_hash;
+    if (!same_version && node.cached) {
       // The result changed since lookup (rebuilt library, edited input):
       // ESTALE makes the kernel look the path up again and find the new inode.
       return (void)fuse_reply_err(req, ESTALE);

@@ -66,11 +66,11 @@ fuse_ino_t InodeTable::looked_up_result(const std::string& task, const std::stri
   Node n{NodeKind::Result};
   n.task = task;
   n.variant = variant;
-  n.version = found ? found->view_hash.hex() : std::string(kMissingVersion);
-  n.size = found ? found->view_size : 0;
   n.created = found ? found->created : 0;
   n.cached = found;
-  std::string name = "r/" + task + "/" + variant + "#" + n.version;  // before n is moved
+  // Each version its own inode; all lookups that found it missing share one.
+  std::string name =
+      "r/" + task + "/" + variant + "#" + (found ? found->view_hash.hex() : "missing");
   fuse_ino_t ino = intern(name, std::move(n));
   std::lock_guard lock(mutex_);
   nodes_[ino - kRoot].looked_up = std::chrono::steady_clock::now();

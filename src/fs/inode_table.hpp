@@ -27,23 +27,18 @@ inline constexpr std::string_view kControlDirName = ".taskfs";
 std::string_view control_file_name(ControlFile file);
 std::optional<ControlFile> control_file_named(std::string_view name);
 
-// The version of a result inode whose result was not cached when looked up.
-inline constexpr std::string_view kMissingVersion = "missing";
-
 struct Node {
   Node() = default;
   explicit Node(NodeKind k) : kind(k) {}
 
   NodeKind kind = NodeKind::Root;
-  std::string task;        // TaskDir, Result
-  std::string variant;     // Result: canonical variant
-  std::string version;     // Result: the view's content hash, or kMissingVersion
-  std::uint64_t size = 0;  // Result: the size of that version
-  ControlFile control{};   // ControlFile
-  double created = 0;
-  std::optional<ResultInfo> cached;                 // Result: the version's bytes
-  std::chrono::steady_clock::time_point looked_up;  // Result: the last lookup      // its mtime:
-                                                    // when the result was stored, or first seen
+  std::string task;       // TaskDir, Result
+  std::string variant;    // Result: canonical variant
+  ControlFile control{};  // ControlFile
+  double created = 0;     // its mtime: when the result was stored, or first seen
+  // Result: the version this inode is, or nullopt for "missing when looked up".
+  std::optional<ResultInfo> cached;
+  std::chrono::steady_clock::time_point looked_up;  // Result: the last lookup
 };
 
 class InodeTable {

@@ -24,7 +24,7 @@ constexpr double kImmutableTimeout = 24 * 3600.0;
 double attr_timeout(const Node& node) {
   switch (node.kind) {
     case NodeKind::Result:
-      return node.version == kMissingVersion ? kResultTimeout : kImmutableTimeout;
+      return node.cached ? kImmutableTimeout : kResultTimeout;
     case NodeKind::ControlFile:
       return kResultTimeout;
     default:
@@ -109,8 +109,8 @@ bool Filesystem::attributes(fuse_ino_t ino, const Node& node, struct stat& st) {
     case NodeKind::Result:
       st.st_mode = S_IFREG | 0444;
       st.st_nlink = 1;
-      st.st_size = static_cast<off_t>(node.size);
-      if (node.version == kMissingVersion) {
+      st.st_size = node.cached ? static_cast<off_t>(node.cached->view_size) : 0;
+      if (!node.cached) {
         // Missing: newer than anything made from it (make will read it).
         ::clock_gettime(CLOCK_REALTIME, &st.st_mtim);
         st.st_ctim = st.st_mtim;
