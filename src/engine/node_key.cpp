@@ -24,10 +24,9 @@ NodeKey node_key(const Plan& plan, const PlanNode& node,
       out.params.emplace_back(Files(files->pattern(), std::move(paths)));
     } else {
       if (const auto* file = std::get_if<File>(&v)) {
-        auto found = digests.digest_unless_directory(file->path());
-        if (!found) throw std::runtime_error("input file '" + file->path() + "' is a directory");
-        in.files.push_back({file->path(), found->hash});
-        out.stamps.push_back(found->stamp);
+        FileDigest found = digests.digest(file->path());
+        in.files.push_back({file->path(), found.hash});
+        out.stamps.push_back(found.stamp);
       }
       out.params.push_back(v);
     }

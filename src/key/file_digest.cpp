@@ -33,10 +33,10 @@ std::string FileDigests::resolve(const std::string& path) const {
   return !path.empty() && path[0] == '/' ? path : root_prefix_ + path;
 }
 
-Hash128 FileDigests::digest(const std::string& path) {
+FileDigest FileDigests::digest(const std::string& path) {
   std::optional<FileDigest> found = digest_unless_directory(path);
   if (!found) throw unreadable(path, EISDIR);
-  return found->hash;
+  return *found;
 }
 
 std::optional<FileDigest> FileDigests::digest_unless_directory(const std::string& path) {

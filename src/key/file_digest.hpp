@@ -29,8 +29,9 @@ class FileDigests {
   FileDigests(const FileDigests&) = delete;
   FileDigests& operator=(const FileDigests&) = delete;
 
-  // The content hash of a file. Throws std::runtime_error if it cannot be read.
-  Hash128 digest(const std::string& path);
+  // The content hash of a file and the stamp it was taken at. Throws
+  // std::runtime_error if it cannot be read (a directory cannot).
+  FileDigest digest(const std::string& path);
   // The hash and the stamp it was taken at, or nullopt for a directory (a glob
   // may match one; it is not an input).
   std::optional<FileDigest> digest_unless_directory(const std::string& path);
