@@ -30,8 +30,7 @@ void LibraryWatch::load(const FileStamp& stamp) {
   tried_ = stamp;
   try {
     std::unique_ptr<exec::WorkerProcess> worker;
-    std::vector<TaskInfo> tasks = read_tasks(stamp, worker);
-    current_ = {std::make_shared<const Catalog>(std::move(tasks)), current_.generation + 1};
+    current_ = {read_catalog(stamp, worker), current_.generation + 1};
     error_.clear();
     loaded_at_ = epoch_seconds();
     on_load_(current_.generation, std::move(worker));
@@ -45,21 +44,21 @@ void LibraryWatch::load(const FileStamp& stamp) {
   }
 }
 
-std::vector<TaskInfo> LibraryWatch::read_tasks(const FileStamp& stamp,
-                                               std::unique_ptr<exec::WorkerProcess>& worker) {
+std::shared_ptr<const Catalog> LibraryWatch::read_catalog(
+    const FileStamp& stamp, std::unique_ptr<exec::WorkerProcess>& worker) {
   if (auto cached = cache_.find(config_.library, stamp.text())) {
     try {
-      return decode_tasks(*cached);
+      return std::make_shared<const Catalog>(decode_tasks(*cached));
     } catch (const std::exception&) {
       // Not a catalog after all: read it from the library below.
     }
   }
   worker = std::make_unique<exec::WorkerProcess>(config_);
   if (!worker->catalog().error.empty()) throw std::runtime_error(worker->catalog().error);
-  // Checked before it is cached, so a bad catalog is never kept.
-  Catalog checked(worker->catalog().tasks);
-  cache_.save(config_.library, stamp.text(), encode_tasks(worker->catalog().tasks));
-  return worker->catalog().tasks;
+  // Built (and so checked) before it is cached: a bad catalog is never kept.
+  auto catalog = std::make_shared<const Catalog>(worker->catalog().tasks);
+  cache_.save(config_.library, stamp.text(), encode_tasks(catalog->tasks()));
+  return catalog;
 }
 
 std::string LibraryWatch::error() const {

@@ -49,9 +49,10 @@ class LibraryWatch {
 
  private:
   void load(const FileStamp& stamp);
-  // The tasks of the library as it is now, from the cache or a fresh worker.
-  std::vector<TaskInfo> read_tasks(const FileStamp& stamp,
-                                   std::unique_ptr<exec::WorkerProcess>& worker);
+  // The catalog of the library as it is now, from the cache or from a fresh
+  // worker (left in `worker`, ready to run tasks).
+  std::shared_ptr<const Catalog> read_catalog(const FileStamp& stamp,
+                                              std::unique_ptr<exec::WorkerProcess>& worker);
 
   exec::WorkerConfig config_;
   CatalogCache cache_;
