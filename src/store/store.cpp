@@ -86,9 +86,10 @@ Store::Store(std::filesystem::path dir) : dir_(std::move(dir)) {
     throw StoreError("cannot open the store " + db_path.string() + ": " + e.what());
   }
   // Only a store that checked out gains its blob directories.
-  fs::create_directories(dir_ / "blobs", ec);
-  fs::create_directories(dir_ / "tmp", ec);
-  if (ec) throw StoreError("cannot create the store in " + dir_.string() + ": " + ec.message());
+  for (const char* sub : {"blobs", "tmp"}) {
+    fs::create_directories(dir_ / sub, ec);
+    if (ec) throw StoreError("cannot create the store in " + dir_.string() + ": " + ec.message());
+  }
 }
 
 void Store::check_or_create_schema(bool fresh) {
