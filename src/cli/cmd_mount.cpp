@@ -29,6 +29,7 @@ int mount_command(const Args& args) {
   daemon.store = project.store;
   daemon.mountpoint = project.mountpoint;
   daemon.jobs = project.jobs;
+  daemon.remote = project.remote;
   daemon.foreground = parsed->flags.count("foreground") > 0;
   return fs::mount_and_serve(daemon);
 }

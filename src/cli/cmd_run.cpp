@@ -23,6 +23,9 @@ namespace {
 // The reader of stdout went away (`taskfs run ... | head`): not an error.
 struct OutputClosed {};
 
+// How long `taskfs run` waits, after printing, for its uploads to the team cache.
+constexpr std::chrono::seconds kUploadPatience{120};
+
 void write_all(int fd, const char* data, std::size_t size) {
   while (size > 0) {
     ssize_t n = ::write(fd, data, size);
@@ -135,8 +138,15 @@ int run_command(const Args& args) {
     try {
       print_result(*engine, o.result);
     } catch (const OutputClosed&) {
-      return status;  // as cat does when its reader leaves, minus the signal
+      break;  // as cat does when its reader leaves, minus the signal
     }
+  }
+  // The reader has every byte (and its end of file) before uploads to the
+  // team cache finish.
+  ::close(STDOUT_FILENO);
+  if (!engine->drain_uploads(kUploadPatience)) {
+    std::cerr << "taskfs: the team cache did not take every result within "
+              << kUploadPatience.count() << " s; they stay local\n";
   }
   return status;
 }

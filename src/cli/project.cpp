@@ -29,7 +29,9 @@ void add_project_options(po::options_description& options) {
   options.add_options()("tasks", po::value<std::string>()->value_name("LIB"),
                         "the task library (.so)")(
       "store", po::value<std::string>()->value_name("DIR"), "the store directory")(
-      "jobs,j", po::value<int>()->value_name("N"), "worker processes (0: one per core)");
+      "jobs,j", po::value<int>()->value_name("N"), "worker processes (0: one per core)")(
+      "remote", po::value<std::string>()->value_name("CONNINFO"),
+      "the team cache: a PostgreSQL connection string (libpq)");
 }
 
 Project load_project(const po::variables_map& flags) {
@@ -40,7 +42,8 @@ Project load_project(const po::variables_map& flags) {
     p.root = file->parent_path();
     po::options_description keys;
     keys.add_options()("tasks", po::value(&tasks))("store", po::value(&store))(
-        "mountpoint", po::value(&mountpoint))("jobs", po::value(&p.jobs));
+        "mountpoint", po::value(&mountpoint))("jobs", po::value(&p.jobs))(
+        "remote", po::value(&p.remote));
     std::ifstream in(*file);
     po::variables_map ini;
     try {
@@ -57,6 +60,7 @@ Project load_project(const po::variables_map& flags) {
   if (flags.count("tasks")) p.tasks = under(cwd, flags["tasks"].as<std::string>());
   if (flags.count("store")) p.store = under(cwd, flags["store"].as<std::string>());
   if (flags.count("jobs")) p.jobs = flags["jobs"].as<int>();
+  if (flags.count("remote")) p.remote = flags["remote"].as<std::string>();
   if (p.jobs < 0) throw UsageError("-j must be 0 (one worker per core) or more");
   if (p.tasks.empty()) {
     throw UsageError("no task library: pass --tasks LIB or write 'tasks = ...' in taskfs.ini");

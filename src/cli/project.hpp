@@ -20,9 +20,10 @@ struct Project {
   std::filesystem::path store;
   std::filesystem::path mountpoint;
   int jobs = 0;
+  std::string remote;  // the team cache (libpq connection string), or empty
 };
 
-// Adds --tasks, --store and -j to a command's options.
+// Adds --tasks, --store, -j and --remote to a command's options.
 void add_project_options(boost::program_options::options_description& options);
 
 // Reads taskfs.ini and applies the flags in `flags`. Throws UsageError when no

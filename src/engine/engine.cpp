@@ -71,12 +71,22 @@ Engine::Engine(EngineOptions options)
                    " (generation " + std::to_string(generation) + ")");
         }
       });
+  if (!options_.remote.empty()) {
+    remote_ = std::make_unique<RemoteLevel>(remote::RemoteOptions{options_.remote}, store_);
+  }
   library_->current();
 }
 
 Engine::~Engine() { shutdown(); }
 
-void Engine::shutdown() { pool_->shutdown(); }
+void Engine::shutdown() {
+  pool_->shutdown();
+  if (remote_) remote_->stop();  // queued fetches end as misses, which the pool fails
+}
+
+bool Engine::drain_uploads(std::chrono::milliseconds timeout) {
+  return !remote_ || remote_->drain(timeout);
+}
 
 LoadedCatalog Engine::catalog() {
   std::string before = library_->error();
@@ -159,6 +169,21 @@ void Engine::run_once(const Hash128& key, exec::RunRequest request,
     it->second.waiters.push_back(std::move(done));
     if (!fresh) return;  // the same computation is under way: wait for it
   }
+  if (!remote_ || !request.cache) return execute(key, std::move(request));
+  std::string task = request.task, variant = request.variant;
+  remote_->fetch(key, task, variant,
+                 [this, key, request = std::move(request)](std::optional<ResultInfo> hit) mutable {
+                   if (!hit) return execute(key, std::move(request));
+                   Outcome outcome{true, {}, key, *hit};
+                   {
+                     std::lock_guard lock(mutex_);
+                     known_.emplace(key.hex(), *hit);
+                   }
+                   finish_flight(key, outcome);
+                 });
+}
+
+void Engine::execute(const Hash128& key, exec::RunRequest request) {
   std::string task = request.task;
   std::string variant = request.variant;
   bool cache = request.cache;
@@ -182,8 +207,11 @@ void Engine::run_once(const Hash128& key, exec::RunRequest request,
     } else {
       outcome = succeeded(key, reply);
       if (outcome.ok && cache) {
-        std::lock_guard lock(mutex_);
-        known_.emplace(key.hex(), outcome.result);
+        {
+          std::lock_guard lock(mutex_);
+          known_.emplace(key.hex(), outcome.result);
+        }
+        if (remote_) remote_->offer(key, task, variant, outcome.result);
       }
     }
     finish_flight(key, outcome);
@@ -269,6 +297,7 @@ EngineStatus Engine::status() {
   s.library_error = library_->error();
   s.library_loaded_at = library_->loaded_at();
   s.recent_runs = store_.recent_runs(kRecentRunsShown);
+  if (remote_) s.remote = remote_->status();
   std::lock_guard lock(mutex_);
   s.failures.assign(failures_.begin(), failures_.end());
   return s;

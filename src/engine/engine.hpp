@@ -19,6 +19,7 @@
 #include "exec/worker_pool.hpp"
 #include "graph/plan.hpp"
 #include "key/file_digest.hpp"
+#include "engine/remote_level.hpp"
 #include "plugin/library_watch.hpp"
 #include "store/store.hpp"
 
@@ -31,6 +32,7 @@ struct EngineOptions {
   int jobs = 0;                   // worker processes; 0: one per core
   int log_fd = 2;                 // where task code's output goes
   std::string worker_executable;  // empty: taskfs-worker next to this program
+  std::string remote;             // the team cache's libpq connection string; empty: none
 };
 
 // A path resolved against one catalog, which it keeps alive.
@@ -77,6 +79,7 @@ struct EngineStatus {
   std::string library;
   std::string library_error;
   double library_loaded_at = 0;
+  std::optional<remote::RemoteStatus> remote;  // when a team cache is configured
 };
 
 class Engine {
@@ -111,6 +114,9 @@ class Engine {
   // The canonical variants of `task` with cached results: `default` first,
   // then in natural order (k:5 before k:20).
   std::vector<std::string> cached_variants(const std::string& task);
+  // Waits until results computed here are uploaded to the team cache, or
+  // `timeout` passed; true when nothing is left (or there is no team cache).
+  bool drain_uploads(std::chrono::milliseconds timeout);
   Store& store() { return store_; }
   const EngineOptions& options() const { return options_; }
 
@@ -134,6 +140,8 @@ class Engine {
   std::optional<ResultInfo> lookup(const Hash128& key);
   void run_once(const Hash128& key, exec::RunRequest request,
                 std::function<void(const Outcome&)> done);
+  // Runs a task whose result neither store has. REQUIRES: its flight exists.
+  void execute(const Hash128& key, exec::RunRequest request);
   void finish_flight(const Hash128& key, const Outcome& outcome);
   static Outcome succeeded(const Hash128& key, const exec::RunReply& reply);
   void remember(const std::string& path, const Outcome& outcome);
@@ -145,6 +153,7 @@ class Engine {
   FileDigests digests_;
   std::unique_ptr<exec::WorkerPool> pool_;
   std::unique_ptr<LibraryWatch> library_;
+  std::unique_ptr<RemoteLevel> remote_;  // null without a team cache
 
   std::mutex mutex_;
   std::unordered_map<std::string, Flight> flights_;      // by key hex

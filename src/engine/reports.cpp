@@ -77,7 +77,20 @@ std::string status_report(const EngineStatus& s) {
   for (const auto& f : s.failures) {
     out += "  " + clock_time(f.when) + "  " + f.path + "  " + one_line(f.error) + "\n";
   }
+  if (s.remote) out += remote_report(*s.remote);
   out += "recent runs:\n" + runs_report(s.recent_runs);
+  return out;
+}
+
+std::string remote_report(const remote::RemoteStatus& r) {
+  std::string out = "remote cache: ";
+  out += r.reachable ? "reachable" : r.error.empty() ? "not asked yet" : "unreachable";
+  if (!r.error.empty()) out += " (" + one_line(r.error) + ")";
+  out += "\n  hits " + std::to_string(r.hits) + ", misses " + std::to_string(r.misses) +
+         ", damaged " + std::to_string(r.damaged) + "\n";
+  out += "  uploads: " + std::to_string(r.uploaded) + " done, " +
+         std::to_string(r.upload_pending) + " pending, " + std::to_string(r.upload_failed) +
+         " failed\n";
   return out;
 }
 

@@ -15,6 +15,8 @@ std::string tasks_report(const Catalog& catalog);
 std::string graph_report(const Catalog& catalog);
 // What runs, what waits, what failed recently, and the library's state.
 std::string status_report(const EngineStatus& status);
+// The team cache: reachable or not, hits and misses, uploads.
+std::string remote_report(const remote::RemoteStatus& status);
 // Recent runs from the store, for `taskfs status` without a daemon.
 std::string runs_report(const std::vector<RunRecord>& runs);
 

@@ -84,6 +84,7 @@ int serve(const DaemonOptions& o, const std::filesystem::path& mountpoint, int r
     options.library = o.tasks;
     options.store_dir = o.store;
     options.jobs = o.jobs;
+    options.remote = o.remote;
     Engine engine(options);
     if (std::string why = engine.status().library_error; !why.empty()) {
       log_line(why + " (serving an empty mount until the library loads)");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace taskfs::fs {
 
@@ -11,6 +12,7 @@ struct DaemonOptions {
   std::filesystem::path store;
   std::filesystem::path mountpoint;
   int jobs = 0;
+  std::string remote;  // the team cache's connection string, or empty
   bool foreground = false;
 };
 

@@ -18,40 +18,40 @@ namespace {
 
 }  // namespace
 
-void write_blob_file(const std::filesystem::path& tmp_dir, const std::filesystem::path& final_path,
-                     std::string_view bytes) {
-  std::error_code ec;
-  if (std::filesystem::exists(final_path, ec)) return;  // content-addressed: same bytes
+BlobFileWriter::BlobFileWriter(const std::filesystem::path& tmp_dir) {
   static std::atomic<unsigned> counter{0};
-  std::filesystem::path tmp =
-      tmp_dir / (std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("creating " + tmp.string(), errno);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+  tmp_ = tmp_dir / (std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) fail("creating " + tmp_.string(), errno);
+}
+
+BlobFileWriter::~BlobFileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+void BlobFileWriter::append(std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      fail("writing " + tmp.string(), err);
-    }
-    done += static_cast<std::size_t>(n);
+    if (n < 0) fail("writing " + tmp_.string(), errno);
+    bytes.remove_prefix(static_cast<std::size_t>(n));
   }
+}
+
+void BlobFileWriter::commit(const std::filesystem::path& final_path) {
   // On disk before the row that names it is committed: after a power loss a
   // committed row never points at a short file.
-  if (::fdatasync(fd) != 0 || ::close(fd) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    fail("writing " + tmp.string(), err);
-  }
+  int err = ::fdatasync(fd_) == 0 ? 0 : errno;
+  if (::close(fd_) != 0 && err == 0) err = errno;
+  fd_ = -1;
+  if (err != 0) fail("writing " + tmp_.string(), err);
+  std::error_code ec;
   std::filesystem::create_directories(final_path.parent_path(), ec);
-  if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    fail("renaming into " + final_path.string(), err);
+  if (::rename(tmp_.c_str(), final_path.c_str()) != 0) {
+    fail("renaming into " + final_path.string(), errno);
   }
+  tmp_.clear();  // renamed: nothing left to remove
   // The new name on disk too, for the same reason as the data.
   int dir = ::open(final_path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0 || ::fsync(dir) != 0) {
@@ -60,6 +60,15 @@ void write_blob_file(const std::filesystem::path& tmp_dir, const std::filesystem
     fail("syncing " + final_path.parent_path().string(), err);
   }
   ::close(dir);
+}
+
+void write_blob_file(const std::filesystem::path& tmp_dir, const std::filesystem::path& final_path,
+                     std::string_view bytes) {
+  std::error_code ec;
+  if (std::filesystem::exists(final_path, ec)) return;  // content-addressed: same bytes
+  BlobFileWriter writer(tmp_dir);
+  writer.append(bytes);
+  writer.commit(final_path);
 }
 
 }  // namespace taskfs

@@ -148,15 +148,80 @@ Hash128 Store::stage_blob(std::string_view bytes, std::size_t head_size) {
 }
 
 void Store::record_blob(const Hash128& hash, std::string_view bytes, std::size_t head_size) {
+  bool in_file = bytes.size() > kInlineLimit;
+  insert_blob_row(hash, bytes.size(), in_file, in_file ? bytes.substr(0, head_size) : bytes);
+}
+
+void Store::insert_blob_row(const Hash128& hash, std::uint64_t size, bool in_file,
+                            std::string_view bytes) {
   auto& insert =
       db_->cached("INSERT OR IGNORE INTO blobs(hash, size, data, head) VALUES(?, ?, ?, ?)");
-  insert.bind(1, hash.hex()).bind(2, static_cast<std::int64_t>(bytes.size()));
-  if (bytes.size() <= kInlineLimit) {
-    insert.bind_blob(3, bytes).bind_null(4);
+  insert.bind(1, hash.hex()).bind(2, static_cast<std::int64_t>(size));
+  if (in_file) {
+    insert.bind_null(3).bind_blob(4, bytes);
   } else {
-    insert.bind_null(3).bind_blob(4, bytes.substr(0, head_size));
+    insert.bind_blob(3, bytes).bind_null(4);
   }
   insert.run();
+}
+
+void Store::insert_result_row(const std::string& key, const std::string& task,
+                              const std::string& variant, const ResultInfo& info) {
+  db_->cached("INSERT OR REPLACE INTO results VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, key)
+      .bind(2, task)
+      .bind(3, variant)
+      .bind(4, info.value_hash.hex())
+      .bind(5, static_cast<std::int64_t>(info.value_size))
+      .bind(6, info.view_hash.hex())
+      .bind(7, static_cast<std::int64_t>(info.view_offset))
+      .bind(8, static_cast<std::int64_t>(info.view_size))
+      .bind(9, info.created)
+      .run();
+}
+
+bool Store::has_blob(const Hash128& hash) {
+  std::lock_guard lock(mutex_);
+  auto& q = db_->cached("SELECT 1 FROM blobs WHERE hash=?");
+  sqlite::ResetOnExit q_done(q);
+  return q.bind(1, hash.hex()).step();
+}
+
+bool Store::stream_in(const BlobFetch& fetch, ImportedBlob& blob, std::size_t head_size) {
+  if (blob.size <= kInlineLimit) {
+    return fetch(blob.hash, blob.size, [&](std::string_view data) { blob.bytes += data; });
+  }
+  // Like a computed blob: the head stays in the row, the rest is its file.
+  BlobFileWriter file(dir_ / "tmp");
+  bool whole = fetch(blob.hash, blob.size, [&](std::string_view data) {
+    std::size_t to_head = std::min(head_size - blob.bytes.size(), data.size());
+    blob.bytes.append(data.substr(0, to_head));
+    file.append(data.substr(to_head));
+  });
+  if (whole) file.commit(blob_path(blob.hash));
+  return whole;
+}
+
+bool Store::import_result(const Hash128& key, const std::string& task, const std::string& variant,
+                          const ResultInfo& info, const BlobFetch& fetch) {
+  bool view_in_value = info.view_hash == info.value_hash;
+  std::vector<std::pair<ImportedBlob, std::size_t>> wanted;  // with their head sizes
+  wanted.push_back({{info.value_hash, info.value_size, {}}, view_in_value ? info.view_offset : 0});
+  if (!view_in_value) wanted.push_back({{info.view_hash, info.view_size, {}}, 0});
+  std::vector<ImportedBlob> fetched;
+  for (auto& [blob, head_size] : wanted) {
+    if (has_blob(blob.hash)) continue;
+    if (!stream_in(fetch, blob, head_size)) return false;
+    fetched.push_back(std::move(blob));
+  }
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction txn(*db_);
+  for (const auto& blob : fetched) {
+    insert_blob_row(blob.hash, blob.size, blob.size > kInlineLimit, blob.bytes);
+  }
+  insert_result_row(key.hex(), task, variant, info);
+  txn.commit();
+  return true;
 }
 
 std::optional<ResultInfo> Store::find_result(const Hash128& key) {
@@ -216,17 +281,7 @@ ResultInfo Store::put_result(const NewResult& r, std::string_view value,
   if (!view.is_value_suffix) record_blob(info.view_hash, view.text, 0);
   std::string key = r.key.hex();
   if (r.cache) {
-    db_->cached("INSERT OR REPLACE INTO results VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, key)
-        .bind(2, r.task)
-        .bind(3, r.variant)
-        .bind(4, info.value_hash.hex())
-        .bind(5, static_cast<std::int64_t>(info.value_size))
-        .bind(6, info.view_hash.hex())
-        .bind(7, static_cast<std::int64_t>(info.view_offset))
-        .bind(8, static_cast<std::int64_t>(info.view_size))
-        .bind(9, r.started + r.seconds)
-        .run();
+    insert_result_row(key, r.task, r.variant, info);
     db_->cached("DELETE FROM provenance WHERE key=?").bind(1, key).run();
     auto& prov = db_->cached("INSERT INTO provenance VALUES(?, ?, ?, ?)");
     for (const auto& p : r.provenance) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -91,6 +92,17 @@ class Store {
                         const detail::RenderedView& view);
   void record_run(const RunRecord& run);
 
+  // Streams the bytes of one blob into `sink`, in order; false when they did
+  // not all arrive intact (the sink's bytes are then discarded).
+  using BlobFetch = std::function<bool(const Hash128& hash, std::uint64_t size,
+                                       const std::function<void(std::string_view)>& sink)>;
+  // Records a result computed elsewhere (the team cache) as put_result would,
+  // without a run. Blobs the store lacks are streamed in through `fetch`,
+  // outside any lock or transaction. False, recording nothing, when a blob
+  // did not arrive intact.
+  bool import_result(const Hash128& key, const std::string& task, const std::string& variant,
+                     const ResultInfo& info, const BlobFetch& fetch);
+
   // A blob's bytes, whole (for feeding a value to a task).
   std::string read_blob(const Hash128& hash);
   // A range of a blob, read lazily.
@@ -123,6 +135,23 @@ class Store {
   // Adds the blob's row (inline bytes when small, else the head).
   // REQUIRES: a write transaction.
   void record_blob(const Hash128& hash, std::string_view bytes, std::size_t head_size);
+  // A blob's row: `bytes` are the whole blob, or (in_file) its head.
+  // REQUIRES: a write transaction.
+  void insert_blob_row(const Hash128& hash, std::uint64_t size, bool in_file,
+                       std::string_view bytes);
+  // REQUIRES: a write transaction.
+  void insert_result_row(const std::string& key, const std::string& task,
+                         const std::string& variant, const ResultInfo& info);
+  bool has_blob(const Hash128& hash);
+  // A blob streamed in by import_result: its bytes (its head when large).
+  struct ImportedBlob {
+    Hash128 hash;
+    std::uint64_t size = 0;
+    std::string bytes;
+  };
+  // Streams one blob in through `fetch`, a large one's file put in place.
+  // False when it did not arrive intact.
+  bool stream_in(const BlobFetch& fetch, ImportedBlob& blob, std::size_t head_size);
   std::filesystem::path blob_path(const Hash128& hash) const;
 
   std::filesystem::path dir_;
