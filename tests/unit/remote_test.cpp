@@ -1,7 +1,9 @@
 // The team cache against a real PostgreSQL server: the private cluster that
 // tests/remote/pg_cluster.sh starts (a ctest fixture), one fresh database a test.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -199,6 +201,28 @@ TEST(RemoteCacheDown, AnUnreachableRemoteIsAMissAndNeverShowsTheCredentials) {
   EXPECT_FALSE(status.reachable);
   EXPECT_FALSE(status.error.empty());
   EXPECT_EQ(status.error.find("hunter2"), std::string::npos) << status.error;
+}
+
+TEST(RemoteCacheDown, ARemoteThatNeverAnswersIsGivenUpAfterTheConnectTimeout) {
+  // A listening socket that never accepts: the kernel completes the TCP
+  // handshake, and the server's greeting never comes.
+  int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t length = sizeof address;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  std::string conninfo =
+      "host=127.0.0.1 port=" + std::to_string(ntohs(address.sin_port)) + " dbname=x";
+
+  RemoteCache cache({conninfo, 1, 30s});
+  EXPECT_FALSE(cache.find(hash_bytes("k")));
+  EXPECT_FALSE(cache.status().reachable);
+  EXPECT_NE(cache.status().error.find("timeout"), std::string::npos) << cache.status().error;
+  close(listener);
 }
 
 TEST_F(RemoteCacheTest, ARemoteThatComesBackIsUsedAgainByItself) {
