@@ -63,6 +63,7 @@ int status_command(const Args& args) {
   std::cout << "no daemon is mounted at " << project.mountpoint.string()
             << "; latest runs in the store:\n"
             << runs_report(store.recent_runs(20));
+  if (!project.remote.empty()) std::cout << remote_report(remote_status_now(project.remote));
   return 0;
 }
 

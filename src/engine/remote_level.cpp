@@ -6,6 +6,12 @@
 
 namespace taskfs {
 
+remote::RemoteStatus remote_status_now(const std::string& conninfo) {
+  remote::RemoteCache cache(remote::RemoteOptions{conninfo});
+  cache.check();
+  return cache.status();
+}
+
 RemoteLevel::RemoteLevel(remote::RemoteOptions options, Store& store)
     : store_(store), remote_(std::move(options)), thread_([this] { loop(); }) {}
 

@@ -17,6 +17,10 @@
 
 namespace taskfs {
 
+// Asks the team cache at `conninfo` whether it answers, for `taskfs status`
+// without a daemon.
+remote::RemoteStatus remote_status_now(const std::string& conninfo);
+
 class RemoteLevel {
  public:
   using Found = std::function<void(std::optional<ResultInfo>)>;

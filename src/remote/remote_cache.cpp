@@ -112,6 +112,12 @@ bool RemoteCache::fetch_blob(const Hash128& hash, std::uint64_t size,
   return fetched.value_or(false);
 }
 
+bool RemoteCache::check() {
+  std::lock_guard lock(lookup_mutex_);
+  return lookup_.run([](pg::Connection& c) { return c.query("SELECT 1").rows() == 1; })
+      .value_or(false);
+}
+
 void RemoteCache::upload(RemoteResult result, std::vector<BlobSource> blobs) {
   uploader_->enqueue(std::move(result), std::move(blobs));
 }

@@ -76,6 +76,8 @@ class RemoteCache {
   // the sink received. `sink` may throw to stop (the exception propagates).
   bool fetch_blob(const Hash128& hash, std::uint64_t size,
                   const std::function<void(std::string_view)>& sink);
+  // Connects (and checks the schema) if need be; true when the remote answers.
+  bool check();
   // Queues a locally computed result for upload and returns at once.
   void upload(RemoteResult result, std::vector<BlobSource> blobs);
   // Waits until the upload queue is empty or `timeout` passed; true if empty.

@@ -117,5 +117,18 @@ TEST_F(RemoteCacheMountTest, ARemoteDownAtMountTimeFailsNoReadAndIsSaidOnceInThe
   EXPECT_EQ(status.find("hunter2"), std::string::npos);
 }
 
+TEST_F(RemoteCacheMountTest, TaskfsStatusWithoutADaemonSaysWhetherTheRemoteAnswers) {
+  write_file("taskfs.ini", "store = store\nmountpoint = mnt\nremote = " + conninfo_ + "\n");
+  Finished up = run({kTaskfs, "status", "--tasks", kFsTasks});
+  ASSERT_TRUE(up.succeeded()) << up.err;
+  EXPECT_NE(up.out.find("remote cache: reachable"), std::string::npos) << up.out;
+
+  Finished down = run({kTaskfs, "status", "--tasks", kFsTasks, "--remote",
+                       "host=" + (root() / "no-server").string() + " password=hunter2"});
+  ASSERT_TRUE(down.succeeded()) << down.err;
+  EXPECT_NE(down.out.find("remote cache: unreachable"), std::string::npos) << down.out;
+  EXPECT_EQ(down.out.find("hunter2"), std::string::npos) << down.out;
+}
+
 }  // namespace
 }  // namespace taskfs::fstest

@@ -296,6 +296,37 @@ TEST_F(RemoteCacheTest, AKilledUploadLeavesNothingAndTheNextOneSucceeds) {
   EXPECT_EQ(fetch(cache, result.value_hash, result.value_size), value);
 }
 
+TEST_F(RemoteCacheTest, ARemoteThatGoesDownMidDownloadIsAMissAndComesBack) {
+  std::string value = random_bytes(4 * 1024 * 1024, 8);
+  RemoteResult result = result_of("a", value, "v");
+  RemoteCache cache(options(50ms));
+  cache.upload(result, {source_of(value), source_of("v")});
+  ASSERT_TRUE(cache.drain(30s));
+  std::string got;
+  bool cut = false;
+  bool fetched = cache.fetch_blob(result.value_hash, result.value_size, [&](std::string_view data) {
+    got += data;
+    if (!cut) {  // the server ends this session after the first chunk
+      cut = true;
+      admin_->query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = $1 AND application_name = 'taskfs'",
+                    pg::Params().text(name_));
+    }
+  });
+  EXPECT_FALSE(fetched);
+  EXPECT_LT(got.size(), value.size());
+  EXPECT_FALSE(cache.status().reachable);
+  bool back = false;
+  for (auto deadline = std::chrono::steady_clock::now() + 20s;
+       !back && std::chrono::steady_clock::now() < deadline;) {
+    got.clear();
+    back = cache.fetch_blob(result.value_hash, result.value_size,
+                            [&](std::string_view data) { got += data; });
+  }
+  EXPECT_TRUE(back);
+  EXPECT_EQ(got, value);
+}
+
 TEST_F(RemoteCacheTest, ASinkThatThrowsStopsTheDownloadAndTheCacheStaysUsable) {
   std::string value = random_bytes(3 * 1024 * 1024, 7);
   RemoteResult result = result_of("a", value, "v");
