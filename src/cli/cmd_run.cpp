@@ -104,18 +104,7 @@ int run_command(const Args& args) {
   auto engine = open_engine(project);
 
   std::vector<std::shared_ptr<const Request>> requests;
-  for (const auto& path : parsed->positional) {
-    std::string_view p = path;
-    while (p.size() > 1 && p.back() == '/') p.remove_suffix(1);
-    std::size_t slash = p.find('/');
-    try {
-      requests.push_back(slash == std::string_view::npos
-                             ? engine->resolve(p, spec::kDefaultVariant)
-                             : engine->resolve(p.substr(0, slash), p.substr(slash + 1)));
-    } catch (const spec::PathError& e) {
-      throw UsageError(path + ": " + e.what());
-    }
-  }
+  for (const auto& path : parsed->positional) requests.push_back(resolve_path(*engine, path));
   // All paths compute at once; they print in the order given.
   std::vector<std::future<Outcome>> outcomes;
   {

@@ -14,6 +14,7 @@ int run_command(const Args& args);      // taskfs run PATH...
 int ls_command(const Args& args);       // taskfs ls [TASK]
 int graph_command(const Args& args);    // taskfs graph
 int status_command(const Args& args);   // taskfs status
+int why_command(const Args& args);      // taskfs why PATH
 int mount_command(const Args& args);    // taskfs mount [MOUNTPOINT]
 int unmount_command(const Args& args);  // taskfs unmount [MOUNTPOINT]
 

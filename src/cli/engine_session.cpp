@@ -1,5 +1,7 @@
 #include "cli/engine_session.hpp"
 
+#include "spec/variant.hpp"
+
 namespace taskfs::cli {
 
 std::unique_ptr<Engine> open_engine(const Project& project) {
@@ -14,6 +16,19 @@ std::unique_ptr<Engine> open_engine(const Project& project) {
     throw std::runtime_error(engine->status().library_error);
   }
   return engine;
+}
+
+std::shared_ptr<const Request> resolve_path(Engine& engine, const std::string& path) {
+  std::string_view p = path;
+  while (p.size() > 1 && p.back() == '/') p.remove_suffix(1);
+  std::size_t slash = p.find('/');
+  try {
+    return slash == std::string_view::npos
+               ? engine.resolve(p, spec::kDefaultVariant)
+               : engine.resolve(p.substr(0, slash), p.substr(slash + 1));
+  } catch (const spec::PathError& e) {
+    throw UsageError(path + ": " + e.what());
+  }
 }
 
 }  // namespace taskfs::cli

@@ -12,4 +12,8 @@ namespace taskfs::cli {
 // (exit 1) when the store cannot be opened or the library cannot be loaded.
 std::unique_ptr<Engine> open_engine(const Project& project);
 
+// Resolves a command-line PATH, "task[/variant]" as in the mount. Throws
+// UsageError (exit 2) naming the path when it does not resolve.
+std::shared_ptr<const Request> resolve_path(Engine& engine, const std::string& path);
+
 }  // namespace taskfs::cli

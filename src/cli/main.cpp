@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  ls [TASK]            tasks, params and defaults; with TASK its cached variants\n"
     "  status               what runs, what failed\n"
     "  graph                the task graph as DOT\n"
+    "  why PATH             why PATH would run, or when it was computed\n"
     "\n"
     "Every command has --help.\n";
 
@@ -27,9 +28,10 @@ int main(int argc, char** argv) {
   using namespace taskfs::cli;
   const std::map<std::string, int (*)(const Args&)> commands{
       {"run", run_command},       {"ls", ls_command},       {"graph", graph_command},
-      {"status", status_command}, {"mount", mount_command}, {"unmount", unmount_command}};
+      {"status", status_command}, {"mount", mount_command}, {"unmount", unmount_command},
+      {"why", why_command}};
   if (argc < 2) {
-    std::cerr << "taskfs: give a command: mount, unmount, run, ls, status or graph (see taskfs "
+    std::cerr << "taskfs: give a command: mount, unmount, run, ls, status, graph or why (see taskfs "
                  "--help)\n";
     return 2;
   }

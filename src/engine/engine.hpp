@@ -107,6 +107,11 @@ class Engine {
   void compute(std::shared_ptr<const Request> request, std::function<void(const Outcome&)> done);
   // compute() and wait for it.
   Outcome compute_blocking(std::shared_ptr<const Request> request);
+  // Why the request's target would run, or when it was computed (SPEC 7):
+  // one line a cause, found by comparing what its key is made of now with the
+  // closest cached run of the same task, upstream to the root cause. Computes
+  // nothing.
+  std::string why(const Request& request);
   // The bytes of a result's file view.
   BlobReader open_view(const ResultInfo& result);
 
@@ -143,6 +148,12 @@ class Engine {
   // Runs a task whose result neither store has. REQUIRES: its flight exists.
   void execute(const Hash128& key, exec::RunRequest request);
   void finish_flight(const Hash128& key, const Outcome& outcome);
+  struct WhyWalk;
+  // Why node `i` of a why-walk is not cached (lines indented by `depth`).
+  void explain_missing(WhyWalk& walk, std::size_t i, int depth);
+  // Why the result of node `i` differs from the one with content `then` that
+  // a cached run used.
+  std::string explain_change(WhyWalk& walk, std::size_t i, const std::string& then);
   static Outcome succeeded(const Hash128& key, const exec::RunReply& reply);
   void remember(const std::string& path, const Outcome& outcome);
   // Keeps newly hashed input files in the store, for the next process.

@@ -40,14 +40,20 @@ NodeKey node_key(const Plan& plan, const PlanNode& node,
   return out;
 }
 
-std::vector<Provenance> provenance_of(const PlanNode& node, const NodeKey& key) {
-  std::vector<Provenance> out;
+KeyMaking making_of(const PlanNode& node, const NodeKey& key) {
+  KeyMaking m;
+  m.code = node.task->fingerprint;
+  m.code_file = node.task->source_file;
   for (std::size_t i = 0; i < node.params.size(); ++i) {
-    out.push_back({"param", node.task->params[i].name, spec::format_value(node.params[i])});
+    m.params.emplace_back(node.task->params[i].name, spec::format_value(node.params[i]));
   }
-  for (const auto& f : key.files) out.push_back({"file", f.name, f.hash.hex()});
-  for (const auto& u : key.upstream) out.push_back({"input", u.name, u.hash.hex()});
-  return out;
+  for (const auto& f : key.files) m.files.emplace_back(f.name, f.hash.hex());
+  for (const auto& u : key.upstream) m.inputs.emplace_back(u.name, u.hash.hex());
+  return m;
+}
+
+std::vector<Provenance> provenance_of(const PlanNode& node, const NodeKey& key) {
+  return making_of(node, key).provenance();
 }
 
 }  // namespace taskfs

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "engine/why_diff.hpp"
 #include "graph/plan.hpp"
 #include "key/cache_key.hpp"
 #include "key/file_digest.hpp"
@@ -25,6 +26,9 @@ struct NodeKey {
 // an input file cannot be read.
 NodeKey node_key(const Plan& plan, const PlanNode& node,
                  const std::vector<const ResultInfo*>& upstream, FileDigests& digests);
+
+// What the node's key is made of (for `taskfs why`).
+KeyMaking making_of(const PlanNode& node, const NodeKey& key);
 
 // What made the node's result, for the store's provenance: only needed when
 // the node actually runs, so it is not built on every cache check.

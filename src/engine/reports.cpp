@@ -8,7 +8,6 @@
 #include "spec/value_text.hpp"
 
 namespace taskfs {
-namespace {
 
 std::string clock_time(double when) {
   std::time_t t = static_cast<std::time_t>(when);
@@ -24,6 +23,8 @@ std::string seconds_text(double s) {
   std::snprintf(buf, sizeof buf, "%.3fs", s);
   return buf;
 }
+
+namespace {
 
 std::string one_line(std::string s) {
   for (char& c : s) {

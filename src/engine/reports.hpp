@@ -9,6 +9,10 @@
 
 namespace taskfs {
 
+// A wall-clock time as reports show it: "2026-11-25 14:12:31", local time.
+std::string clock_time(double when);
+// A duration as reports show it: "0.407s".
+std::string seconds_text(double seconds);
 // Every task, its inputs, output type, and params with types and defaults.
 std::string tasks_report(const Catalog& catalog);
 // The task graph in Graphviz DOT, edges from input to dependent.

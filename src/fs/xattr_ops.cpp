@@ -1,4 +1,4 @@
-// Extended attributes of results: user.taskfs.key, state, canonical, error.
+// Extended attributes of results: user.taskfs.key, state, canonical, error, why.
 // Other nodes have none; never ENOSYS, which would turn xattrs off for the mount.
 #include <cerrno>
 #include <cstring>
@@ -10,7 +10,7 @@ namespace taskfs::fs {
 namespace {
 
 constexpr const char* kNames[] = {"user.taskfs.key", "user.taskfs.state", "user.taskfs.canonical",
-                                  "user.taskfs.error"};
+                                  "user.taskfs.error", "user.taskfs.why"};
 
 Filesystem& self(fuse_req_t req) { return *static_cast<Filesystem*>(fuse_req_userdata(req)); }
 
@@ -23,6 +23,7 @@ void reply_value(fuse_req_t req, const std::string& value, size_t size) {
 std::optional<std::string> attribute(Filesystem& fs, const Node& node, std::string_view name) {
   if (name == kNames[2]) return node.task + "/" + node.variant;
   auto request = fs.engine().resolve(node.task, node.variant);
+  if (name == kNames[4]) return fs.engine().why(*request);
   Probe probe = fs.engine().probe(*request);
   if (name == kNames[0]) return probe.key ? probe.key->hex() : std::string();
   if (name == kNames[1]) return std::string(state_name(probe.state));

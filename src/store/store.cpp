@@ -369,6 +369,41 @@ std::vector<RunRecord> Store::recent_runs(int limit) {
   return out;
 }
 
+std::vector<CachedRun> Store::cached_runs(const std::string& task) {
+  std::lock_guard lock(mutex_);
+  auto& q = db_->cached(
+      "SELECT key, value_hash, value_size, view_hash, view_offset, view_size, created "
+      "FROM results WHERE task=? ORDER BY created");
+  sqlite::ResetOnExit q_done(q);
+  q.bind(1, task);
+  std::vector<CachedRun> out;
+  while (q.step()) {
+    out.push_back({Hash128::from_hex(q.column_text(0)),
+                   {Hash128::from_hex(q.column_text(1)), static_cast<std::uint64_t>(q.column_int(2)),
+                    Hash128::from_hex(q.column_text(3)), static_cast<std::uint64_t>(q.column_int(4)),
+                    static_cast<std::uint64_t>(q.column_int(5)), q.column_double(6)},
+                   {}});
+  }
+  auto& p = db_->cached("SELECT kind, name, value FROM provenance WHERE key=?");
+  for (auto& run : out) {
+    sqlite::ResetOnExit p_done(p);
+    p.bind(1, run.key.hex());
+    while (p.step()) run.provenance.push_back({p.column_text(0), p.column_text(1), p.column_text(2)});
+  }
+  return out;
+}
+
+std::optional<RunRecord> Store::run_of(const Hash128& key) {
+  std::lock_guard lock(mutex_);
+  auto& q = db_->cached(
+      "SELECT task, variant, key, started, seconds, ok, error FROM runs WHERE key=? AND ok=1 "
+      "ORDER BY id DESC LIMIT 1");
+  sqlite::ResetOnExit q_done(q);
+  if (!q.bind(1, key.hex()).step()) return std::nullopt;
+  return RunRecord{q.column_text(0), q.column_text(1), q.column_text(2), q.column_double(3),
+                   q.column_double(4), q.column_int(5) != 0, q.column_text(6)};
+}
+
 std::vector<FileDigest> Store::load_file_digests() {
   std::lock_guard lock(mutex_);
   auto& q =

@@ -59,6 +59,13 @@ struct RunRecord {
   std::string error;
 };
 
+// A cached result of a task and what its key was made of.
+struct CachedRun {
+  Hash128 key;
+  ResultInfo result;
+  std::vector<Provenance> provenance;
+};
+
 // What put_result records besides the bytes.
 struct NewResult {
   Hash128 key;
@@ -112,6 +119,10 @@ class Store {
   std::vector<std::string> variants(const std::string& task);
   // The latest runs, newest first.
   std::vector<RunRecord> recent_runs(int limit);
+  // Every cached result of `task`, oldest first, with its provenance.
+  std::vector<CachedRun> cached_runs(const std::string& task);
+  // The latest successful run that stored `key`, when one is recorded.
+  std::optional<RunRecord> run_of(const Hash128& key);
   // The input-file digests of earlier processes, so files are not re-read.
   std::vector<FileDigest> load_file_digests();
   void save_file_digests(const std::vector<FileDigest>& digests);

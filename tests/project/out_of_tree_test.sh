@@ -2,8 +2,9 @@
 # A user's project outside the taskfs tree: installs taskfs, builds
 # tests/project/out_of_tree against the installed package, runs its tasks with
 # the installed taskfs, then edits a copy of a.cpp and checks what re-runs:
-#   comment and whitespace edits: nothing (the fingerprint header is unchanged);
-#   one task's body: that task only;
+#   comment and whitespace edits: nothing (the fingerprint header is unchanged;
+#     `taskfs why` says the result is cached);
+#   one task's body: that task only (`taskfs why` names its code);
 #   a helper in the file: the tasks of that file, and not the task of b.cpp
 #   that takes one of them as input, whose bytes did not change.
 # Executions are counted in the run log that `taskfs status` prints.
@@ -62,6 +63,12 @@ $log"
   done
 }
 
+# expect_why PATH TEXT: `taskfs why PATH` starts with TEXT.
+expect_why() {
+  got=$(taskfs why "$1") || fail "taskfs why $1 failed"
+  case "$got" in "$2"*) ;; *) fail "taskfs why $1 printed '$got', expected '$2...'" ;; esac
+}
+
 fingerprints() {
   cat "$tmp"/build/mytasks_fingerprints/*.h
 }
@@ -89,6 +96,7 @@ edit "return n * 2;" "return n \* 2;" "\/\/ twice n\n  return   n*2 ;  \/* still
 printf '// a comment at the end\n' >>"$tmp/src/a.cpp"
 rebuild
 [ "$(fingerprints)" = "$before" ] || fail "the fingerprint header changed"
+expect_why count "cached: computed "
 expect_output "hello, world
 6
 HELLO, WORLD"
@@ -97,6 +105,7 @@ expect_runs greeting=1 count=1 shout=1
 step="edit of one task's body"
 edit "n*2 ;" "n\*2 ;" "n*3 ;"
 rebuild
+expect_why count "code of count changed (src/a.cpp)"
 expect_output "hello, world
 9
 HELLO, WORLD"

@@ -1,0 +1,27 @@
+// taskfs why PATH: why PATH would run, or when it was computed (SPEC section 7).
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/engine_session.hpp"
+#include "cli/parse_args.hpp"
+#include "cli/project.hpp"
+
+namespace taskfs::cli {
+namespace po = boost::program_options;
+
+int why_command(const Args& args) {
+  po::options_description options("options");
+  add_project_options(options);
+  auto parsed = parse_args(args, "taskfs why PATH",
+                           "Says why PATH would run (what differs from the closest cached run of "
+                           "its task, upstream to the root cause), or when it was computed. "
+                           "Computes nothing.",
+                           options);
+  if (!parsed) return 0;
+  if (parsed->positional.size() != 1) throw UsageError("taskfs why: give one PATH");
+  auto engine = open_engine(load_project(parsed->flags));
+  std::cout << engine->why(*resolve_path(*engine, parsed->positional[0]));
+  return 0;
+}
+
+}  // namespace taskfs::cli
