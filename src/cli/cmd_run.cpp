@@ -1,8 +1,11 @@
 // taskfs run PATH...: compute and print to stdout, without a mount.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <condition_variable>
 #include <cstring>
 #include <future>
@@ -52,10 +55,19 @@ void print_result(Engine& engine, const ResultInfo& result) {
   }
 }
 
-// Shows what runs on one stderr line while the caller waits (terminals only).
+// The width of the terminal on stderr: a longer line would wrap, and "\r"
+// would then no longer clear it.
+std::size_t terminal_width() {
+  winsize size{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_col < 20) return 80;
+  return size.ws_col;
+}
+
+// Shows on one stderr line, while the caller waits, how many tasks are done
+// of how many, for how long, and what runs now (terminals only).
 class Progress {
  public:
-  explicit Progress(Engine& engine) : engine_(engine) {
+  explicit Progress(Engine& engine) : engine_(engine), started_(std::chrono::steady_clock::now()) {
     if (::isatty(STDERR_FILENO)) thread_ = std::thread([this] { loop(); });
   }
   ~Progress() {
@@ -75,14 +87,23 @@ class Progress {
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; })) {
       EngineStatus s = engine_.status();
-      std::string line = "running " + std::to_string(s.running.size()) + ", waiting " +
-                         std::to_string(s.queued) + ":";
-      for (const auto& r : s.running) line += " " + r.task;
-      std::cerr << "\r\033[K" << line.substr(0, 100) << std::flush;
+      auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::steady_clock::now() - started_)
+                         .count();
+      char clock[32];
+      std::snprintf(clock, sizeof clock, "%lld:%02lld", static_cast<long long>(elapsed / 60),
+                    static_cast<long long>(elapsed % 60));
+      std::string line = "[" + std::to_string(s.nodes_done) + "/" +
+                         std::to_string(s.nodes_planned) + " done, " + clock + "]";
+      if (!s.running.empty()) line += " running:";
+      for (const auto& r : s.running) line += " " + r.task + "/" + r.variant;
+      if (s.queued > 0) line += " (" + std::to_string(s.queued) + " waiting)";
+      std::cerr << "\r\033[K" << line.substr(0, terminal_width() - 1) << std::flush;
     }
   }
 
   Engine& engine_;
+  std::chrono::steady_clock::time_point started_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool done_ = false;

@@ -41,6 +41,7 @@ void Engine::compute_once(std::shared_ptr<const Request> request,
   const Plan& plan = request->plan;
   c->request = std::move(request);
   c->done = std::move(done);
+  nodes_planned_ += plan.nodes.size();
   c->results.resize(plan.nodes.size());
   c->pending.resize(plan.nodes.size());
   c->dependents.resize(plan.nodes.size());
@@ -134,6 +135,7 @@ void Engine::node_done(const std::shared_ptr<Computation>& c, std::size_t i,
   {
     std::lock_guard lock(c->mutex);
     if (c->finished) return;
+    ++nodes_done_;
     if (outcome.ok && i + 1 < c->results.size()) {
       c->results[i] = outcome.result;
       for (std::size_t d : c->dependents[i]) {

@@ -293,6 +293,8 @@ EngineStatus Engine::status() {
   EngineStatus s;
   s.running = pool_->running();
   s.queued = pool_->queued();
+  s.nodes_planned = nodes_planned_;
+  s.nodes_done = nodes_done_;
   s.library = options_.library.string();
   s.library_error = library_->error();
   s.library_loaded_at = library_->loaded_at();

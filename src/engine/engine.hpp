@@ -3,6 +3,7 @@
 // what is missing in worker processes, in parallel, never twice at once.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -74,6 +75,10 @@ struct Failure {
 struct EngineStatus {
   std::vector<exec::RunningJob> running;
   std::size_t queued = 0;
+  // Plan nodes of every compute() so far, and how many of them are done
+  // (served or computed): progress for `taskfs run`.
+  std::size_t nodes_planned = 0;
+  std::size_t nodes_done = 0;
   std::vector<Failure> failures;       // newest first
   std::vector<RunRecord> recent_runs;  // from the store, newest first
   std::string library;
@@ -173,6 +178,8 @@ class Engine {
   // Paths already resolved against the current catalog, as spelled by readers.
   std::unordered_map<std::string, std::shared_ptr<const Request>> resolved_;
   std::deque<Failure> failures_;
+  std::atomic<std::size_t> nodes_planned_{0};
+  std::atomic<std::size_t> nodes_done_{0};
 };
 
 }  // namespace taskfs

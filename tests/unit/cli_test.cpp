@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <functional>
+#include <thread>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -60,6 +63,45 @@ class CliTest : public ::testing::Test {
 };
 
 // ---- taskfs run ----
+
+// Polls `condition` until it holds or `timeout` runs out.
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  for (auto deadline = std::chrono::steady_clock::now() + timeout;
+       std::chrono::steady_clock::now() < deadline;) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return condition();
+}
+
+TEST_F(CliTest, RunOnATerminalShowsTasksDoneOfTotalElapsedAndWhatRuns) {
+  // script(1) gives taskfs a terminal; what it shows lands in `typescript`.
+  fs::path typescript = dir_ / "typescript";
+  std::string command = "cd " + quoted(dir_.path().string()) + " && script -qfec " +
+                        quoted(quoted(TASKFS_CLI_PATH) + " run gated --tasks " +
+                               quoted(TASKFS_TEST_TASKS) + " --store store") +
+                        " " + quoted(typescript.string()) + " </dev/null >/dev/null 2>&1 &";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  bool shown = eventually([&] {
+    return test::read_file_or_empty(typescript).find("[0/1 done, 0:0") != std::string::npos;
+  });
+  test::write_file(dir_ / "gate.open", "");
+  ASSERT_TRUE(shown) << test::read_file_or_empty(typescript);
+  EXPECT_NE(test::read_file_or_empty(typescript).find("running: gated/default"),
+            std::string::npos);
+  EXPECT_TRUE(eventually([&] {
+    return test::read_file_or_empty(typescript).find("42") != std::string::npos;
+  })) << test::read_file_or_empty(typescript);
+}
+
+TEST_F(CliTest, RunWithStderrNotATerminalPrintsNothingExtra) {
+  test::write_file(dir_ / "gate.open", "");
+  CliResult r = in_project({"run", "gated"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "42\n");
+  EXPECT_EQ(r.err, "");
+}
 
 TEST_F(CliTest, RunPrintsTheResultAndExitsZero) {
   CliResult r = in_project({"run", "summary"});
