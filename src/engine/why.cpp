@@ -54,7 +54,12 @@ std::string Engine::why(const Request& request) {
   }
   std::size_t target = plan.nodes.size() - 1;
   const PlanNode& node = plan.nodes[target];
-  if (node.task->nocache) return node.task->name + " is nocache: it runs on every read\n";
+  if (node.task->nocache) {
+    // What else a read would run: the upstream results that are not cached.
+    walk.out = node.task->name + " is nocache: it runs on every read\n";
+    if (!walk.keys[target]) explain_missing(walk, target, 0);
+    return walk.out;
+  }
   if (walk.results[target]) {
     std::string line = "cached: computed " + clock_time(walk.results[target]->created);
     if (auto run = store_.run_of(walk.keys[target]->key)) {

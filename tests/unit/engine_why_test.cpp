@@ -59,6 +59,15 @@ TEST_F(EngineWhyTest, AnEditedTaskNamesItsCodeAndSourceFile) {
   EXPECT_NE(answer.find("engine_tasks"), std::string::npos) << answer;
 }
 
+TEST_F(EngineWhyTest, ANocacheTaskSaysSoAndExplainsTheUpstreamThatWouldRun) {
+  ASSERT_EQ(text("source"), "1\n2\n3\n");
+  EXPECT_EQ(why("stamp"), "stamp is nocache: it runs on every read\n");
+  EXPECT_EQ(why("stamp/source=n:5"),
+            "stamp is nocache: it runs on every read\n"
+            "upstream source/n:5 is not cached:\n"
+            "  param source.n is 5 (cached run: 3)\n");
+}
+
 TEST_F(EngineWhyTest, ANeverComputedTaskSaysThereIsNothingToCompare) {
   EXPECT_EQ(why("fan_a"), "fan_a has no cached run to compare with\n");
 }
