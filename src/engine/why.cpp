@@ -15,6 +15,7 @@ struct Engine::WhyWalk {
   const Plan& plan;
   std::vector<std::optional<NodeKey>> keys;  // where every upstream is cached
   std::vector<std::optional<ResultInfo>> results;
+  std::vector<bool> explained;  // said once; a diamond's other paths refer to it
   std::string out;
 };
 
@@ -36,7 +37,8 @@ std::string shown_path(const std::string& file, const std::filesystem::path& roo
 std::string Engine::why(const Request& request) {
   const Plan& plan = request.plan;
   WhyWalk walk{plan, std::vector<std::optional<NodeKey>>(plan.nodes.size()),
-               std::vector<std::optional<ResultInfo>>(plan.nodes.size()), {}};
+               std::vector<std::optional<ResultInfo>>(plan.nodes.size()),
+               std::vector<bool>(plan.nodes.size()), {}};
   for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
     const PlanNode& node = plan.nodes[i];
     std::vector<const ResultInfo*> upstream;
@@ -80,7 +82,13 @@ void Engine::explain_missing(WhyWalk& walk, std::size_t i, int depth) {
     for (std::size_t input : node.inputs) {
       if (walk.results[input]) continue;
       const PlanNode& up = walk.plan.nodes[input];
-      say(walk.out, depth, "upstream " + up.task->name + "/" + up.variant + " is not cached:");
+      std::string name = "upstream " + up.task->name + "/" + up.variant + " is not cached";
+      if (walk.explained[input]) {
+        say(walk.out, depth, name + " (see above)");
+        continue;
+      }
+      walk.explained[input] = true;
+      say(walk.out, depth, name + ":");
       explain_missing(walk, input, depth + 1);
     }
     return;
