@@ -81,6 +81,12 @@ class RemoteCacheTest : public ::testing::Test {
   RemoteOptions options(std::chrono::milliseconds retry_after = 30s) const {
     return {conninfo_, 2, retry_after};
   }
+  // Uploads a result of value `value` (view "v") through `cache`, and waits.
+  static void upload_and_wait(RemoteCache& cache, const RemoteResult& result,
+                              const std::string& value) {
+    cache.upload(result, {source_of(value), source_of("v")});
+    ASSERT_TRUE(cache.drain(30s));
+  }
   std::int64_t count(const std::string& sql) {
     pg::Connection c(conninfo_, 2);
     return c.query(sql).integer(0, 0);
@@ -147,8 +153,7 @@ TEST_F(RemoteCacheTest, ATamperedBlobIsAMissThenRemovedSoTheNextUploadRepairsIt)
   std::string value = random_bytes(2 * 1024 * 1024, 3);
   RemoteResult result = result_of("a", value, "v");
   RemoteCache cache(options());
-  cache.upload(result, {source_of(value), source_of("v")});
-  ASSERT_TRUE(cache.drain(30s));
+  ASSERT_NO_FATAL_FAILURE(upload_and_wait(cache, result, value));
   pg::Connection(conninfo_, 2).exec(
       "UPDATE taskfs_chunks SET data = overlay(data placing '\\x00ff'::bytea from 100) "
       "WHERE idx = 1");
@@ -160,8 +165,7 @@ TEST_F(RemoteCacheTest, ATamperedBlobIsAMissThenRemovedSoTheNextUploadRepairsIt)
   EXPECT_TRUE(cache.status().reachable) << "damage is not the remote being down";
   EXPECT_FALSE(cache.find(result.key)) << "a result with a damaged blob is forgotten";
 
-  cache.upload(result, {source_of(value), source_of("v")});
-  ASSERT_TRUE(cache.drain(30s));
+  ASSERT_NO_FATAL_FAILURE(upload_and_wait(cache, result, value));
   EXPECT_EQ(fetch(cache, result.value_hash, result.value_size, &ok), value);
   EXPECT_TRUE(ok);
 }
@@ -291,8 +295,7 @@ TEST_F(RemoteCacheTest, AKilledUploadLeavesNothingAndTheNextOneSucceeds) {
   RemoteCache cache(options());
   EXPECT_FALSE(cache.find(result.key));
   EXPECT_EQ(count("SELECT count(*) FROM taskfs_blobs"), 0);
-  cache.upload(result, {source_of(value), source_of("v")});
-  ASSERT_TRUE(cache.drain(30s));
+  ASSERT_NO_FATAL_FAILURE(upload_and_wait(cache, result, value));
   EXPECT_EQ(fetch(cache, result.value_hash, result.value_size), value);
 }
 
@@ -300,8 +303,7 @@ TEST_F(RemoteCacheTest, ARemoteThatGoesDownMidDownloadIsAMissAndComesBack) {
   std::string value = random_bytes(4 * 1024 * 1024, 8);
   RemoteResult result = result_of("a", value, "v");
   RemoteCache cache(options(50ms));
-  cache.upload(result, {source_of(value), source_of("v")});
-  ASSERT_TRUE(cache.drain(30s));
+  ASSERT_NO_FATAL_FAILURE(upload_and_wait(cache, result, value));
   std::string got;
   bool cut = false;
   bool fetched = cache.fetch_blob(result.value_hash, result.value_size, [&](std::string_view data) {
@@ -331,8 +333,7 @@ TEST_F(RemoteCacheTest, ASinkThatThrowsStopsTheDownloadAndTheCacheStaysUsable) {
   std::string value = random_bytes(3 * 1024 * 1024, 7);
   RemoteResult result = result_of("a", value, "v");
   RemoteCache cache(options());
-  cache.upload(result, {source_of(value), source_of("v")});
-  ASSERT_TRUE(cache.drain(30s));
+  ASSERT_NO_FATAL_FAILURE(upload_and_wait(cache, result, value));
   EXPECT_THROW(cache.fetch_blob(result.value_hash, result.value_size,
                                 [](std::string_view) { throw std::runtime_error("disk full"); }),
                std::runtime_error);
