@@ -8,10 +8,14 @@
 namespace taskfs {
 
 std::string Hash128::hex() const {
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(high),
-                static_cast<unsigned long long>(low));
-  return std::string(buf, 32);
+  // By hand: snprintf showed in the profile of a no-op `taskfs run`.
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    out[static_cast<std::size_t>(15 - i)] = kDigits[(high >> (4 * i)) & 0xf];
+    out[static_cast<std::size_t>(31 - i)] = kDigits[(low >> (4 * i)) & 0xf];
+  }
+  return out;
 }
 
 Hash128 Hash128::from_hex(std::string_view hex) {

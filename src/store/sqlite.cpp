@@ -14,6 +14,12 @@ Database::Database(const std::string& path, bool create) {
   sqlite3_extended_result_codes(db_, 1);
   // Several processes (daemon, workers, `taskfs run`) share the store.
   sqlite3_busy_timeout(db_, 30'000);
+  // Short-lived processes (`taskfs run`, workers) would otherwise checkpoint,
+  // delete and re-create the WAL and its index on every close and open, with
+  // their fsyncs: the WAL stays, and is checkpointed as it grows by writers.
+  int on = 1;
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
 }
 
 Database::~Database() {

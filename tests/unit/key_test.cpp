@@ -26,6 +26,12 @@ TEST(HashTest, HexRoundTripsAndRejectsWhatIsNotAHash) {
   EXPECT_THROW(Hash128::from_hex(std::string(32, 'g')), std::invalid_argument);
 }
 
+TEST(HashTest, HexIsTheHighThenTheLowHalfInLowercaseWithLeadingZeros) {
+  EXPECT_EQ((Hash128{0x0123456789abcdefULL, 0xfedcba9876543210ULL}.hex()),
+            "0123456789abcdeffedcba9876543210");
+  EXPECT_EQ((Hash128{0, 15}.hex()), "0000000000000000000000000000000f");
+}
+
 TEST(HashTest, FieldsAreLengthPrefixedSoBoundariesMatter) {
   EXPECT_NE(Hasher().field("ab").field("c").finish(), Hasher().field("a").field("bc").finish());
   EXPECT_EQ(Hasher().field("ab").field("c").finish(), Hasher().field("ab").field("c").finish());
