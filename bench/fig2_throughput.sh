@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Figure 2, throughput and daemon memory: a cached 1 GiB result read through the
 # mount, the first time after a fresh mount and again, against `cat` of a 1 GiB
-# plain file in the page cache; the daemon's RSS growth while it streams.
+# plain file in the page cache (and, for the read whose store blob was evicted,
+# against `cat` of the plain file evicted the same way); the daemon's RSS growth
+# while it streams.
 # Page-cache reads (the plain file, the result again) take the best of 3.
 source "$(dirname "$0")/lib.sh"
 begin_figure throughput
@@ -37,8 +39,12 @@ say "through the mount, store blob evicted"
 first_read_after_mount evicted
 again=$(mb_per_s "$size" "$(best_ms 3 cat "mnt/$path")")
 unmount_fg "$FIG_DIR/mnt" "$DAEMON_PID"
-row "2 read 1 GiB, first after mount ($cache_note)" "$first MB/s (x$(calc "$first / $plain" 2))" \
-  ">= 0.5x plain" "$reference" "$(check "$first" '>=' "0.5 * $plain")"
+# The physical limit of the same work: the plain file evicted the same way, read once.
+evict plain.bin
+evicted_plain=$(mb_per_s "$size" "$(time_ms cat plain.bin)")
+row "2 read 1 GiB, first after eviction ($cache_note)" \
+  "$first MB/s (x$(calc "$first / $evicted_plain" 2))" ">= 0.8x evicted plain" \
+  "plain cat of the evicted file $evicted_plain MB/s" "$(check "$first" '>=' "0.8 * $evicted_plain")"
 row "2 read 1 GiB, again (best of 3)" "$again MB/s (x$(calc "$again / $plain" 2))" ">= 0.9x plain" \
   "$reference" "$(check "$again" '>=' "0.9 * $plain")"
 row "2 daemon peak RSS growth streaming 1 GiB" "$rss_growth_mib MiB" "< 64 MiB" "-" \
