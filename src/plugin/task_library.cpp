@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "graph/type_name.hpp"
 #include "key/fingerprint.hpp"
 
 namespace taskfs {
@@ -39,7 +40,7 @@ std::vector<TaskInfo> TaskLibrary::catalog() const {
     }
     info.nocache = def.nocache;
     info.fingerprint = tasks_.at(def.name).fingerprint;
-    info.output_type = def.output_type;
+    info.output_type = readable_type_name(def.output_type);
     info.source_file = def.source_file;
     info.source_line = def.source_line;
     tasks.push_back(std::move(info));
