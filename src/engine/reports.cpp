@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
 
 #include "clock.hpp"
 #include "spec/value_text.hpp"
@@ -54,13 +55,66 @@ std::string tasks_report(const Catalog& catalog) {
   return out;
 }
 
-std::string graph_report(const Catalog& catalog) {
+namespace {
+
+// The color a state fills its node with in the picture.
+const char* state_color(ResultState state) {
+  switch (state) {
+    case ResultState::Cached:
+      return "palegreen";
+    case ResultState::Missing:
+      return "white";
+    case ResultState::Running:
+      return "gold";
+    case ResultState::Failed:
+      return "salmon";
+    case ResultState::Nocache:
+      return "lightblue";
+  }
+  return "white";
+}
+
+// The graph in DOT; with `states`, filled by state and with a legend.
+std::string dot_graph(const Catalog& catalog, const std::vector<ResultState>* states) {
   std::string out = "digraph taskfs {\n  rankdir=LR;\n  node [shape=box];\n";
-  for (const auto& t : catalog.tasks()) {
-    out += "  \"" + t.name + "\"" + (t.nocache ? " [style=dashed]" : "") + ";\n";
-    for (const auto& i : t.inputs) out += "  \"" + i + "\" -> \"" + t.name + "\";\n";
+  if (states) {
+    out += "  node [style=filled];\n  label=\"default results:";
+    for (auto s : {ResultState::Cached, ResultState::Missing, ResultState::Running,
+                   ResultState::Failed, ResultState::Nocache}) {
+      out += std::string(" ") + state_color(s) + " " + std::string(state_name(s)) + ",";
+    }
+    out.back() = '"';
+    out += ";\n";
+  }
+  const auto& tasks = catalog.tasks();
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const TaskInfo& t = tasks[i];
+    std::vector<std::string> attributes;
+    if (t.nocache) attributes.push_back(states ? "style=\"filled,dashed\"" : "style=dashed");
+    if (states) {
+      attributes.push_back(std::string("fillcolor=") + state_color((*states)[i]));
+      attributes.push_back("tooltip=\"" + t.name + ": " + std::string(state_name((*states)[i])) +
+                           "\"");
+    }
+    out += "  \"" + t.name + "\"";
+    for (std::size_t a = 0; a < attributes.size(); ++a) {
+      out += (a ? ", " : " [") + attributes[a];
+    }
+    out += attributes.empty() ? ";\n" : "];\n";
+    for (const auto& in : t.inputs) out += "  \"" + in + "\" -> \"" + t.name + "\";\n";
   }
   return out + "}\n";
+}
+
+}  // namespace
+
+std::string graph_report(const Catalog& catalog) { return dot_graph(catalog, nullptr); }
+
+std::string state_graph_report(const Catalog& catalog, const std::vector<ResultState>& states) {
+  if (states.size() != catalog.tasks().size()) {
+    throw std::invalid_argument("state_graph_report: one state per task expected");
+  }
+  return dot_graph(catalog, &states);
 }
 
 std::string status_report(const EngineStatus& s) {

@@ -17,6 +17,10 @@ std::string seconds_text(double seconds);
 std::string tasks_report(const Catalog& catalog);
 // The task graph in Graphviz DOT, edges from input to dependent.
 std::string graph_report(const Catalog& catalog);
+// The same graph with each task's node filled by the state of its default
+// result (`states[i]` for `catalog.tasks()[i]`) and a legend of the colors:
+// what mnt/.taskfs/graph.svg draws.
+std::string state_graph_report(const Catalog& catalog, const std::vector<ResultState>& states);
 // What runs, what waits, what failed recently, and the library's state.
 std::string status_report(const EngineStatus& status);
 // The team cache: reachable or not, hits and misses, uploads.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/reports.hpp"
+#include "fs/graph_picture.hpp"
 #include "fs/filesystem.hpp"
 #include "log.hpp"
 #include "spec/variant.hpp"
@@ -28,6 +29,8 @@ std::string control_text(Engine& engine, ControlFile file) {
       return tasks_report(*engine.catalog().catalog);
     case ControlFile::Graph:
       return graph_report(*engine.catalog().catalog);
+    case ControlFile::GraphPicture:
+      return graph_picture(engine);
   }
   return {};
 }

@@ -5,12 +5,6 @@
 #include "clock.hpp"
 
 namespace taskfs::fs {
-namespace {
-
-constexpr ControlFile kControlFiles[] = {ControlFile::Status, ControlFile::Tasks,
-                                         ControlFile::Graph};
-
-}  // namespace
 
 std::string_view control_file_name(ControlFile file) {
   switch (file) {
@@ -20,6 +14,8 @@ std::string_view control_file_name(ControlFile file) {
       return "tasks";
     case ControlFile::Graph:
       return "graph.dot";
+    case ControlFile::GraphPicture:
+      return "graph.svg";
   }
   return {};
 }

@@ -22,7 +22,9 @@ namespace taskfs::fs {
 enum class NodeKind { Root, ControlDir, ControlFile, TaskDir, Result };
 
 // The files in .taskfs/.
-enum class ControlFile { Status, Tasks, Graph };
+enum class ControlFile { Status, Tasks, Graph, GraphPicture };
+inline constexpr ControlFile kControlFiles[] = {ControlFile::Status, ControlFile::Tasks,
+                                                ControlFile::Graph, ControlFile::GraphPicture};
 inline constexpr std::string_view kControlDirName = ".taskfs";
 std::string_view control_file_name(ControlFile file);
 std::optional<ControlFile> control_file_named(std::string_view name);

@@ -75,7 +75,7 @@ Listing list(Filesystem& fs, fuse_ino_t ino, const Node& node) {
       l.entries.push_back({t.name, fs.inodes().task_dir(t.name), S_IFDIR});
     }
   } else if (node.kind == NodeKind::ControlDir) {
-    for (ControlFile f : {ControlFile::Status, ControlFile::Tasks, ControlFile::Graph}) {
+    for (ControlFile f : kControlFiles) {
       l.entries.push_back(
           {std::string(control_file_name(f)), fs.inodes().control_file(f), S_IFREG});
     }

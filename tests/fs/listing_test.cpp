@@ -16,7 +16,7 @@ TEST_F(ListingTest, LsOfTheRootListsEveryTaskAndTheControlDirectory) {
   EXPECT_EQ(
       ls.out,
       ".taskfs\nbig\ncrash\nfail\nlisting\nnumbers\nprefixes\nreport\nslow\nstats\ntotal\nwords\n");
-  EXPECT_EQ(sh("ls mnt/.taskfs").out, "graph.dot\nstatus\ntasks\n");
+  EXPECT_EQ(sh("ls mnt/.taskfs").out, "graph.dot\ngraph.svg\nstatus\ntasks\n");
 }
 
 TEST_F(ListingTest, LsOfATaskListsDefaultAndTheCanonicalSpellingOfReadVariants) {
