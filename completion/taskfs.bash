@@ -46,7 +46,7 @@ _taskfs_path_candidates() {
       if (index(last, "=")) { group = substr(last, 1, index(last, "=") - 1); last = substr(last, index(last, "=") + 1) }
       if (index(last, ":")) exit   # a value: nothing to offer
       head = substr(word, 1, length(word) - length(last))
-      if (variant == "") print head "default"
+      if (variant !~ /[,=]/) print head "default"
       np = split(params[group], names, " ")
       for (i = 1; i <= np; i++) print head names[i] ":"
       if (head !~ /=$/) for (t in above) print head t "="
