@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "engine/reports.hpp"
-#include "fs/graph_picture.hpp"
 #include "fs/filesystem.hpp"
+#include "fs/graph_picture.hpp"
 #include "log.hpp"
 #include "spec/variant.hpp"
 

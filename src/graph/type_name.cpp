@@ -99,9 +99,14 @@ std::string render(TypeTree tree) {
   }
   std::vector<std::string> args;
   for (auto& a : tree.args) args.push_back(render(std::move(a)));
-  if (args.size() == 1 && (tree.head == "std::basic_string" || tree.head == "std::basic_string_view")) {
+  if (args.size() == 1 &&
+      (tree.head == "std::basic_string" || tree.head == "std::basic_string_view")) {
     static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
-        {"char", ""}, {"wchar_t", "w"}, {"char8_t", "u8"}, {"char16_t", "u16"}, {"char32_t", "u32"}};
+        {"char", ""},
+        {"wchar_t", "w"},
+        {"char8_t", "u8"},
+        {"char16_t", "u16"},
+        {"char32_t", "u32"}};
     for (auto [character, prefix] : kAliases) {
       if (args[0] == character) {
         std::string kind = tree.head == "std::basic_string" ? "string" : "string_view";

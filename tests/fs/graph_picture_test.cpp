@@ -32,16 +32,16 @@ TEST_F(GraphPictureTest, IsAnSvgNamingEveryTaskWithAnEdgeForEveryInput) {
   }
   // Graphviz titles an edge "from&#45;&gt;to".
   EXPECT_NE(svg.out.find("<title>numbers&#45;&gt;total</title>"), std::string::npos) << svg.out;
-  Finished parsed = sh(
-      "python3 -c 'import sys, xml.dom.minidom as m; "
-      "print(m.parse(sys.argv[1]).documentElement.tagName)' mnt/.taskfs/graph.svg");
+  Finished parsed =
+      sh("python3 -c 'import sys, xml.dom.minidom as m; "
+         "print(m.parse(sys.argv[1]).documentElement.tagName)' mnt/.taskfs/graph.svg");
   EXPECT_EQ(parsed.out, "svg\n") << parsed.err;
 }
 
 TEST_F(GraphPictureTest, NodeColorsFollowTheStateOfEachDefaultResult) {
   Finished before = sh("cat mnt/.taskfs/graph.svg");
   ASSERT_TRUE(before.succeeded()) << before.err;
-  EXPECT_EQ(fill_of(before.out, "numbers"), "white") << before.out;  // missing
+  EXPECT_EQ(fill_of(before.out, "numbers"), "white") << before.out;     // missing
   EXPECT_EQ(fill_of(before.out, "report"), "lightblue") << before.out;  // nocache
 
   ASSERT_TRUE(sh("cat mnt/numbers/default").succeeded());

@@ -1,5 +1,7 @@
 // Type names as listings show them: the demangled names of real types, as the
 // task library reports them, read back as a user writes them.
+#include "graph/type_name.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -13,7 +15,6 @@
 #include <utility>
 #include <vector>
 
-#include "graph/type_name.hpp"
 #include "taskfs/taskfs.hpp"
 
 namespace user_ns {
