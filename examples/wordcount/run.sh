@@ -5,7 +5,8 @@
 #   ./run.sh [--no-mount]
 #
 # TASKFS names the taskfs program (default: taskfs on PATH). With --no-mount the
-# results are read with `taskfs run` instead of cat (no FUSE needed).
+# results are read with `taskfs run` instead of cat (no FUSE needed). PYTHON
+# names a Python 3 with numpy for analyse.py (default: python3).
 set -euo pipefail
 cd "$(dirname "$0")"
 # shellcheck source-path=SCRIPTDIR
@@ -44,3 +45,8 @@ make --no-print-directory RESULTS="$(results_dir topk/k:5)" out/top5.md
 cat out/top5.md
 echo "== make again: the top 5 have not changed"
 make --no-print-directory RESULTS="$(results_dir topk/k:5)" out/top5.md
+
+if ((USE_MOUNT)); then
+  echo "== Python: json and numpy over the mounted files"
+  "${PYTHON:-python3}" analyse.py mnt
+fi

@@ -77,3 +77,35 @@ inline std::int64_t total_words(const WordCounts& words) {
   for (const auto& [word, count] : words.counts) total += count;
   return total;
 }
+
+// How many words there are, how many differ, and the longest (the first in
+// word order among equals): one JSON object in the mount.
+struct Summary {
+  std::int64_t words = 0;
+  std::int64_t distinct = 0;
+  std::string longest;
+
+  template <class A>
+  void serialize(A& a) {
+    a(CEREAL_NVP(words), CEREAL_NVP(distinct), CEREAL_NVP(longest));
+  }
+};
+
+inline Summary summarize(const WordCounts& words) {
+  Summary s{total_words(words), static_cast<std::int64_t>(words.counts.size()), ""};
+  for (const auto& [word, count] : words.counts) {
+    if (word.size() > s.longest.size()) s.longest = word;
+  }
+  return s;
+}
+
+// Element i: how many words have i + 1 letters, up to the longest word; one
+// number a line in the mount, for numpy.loadtxt.
+inline std::vector<std::int64_t> length_histogram(const WordCounts& words) {
+  std::vector<std::int64_t> histogram;
+  for (const auto& [word, count] : words.counts) {
+    if (histogram.size() < word.size()) histogram.resize(word.size());
+    histogram[word.size() - 1] += count;
+  }
+  return histogram;
+}

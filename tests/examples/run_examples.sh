@@ -23,6 +23,9 @@ fi
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 demo_tasks=$(realpath "${3:-$repo/build/tasks/libtasks.so}")
 export TASKFS=$prefix/bin/taskfs
+# Debian's python3-numpy is installed for Debian's python3, whichever python3
+# comes first on PATH.
+export PYTHON=/usr/bin/python3
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -61,6 +64,16 @@ expect_line "$log" "k=5: and 15"
 expect_line "$log" "same top 20"
 expect_line "$log" "make: 'out/top5.md' is up to date."  # the result's mtime is stable
 expect_line "$work/examples/wordcount/out/top5.md" "- **of** (18)"
+# analyse.py (through the mount only): json and numpy.loadtxt over mounted
+# results, checked against the same figures made by a Unix pipeline.
+if [[ -z ${run_args[*]} ]]; then
+  words=$(cat "$work"/examples/wordcount/data/*.txt | LC_ALL=C tr -cs 'A-Za-z' '\n' | grep -v '^$')
+  distinct=$(printf '%s\n' "$words" | LC_ALL=C tr '[:upper:]' '[:lower:]' | LC_ALL=C sort -u | wc -l)
+  mean=$(printf '%s\n' "$words" | awk '{ n++; letters += length($0) } END { printf "%.3f", letters / n }')
+  expect_line "$log" "words: 525, distinct: $distinct"
+  expect_line "$log" "lengths add up to the words: True"
+  expect_line "$log" "mean word length: $mean"
+fi
 
 build_and_run thumbnails
 log=$work/thumbnails.log
@@ -87,6 +100,19 @@ if ! awk -v a="${accuracy:-0}" 'BEGIN { exit !(a > 0.5 && a <= 1) }'; then
   failures=$((failures + 1))
 fi
 expect_line "$report" "evaluation: 200 images"
+
+echo "-- the demo's picture: the confusion matrix as a PNG"
+picture=$work/confusion.png
+(cd "$repo" && "$TASKFS" run --tasks "$demo_tasks" --store "$work/demo-store" \
+  'confusion_png/preproc_train=subset:500,preproc_eval=subset:200') >"$picture"
+size=$(python3 -c 'import struct, sys
+png = open(sys.argv[1], "rb").read()
+assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR", "not a PNG"
+print("%d x %d" % struct.unpack(">II", png[16:24]))' "$picture") || size="not a PNG"
+if [[ $size != "251 x 251" ]]; then
+  echo "FAIL: confusion_png is $size, expected a 251 x 251 PNG" >&2
+  failures=$((failures + 1))
+fi
 
 if ((failures)); then
   echo "$failures check(s) failed" >&2
