@@ -12,10 +12,13 @@ namespace po = boost::program_options;
 int mount_command(const Args& args) {
   po::options_description options("options");
   add_project_options(options);
-  options.add_options()("foreground,f", "stay in the foreground, logging to stderr");
+  options.add_options()("foreground,f", "stay in the foreground, logging to stderr")(
+      "allow-other",
+      "let every user read the mount (a regular user needs user_allow_other in "
+      "/etc/fuse.conf)");
   auto parsed = parse_args(args,
                            "taskfs mount [MOUNTPOINT] [--tasks LIB] [--store DIR] [-j N] "
-                           "[--foreground]",
+                           "[--foreground] [--allow-other]",
                            "Mounts the project's tasks: every task result is a file.", options);
   if (!parsed) return 0;
   if (parsed->positional.size() > 1) throw UsageError("taskfs mount: give at most one MOUNTPOINT");
@@ -31,6 +34,7 @@ int mount_command(const Args& args) {
   daemon.jobs = project.jobs;
   daemon.remote = project.remote;
   daemon.foreground = parsed->flags.count("foreground") > 0;
+  daemon.allow_other = parsed->flags.count("allow-other") > 0;
   return fs::mount_and_serve(daemon);
 }
 

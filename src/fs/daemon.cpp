@@ -23,9 +23,11 @@ constexpr const char* kLogName = "daemon.log";
 // A mounted FUSE session; unmounts and destroys itself.
 class Session {
  public:
-  Session(Filesystem& filesystem, const std::filesystem::path& mountpoint)
+  Session(Filesystem& filesystem, const std::filesystem::path& mountpoint, bool allow_other)
       : passthrough_(filesystem.passthrough()), mountpoint_(mountpoint) {
-    const char* argv[] = {"taskfs", "-o", "ro,fsname=taskfs,subtype=taskfs,default_permissions"};
+    std::string options = "ro,fsname=taskfs,subtype=taskfs,default_permissions";
+    if (allow_other) options += ",allow_other";
+    const char* argv[] = {"taskfs", "-o", options.c_str()};
     fuse_args args = FUSE_ARGS_INIT(3, const_cast<char**>(argv));
     session_ =
         fuse_session_new(&args, &Filesystem::operations(), sizeof(fuse_lowlevel_ops), &filesystem);
@@ -35,12 +37,17 @@ class Session {
       throw std::runtime_error("cannot install signal handlers");
     }
     // Mounting /dev/fuse ourselves enables passthrough; otherwise libfuse mounts.
-    if (!passthrough_.mount(session_, mountpoint) &&
+    if (!passthrough_.mount(session_, mountpoint, allow_other) &&
         fuse_session_mount(session_, mountpoint.c_str()) != 0) {
       fuse_remove_signal_handlers(session_);
       fuse_session_destroy(session_);
-      throw std::runtime_error("cannot mount on " + mountpoint.string() +
-                               " (is /dev/fuse available? see the log above)");
+      // fusermount3 refuses allow_other to regular users unless fuse.conf allows it.
+      throw std::runtime_error(
+          "cannot mount on " + mountpoint.string() +
+          (allow_other && ::geteuid() != 0
+               ? " with --allow-other: a regular user needs the line user_allow_other in "
+                 "/etc/fuse.conf (see the log above)"
+               : " (is /dev/fuse available? see the log above)"));
     }
   }
   ~Session() {
@@ -90,8 +97,13 @@ int serve(const DaemonOptions& o, const std::filesystem::path& mountpoint, int r
       log_line(why + " (serving an empty mount until the library loads)");
     }
     Filesystem filesystem(engine);
-    Session session(filesystem, mountpoint);
+    Session session(filesystem, mountpoint, o.allow_other);
     log_line("mounted " + o.tasks.string() + " on " + mountpoint.string());
+    if (::geteuid() != 0) {
+      log_line(
+          "mounted as a regular user: no FUSE passthrough (it needs root), so the daemon "
+          "serves every read itself");
+    }
     if (std::string why = raise_readahead(mountpoint); !why.empty()) {
       log_line("large reads stay at the kernel's default readahead: " + why);
     }

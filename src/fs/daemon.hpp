@@ -14,6 +14,9 @@ struct DaemonOptions {
   int jobs = 0;
   std::string remote;  // the team cache's connection string, or empty
   bool foreground = false;
+  // Lets every user read the mount, not only the one who mounted it. A
+  // regular user needs `user_allow_other` in /etc/fuse.conf for it.
+  bool allow_other = false;
 };
 
 // Mounts and serves; returns the exit status. Daemonizes unless foreground,

@@ -33,13 +33,15 @@ Passthrough& of(void* userdata) { return static_cast<Filesystem*>(userdata)->pas
 
 }  // namespace
 
-bool Passthrough::mount(fuse_session* se, const std::filesystem::path& mountpoint) {
+bool Passthrough::mount(fuse_session* se, const std::filesystem::path& mountpoint,
+                        bool allow_other) {
   if (::geteuid() != 0) return false;
   int fd = ::open("/dev/fuse", O_RDWR | O_CLOEXEC);
   if (fd < 0) return false;
   std::string options = "fd=" + std::to_string(fd) +
                         ",rootmode=40000,user_id=" + std::to_string(::getuid()) +
-                        ",group_id=" + std::to_string(::getgid()) + ",default_permissions";
+                        ",group_id=" + std::to_string(::getgid()) + ",default_permissions" +
+                        (allow_other ? ",allow_other" : "");
   if (::mount("taskfs", mountpoint.c_str(), "fuse.taskfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
               options.c_str()) != 0) {
     ::close(fd);

@@ -23,8 +23,9 @@ class Passthrough {
  public:
   // Mounts `se` on `mountpoint` with custom I/O through this object. False,
   // with nothing mounted, when that is not possible (not root, no /dev/fuse):
-  // the caller then mounts the ordinary way.
-  bool mount(fuse_session* se, const std::filesystem::path& mountpoint);
+  // the caller then mounts the ordinary way. `allow_other`: every user may
+  // read the mount.
+  bool mount(fuse_session* se, const std::filesystem::path& mountpoint, bool allow_other);
   // True if mount() mounted: the caller unmounts with unmount().
   bool mounted() const { return fd_ >= 0; }
   void unmount(const std::filesystem::path& mountpoint);
