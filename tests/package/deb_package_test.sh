@@ -49,7 +49,8 @@ done
 step="dpkg -x"
 dpkg -x "$deb" "$tmp/root"
 root=$tmp/root/usr
-man -l "$root/share/man/man1/taskfs.1.gz" 2>/dev/null | grep -q "taskfs - cached C++ task results" ||
+zcat "$root/share/man/man1/taskfs.1.gz" | groff -man -Tascii 2>/dev/null |
+  grep -q "taskfs - cached C++ task results" ||
   fail "the packaged man page does not render"
 bash -n "$root/share/bash-completion/completions/taskfs" || fail "the completion is not valid bash"
 
