@@ -41,9 +41,14 @@ _taskfs_path_candidates() {
       # The group a new override falls in: the file task, or the last "task=".
       group = file_task
       n = split(variant, overrides, ",")
-      for (i = 1; i < n; i++) if (index(overrides[i], "=")) group = substr(overrides[i], 1, index(overrides[i], "=") - 1)
+      for (i = 1; i < n; i++) {
+        if (eq = index(overrides[i], "=")) group = substr(overrides[i], 1, eq - 1)
+      }
       last = n ? overrides[n] : ""
-      if (index(last, "=")) { group = substr(last, 1, index(last, "=") - 1); last = substr(last, index(last, "=") + 1) }
+      if (eq = index(last, "=")) {
+        group = substr(last, 1, eq - 1)
+        last = substr(last, eq + 1)
+      }
       if (index(last, ":")) exit   # a value: nothing to offer
       head = substr(word, 1, length(word) - length(last))
       if (variant !~ /[,=]/) print head "default"
@@ -74,13 +79,18 @@ _taskfs() {
     return
   fi
   case ${COMP_WORDS[COMP_CWORD - 1]} in
-    --tasks) mapfile -t COMPREPLY < <(compgen -f -X '!*.so' -- "$cur"); compopt -o plusdirs; return ;;
+    --tasks)
+      mapfile -t COMPREPLY < <(compgen -f -X '!*.so' -- "$cur")
+      compopt -o plusdirs
+      return
+      ;;
     --store) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
     -j | --jobs) return ;;
   esac
   if [[ $word == -* ]]; then
     local flags
-    flags=$("${COMP_WORDS[0]}" "$command" --help 2>/dev/null | grep -oE -- '--?[a-z][a-z-]*' | sort -u)
+    flags=$("${COMP_WORDS[0]}" "$command" --help 2>/dev/null |
+      grep -oE -- '--?[a-z][a-z-]*' | sort -u)
     mapfile -t COMPREPLY < <(compgen -W "$flags" -- "$cur")
     return
   fi
@@ -93,7 +103,11 @@ _taskfs() {
       # A task/, a param: or a task= is never the end of a path.
       [[ ${COMPREPLY[0]:-} == *[/:=] ]] && compopt -o nospace
       ;;
-    ls) mapfile -t COMPREPLY < <(compgen -W "$(_taskfs_catalog | awk '/^[^ ]/ { print $1 }')" -- "$cur") ;;
+    ls)
+      local tasks
+      tasks=$(_taskfs_catalog | awk '/^[^ ]/ { print $1 }')
+      mapfile -t COMPREPLY < <(compgen -W "$tasks" -- "$cur")
+      ;;
     mount | unmount) mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
   esac
 }
