@@ -50,7 +50,8 @@ def main():
     failures = []
     for command in sorted(set(commands) | set(sections)):
         if command not in commands:
-            failures.append(f"the man page documents 'taskfs {command}', which --help does not list")
+            failures.append(
+                f"the man page documents 'taskfs {command}', which --help does not list")
             continue
         if command not in sections:
             failures.append(f"the man page has no section 'taskfs {command}'")

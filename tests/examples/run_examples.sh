@@ -68,8 +68,10 @@ expect_line "$work/examples/wordcount/out/top5.md" "- **of** (18)"
 # results, checked against the same figures made by a Unix pipeline.
 if [[ -z ${run_args[*]} ]]; then
   words=$(cat "$work"/examples/wordcount/data/*.txt | LC_ALL=C tr -cs 'A-Za-z' '\n' | grep -v '^$')
-  distinct=$(printf '%s\n' "$words" | LC_ALL=C tr '[:upper:]' '[:lower:]' | LC_ALL=C sort -u | wc -l)
-  mean=$(printf '%s\n' "$words" | awk '{ n++; letters += length($0) } END { printf "%.3f", letters / n }')
+  distinct=$(printf '%s\n' "$words" | LC_ALL=C tr '[:upper:]' '[:lower:]' | LC_ALL=C sort -u |
+    wc -l)
+  mean=$(printf '%s\n' "$words" |
+    awk '{ n++; letters += length($0) } END { printf "%.3f", letters / n }')
   expect_line "$log" "words: 525, distinct: $distinct"
   expect_line "$log" "lengths add up to the words: True"
   expect_line "$log" "mean word length: $mean"

@@ -44,7 +44,8 @@ trap cleanup EXIT
 user_daemons() {
   for dir in /proc/[0-9]*; do
     [ "$(stat -c %U "$dir" 2>/dev/null)" = "$user" ] || continue
-    tr '\0' ' ' <"$dir/cmdline" 2>/dev/null | grep -q "^$tmp/bin/taskfs mount" && echo "${dir#/proc/}"
+    tr '\0' ' ' <"$dir/cmdline" 2>/dev/null | grep -q "^$tmp/bin/taskfs mount" &&
+      echo "${dir#/proc/}"
   done
   return 0
 }

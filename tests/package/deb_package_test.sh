@@ -56,7 +56,8 @@ bash -n "$root/share/bash-completion/completions/taskfs" || fail "the completion
 
 step="out-of-tree build against the package"
 cp -r "$project" "$tmp/src"
-locked cmake -S "$tmp/src" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$root" >"$tmp/configure.log" 2>&1 || {
+locked cmake -S "$tmp/src" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$root" \
+  >"$tmp/configure.log" 2>&1 || {
   cat "$tmp/configure.log" >&2
   fail "find_package(taskfs) did not configure against the unpacked package"
 }
