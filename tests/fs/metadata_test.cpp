@@ -54,7 +54,10 @@ TEST_F(MetadataTest, TasksFileListsEveryTaskWithItsParamsAndInputs) {
        {"numbers\n", "  param n: int = 5\n", "total\n", "  inputs: numbers\n",
         "  param scale: double = 1\n", "report  (nocache)\n", "  param title: string = total\n",
         "  param mb: int = 1\n", "  param text: file = data/words.txt\n",
-        "  param files: files = data/*.txt\n"}) {
+        "  param files: files = data/*.txt\n",
+        // Type names read as written, not as demangled with their allocators.
+        "  output: std::string\n", "  output: std::vector<int>\n", "  output: Stats\n",
+        "  output: std::vector<Stats>\n"}) {
     EXPECT_NE(tasks.out.find(line), std::string::npos) << "no '" << line << "' in\n" << tasks.out;
   }
 }
