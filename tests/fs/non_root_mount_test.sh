@@ -13,6 +13,9 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "SKIP: creating a user to mount as needs root (CI runs as root)"
   exit 77
 fi
+# Other test runs on this machine use the same user and /dev/fuse: one at a time.
+exec 9>/tmp/taskfs-non-root.lock
+flock 9
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskfs-non-root-XXXXXX")
 project=$tmp/project
 fuse_mode=$(stat -c %a /dev/fuse)
