@@ -85,7 +85,7 @@ _taskfs() {
       return
       ;;
     --store) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
-    -j | --jobs) return ;;
+    -j | --jobs | --remote) return ;;
   esac
   if [[ $word == -* ]]; then
     local flags
