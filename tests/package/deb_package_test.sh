@@ -31,7 +31,8 @@ deb=$(ls "$tmp"/cpack/taskfs_*.deb) || fail "no taskfs_*.deb in $tmp/cpack"
 
 step="Depends"
 depends=$(dpkg-deb -f "$deb" Depends)
-for library in libfuse3 libsqlite3 libxxhash libboost-program-options libgvc fuse3 libcereal-dev; do
+for library in libfuse3 libsqlite3 libxxhash libpq libboost-program-options libgvc fuse3 \
+  libcereal-dev; do
   case ", $depends" in
     *", $library"*) ;;
     *) fail "Depends lacks $library: $depends" ;;
