@@ -128,7 +128,7 @@ else
     fail "mount --allow-other succeeded without user_allow_other in /etc/fuse.conf"
   fi
   case $err in
-    *"user_allow_other in /etc/fuse.conf"*) ;;
+    *user_allow_other*/etc/fuse.conf*) ;;
     *) fail "the refusal of --allow-other does not name the fuse.conf line: $err" ;;
   esac
   echo "no user_allow_other in /etc/fuse.conf: --allow-other refused with: $err"
