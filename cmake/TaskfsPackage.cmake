@@ -28,6 +28,7 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
+# cpack -G DEB needs dpkg-dev (dpkg-shlibdeps) and file, both in setup.sh.
 # The libraries the programs link (libfuse3, libsqlite3, libxxhash, libpq, boost
 # program_options, graphviz) as dpkg-shlibdeps finds them, plus fusermount3
 # for mounting as a regular user, and cereal and rapidjson, which the

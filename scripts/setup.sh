@@ -8,7 +8,7 @@ PACKAGES="build-essential cmake pkg-config fuse3 libfuse3-dev libsqlite3-dev lib
 libcereal-dev rapidjson-dev libboost-program-options-dev libgtest-dev libgmock-dev
 libbenchmark-dev zlib1g-dev dataset-fashion-mnist attr python3 util-linux
 libpq-dev postgresql
-libgraphviz-dev libpng-dev python3-numpy bash-completion groff-base dpkg-dev"
+libgraphviz-dev libpng-dev python3-numpy bash-completion groff-base dpkg-dev file"
 
 missing=""
 for p in $PACKAGES; do
