@@ -30,6 +30,8 @@ CASES = [
      "taskfs run results/train=maxiter:5,preproc_train=normalize:"),
     ("taskfs run confusion_png/preproc_e", "taskfs run confusion_png/preproc_eval="),
     ("taskfs ls confusion", "taskfs ls confusion_png "),
+    ("taskfs wh", "taskfs why "),
+    ("taskfs why train/max", "taskfs why train/maxiter:"),
 ]
 
 
