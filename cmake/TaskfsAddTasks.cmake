@@ -4,8 +4,10 @@
 # source gets a build-time code fingerprint (TASKFS_SOURCE_FINGERPRINT): the
 # normalized text of the file and of the project headers it includes, without
 # its task declarations, plus the library's other sources (helpers added with
-# target_sources, which any task may call). Comment and whitespace edits leave
-# it unchanged.
+# target_sources, which any task may call), and the code-changing flags: the
+# target's compile definitions and options (warning flags aside) and the -D/-U
+# flags of CMAKE_CXX_FLAGS and of the build type's flags. Comment and whitespace
+# edits leave it unchanged, and so does the compiler's version.
 #
 # Expects the targets taskfs::taskfs (headers) and taskfs::fingerprint (tool),
 # and the variable TASKFS_ENTRY_SOURCE (the registry entry point).
@@ -30,10 +32,20 @@ function(taskfs_add_tasks target)
     set_property(SOURCE "${source}" APPEND PROPERTY COMPILE_OPTIONS "-include" "${header}")
     set_property(SOURCE "${source}" APPEND PROPERTY OBJECT_DEPENDS "${header}")
   endforeach()
+  # -D/-U of the global flags; the rest of them (-O2, -g) changes no result.
+  string(TOUPPER "${CMAKE_BUILD_TYPE}" build_type)
+  separate_arguments(global_flags UNIX_COMMAND "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${build_type}}")
+  list(FILTER global_flags INCLUDE REGEX "^-[DU].")
+  list(TRANSFORM global_flags PREPEND "--flag=")
   # Runs on every build; a header is rewritten only when its fingerprint changes.
+  # Definitions and options are generator expressions: those set after this
+  # call, and those of linked targets, count too.
   add_custom_target(${target}_fingerprints
     COMMAND taskfs::fingerprint --root "${PROJECT_SOURCE_DIR}" --base "${CMAKE_CURRENT_SOURCE_DIR}"
             "-I$<JOIN:$<TARGET_PROPERTY:${target},INCLUDE_DIRECTORIES>,;-I>"
+            "--flag=-D$<JOIN:$<TARGET_PROPERTY:${target},COMPILE_DEFINITIONS>,;--flag=-D>"
+            "--flag=$<JOIN:$<TARGET_PROPERTY:${target},COMPILE_OPTIONS>,;--flag=>"
+            ${global_flags}
             ${task_args} "$<TARGET_PROPERTY:${target},SOURCES>"
     BYPRODUCTS ${headers}
     COMMAND_EXPAND_LISTS

@@ -31,10 +31,11 @@ int mount_command(const Args& args) {
   daemon.tasks = project.tasks;
   daemon.store = project.store;
   daemon.mountpoint = project.mountpoint;
+  daemon.allowed_paths = project.allowed_paths;
   daemon.jobs = project.jobs;
   daemon.remote = project.remote;
   daemon.foreground = parsed->flags.count("foreground") > 0;
-  daemon.allow_other = parsed->flags.count("allow-other") > 0;
+  daemon.allow_other = project.allow_other || parsed->flags.count("allow-other") > 0;
   return fs::mount_and_serve(daemon);
 }
 

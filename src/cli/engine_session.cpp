@@ -9,6 +9,7 @@ std::unique_ptr<Engine> open_engine(const Project& project) {
   options.project_root = project.root;
   options.library = project.tasks;
   options.store_dir = project.store;
+  options.allowed_paths = project.allowed_paths;
   options.jobs = project.jobs;
   options.remote = project.remote;
   auto engine = std::make_unique<Engine>(options);

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <optional>
+#include <sstream>
 
 namespace taskfs::cli {
 namespace po = boost::program_options;
@@ -38,12 +39,14 @@ Project load_project(const po::variables_map& flags) {
   Project p;
   p.root = fs::current_path();
   std::string tasks, store = ".taskfs", mountpoint = "mnt";
+  std::vector<std::string> allow_paths;
   if (auto file = find_project_file()) {
     p.root = file->parent_path();
     po::options_description keys;
     keys.add_options()("tasks", po::value(&tasks))("store", po::value(&store))(
         "mountpoint", po::value(&mountpoint))("jobs", po::value(&p.jobs))(
-        "remote", po::value(&p.remote));
+        "remote", po::value(&p.remote))("allow_paths", po::value(&allow_paths)->composing())(
+        "allow_other", po::value(&p.allow_other));
     std::ifstream in(*file);
     po::variables_map ini;
     try {
@@ -56,6 +59,10 @@ Project load_project(const po::variables_map& flags) {
   p.tasks = tasks.empty() ? fs::path() : under(p.root, tasks);
   p.store = under(p.root, store);
   p.mountpoint = under(p.root, mountpoint);
+  for (const auto& line : allow_paths) {
+    std::istringstream dirs(line);  // "allow_paths = DIR DIR ...", on one line or several
+    for (std::string dir; dirs >> dir;) p.allowed_paths.push_back(under(p.root, dir));
+  }
   fs::path cwd = fs::current_path();
   if (flags.count("tasks")) p.tasks = under(cwd, flags["tasks"].as<std::string>());
   if (flags.count("store")) p.store = under(cwd, flags["store"].as<std::string>());

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace taskfs::cli {
 
@@ -19,6 +20,10 @@ struct Project {
   std::filesystem::path tasks;
   std::filesystem::path store;
   std::filesystem::path mountpoint;
+  // allow_paths: where file and glob values given in a path may lie besides
+  // the root (absolute; from the root when written relative).
+  std::vector<std::filesystem::path> allowed_paths;
+  bool allow_other = false;  // allow_other: every local user may read the mount
   int jobs = 0;
   std::string remote;  // the team cache (libpq connection string), or empty
 };

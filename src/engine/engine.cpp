@@ -50,7 +50,8 @@ std::string_view state_name(ResultState state) {
 }
 
 Engine::Engine(EngineOptions options)
-    : options_(std::move(options)), store_(options_.store_dir), digests_(options_.project_root) {
+    : options_(std::move(options)), store_(options_.store_dir),
+      digests_(options_.project_root, options_.allowed_paths) {
   // A worker that dies makes writes to its pipe fail with EPIPE, not kill us.
   ::signal(SIGPIPE, SIG_IGN);
   exec::WorkerConfig config = worker_config(options_);
@@ -107,6 +108,7 @@ std::shared_ptr<const Request> Engine::resolve(std::string_view task, std::strin
   request->catalog = loaded.catalog;
   request->generation = loaded.generation;
   request->plan = make_plan(*loaded.catalog, task, variant);
+  admit_path_inputs(request->plan, digests_);
   std::lock_guard lock(mutex_);
   if (resolved_.size() >= kResolvedKept) resolved_.clear();
   resolved_[path] = request;

@@ -30,6 +30,9 @@ struct EngineOptions {
   std::filesystem::path project_root;
   std::filesystem::path library;
   std::filesystem::path store_dir;
+  // Where file and glob values given in a path may lie besides the project
+  // root (taskfs.ini's allow_paths); relative ones are taken from the root.
+  std::vector<std::filesystem::path> allowed_paths;
   int jobs = 0;                   // worker processes; 0: one per core
   int log_fd = 2;                 // where task code's output goes
   std::string worker_executable;  // empty: taskfs-worker next to this program
@@ -102,7 +105,8 @@ class Engine {
 
   // The current catalog, reloaded first if the library file changed.
   LoadedCatalog catalog();
-  // Resolves "task/variant" (or "task"). Throws spec::PathError.
+  // Resolves "task/variant" (or "task"), checking the input files the path
+  // names (see admit_path_inputs). Throws spec::PathError.
   std::shared_ptr<const Request> resolve(std::string_view task, std::string_view variant);
   // What is cached, running or failed, computing nothing (safe for stat/getattr).
   Probe probe(const Request& request);

@@ -11,11 +11,13 @@ NodeKey node_key(const Plan& plan, const PlanNode& node,
   KeyInputs in;
   in.task = node.task;
   in.params = &node.params;
-  for (const Value& v : node.params) {
+  for (std::size_t i = 0; i < node.params.size(); ++i) {
+    const Value& v = node.params[i];
+    bool confined = node.from_path(i);
     if (const auto* files = std::get_if<Files>(&v)) {
       std::vector<std::string> paths;
       for (auto& path : digests.expand(files->pattern())) {
-        if (auto found = digests.digest_unless_directory(path)) {
+        if (auto found = digests.digest_unless_directory(path, confined)) {
           in.files.push_back({path, found->hash});
           out.stamps.push_back(found->stamp);
           paths.push_back(std::move(path));
@@ -24,7 +26,7 @@ NodeKey node_key(const Plan& plan, const PlanNode& node,
       out.params.emplace_back(Files(files->pattern(), std::move(paths)));
     } else {
       if (const auto* file = std::get_if<File>(&v)) {
-        FileDigest found = digests.digest(file->path());
+        FileDigest found = digests.digest(file->path(), confined);
         in.files.push_back({file->path(), found.hash});
         out.stamps.push_back(found.stamp);
       }
@@ -38,6 +40,20 @@ NodeKey node_key(const Plan& plan, const PlanNode& node,
   out.files = std::move(in.files);
   out.upstream = std::move(in.upstream);
   return out;
+}
+
+void admit_path_inputs(const Plan& plan, FileDigests& digests) {
+  for (const PlanNode& node : plan.nodes) {
+    for (std::size_t i = 0; i < node.params.size(); ++i) {
+      if (!node.from_path(i)) continue;
+      if (const auto* files = std::get_if<Files>(&node.params[i])) {
+        digests.admit_pattern(files->pattern());
+        for (const auto& path : digests.expand(files->pattern())) digests.admit(path, true);
+      } else if (const auto* file = std::get_if<File>(&node.params[i])) {
+        digests.admit(file->path(), false);
+      }
+    }
+  }
 }
 
 KeyMaking making_of(const PlanNode& node, const NodeKey& key) {

@@ -23,12 +23,19 @@ struct NodeKey {
 
 // Expands globs and hashes input files (through the stat cache). `upstream`
 // holds the results of node.inputs, in order. Throws std::runtime_error when
-// an input file cannot be read.
+// an input file cannot be read, spec::PathError when one is refused (a file
+// value given in the path outside the project, a file that is not regular).
 NodeKey node_key(const Plan& plan, const PlanNode& node,
                  const std::vector<const ResultInfo*>& upstream, FileDigests& digests);
 
 // What the node's key is made of (for `taskfs why`).
 KeyMaking making_of(const PlanNode& node, const NodeKey& key);
+
+// Checks every file and glob value that a reader gave in the path (each file
+// a glob matches included) as node_key would, without reading any file, so
+// that a refused path fails at lookup. Throws spec::PathError: EACCES outside
+// the project, EINVAL for a file that is not regular.
+void admit_path_inputs(const Plan& plan, FileDigests& digests);
 
 // What made the node's result, for the store's provenance: only needed when
 // the node actually runs, so it is not built on every cache check.

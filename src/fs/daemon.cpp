@@ -25,6 +25,8 @@ class Session {
  public:
   Session(Filesystem& filesystem, const std::filesystem::path& mountpoint, bool allow_other)
       : passthrough_(filesystem.passthrough()), mountpoint_(mountpoint) {
+    // default_permissions: the kernel checks the modes (results 0444), which
+    // with allow_other lets every user read, and without it only the owner.
     std::string options = "ro,fsname=taskfs,subtype=taskfs,default_permissions";
     if (allow_other) options += ",allow_other";
     const char* argv[] = {"taskfs", "-o", options.c_str()};
@@ -83,13 +85,15 @@ void notify(int fd, const std::string& message) {
   ::close(fd);
 }
 
-int serve(const DaemonOptions& o, const std::filesystem::path& mountpoint, int ready_fd) {
+int serve(const DaemonOptions& o, const StoreDir& store, const std::filesystem::path& mountpoint,
+          int ready_fd) {
   try {
-    StoreLock lock(o.store, mountpoint);
+    StoreLock lock(store, mountpoint);
     EngineOptions options;
     options.project_root = o.project_root;
     options.library = o.tasks;
     options.store_dir = o.store;
+    options.allowed_paths = o.allowed_paths;
     options.jobs = o.jobs;
     options.remote = o.remote;
     Engine engine(options);
@@ -123,12 +127,16 @@ int serve(const DaemonOptions& o, const std::filesystem::path& mountpoint, int r
 
 // Forks the daemon; the parent returns once the child reports the mount ready
 // or failed. Must run before any thread exists.
-int daemonize_and_serve(const DaemonOptions& o, const std::filesystem::path& mountpoint) {
+int daemonize_and_serve(const DaemonOptions& o, const StoreDir& store,
+                        const std::filesystem::path& mountpoint) {
   int ready[2];
   if (::pipe2(ready, O_CLOEXEC) != 0) throw std::runtime_error(std::strerror(errno));
-  std::filesystem::path log_path = o.store / kLogName;
-  int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log_fd < 0) throw std::runtime_error("cannot open the log " + log_path.string());
+  std::filesystem::path log_path = store.path() / kLogName;
+  int log_fd = store.open(kLogName, O_WRONLY | O_CREAT | O_APPEND);
+  if (log_fd < 0) {
+    throw std::runtime_error("cannot open the log " + log_path.string() + ": " +
+                             std::strerror(errno));
+  }
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid > 0) {
@@ -156,17 +164,18 @@ int daemonize_and_serve(const DaemonOptions& o, const std::filesystem::path& mou
   ::dup2(log_fd, STDERR_FILENO);
   ::close(null_fd);
   ::close(log_fd);
-  ::_exit(serve(o, mountpoint, ready[1]));
+  ::_exit(serve(o, store, mountpoint, ready[1]));
 }
 
 }  // namespace
 
 int mount_and_serve(const DaemonOptions& o) {
   std::filesystem::path mountpoint = std::filesystem::absolute(o.mountpoint).lexically_normal();
+  if (o.allow_other) check_allow_other();
   prepare_mountpoint(mountpoint);
-  std::filesystem::create_directories(o.store);
-  if (o.foreground) return serve(o, mountpoint, -1);
-  return daemonize_and_serve(o, mountpoint);
+  StoreDir store(o.store);  // made 0700, or refused when others could tamper with it
+  if (o.foreground) return serve(o, store, mountpoint, -1);
+  return daemonize_and_serve(o, store, mountpoint);
 }
 
 int unmount(const std::filesystem::path& mountpoint) {

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace taskfs::fs {
 
@@ -11,6 +12,7 @@ struct DaemonOptions {
   std::filesystem::path tasks;
   std::filesystem::path store;
   std::filesystem::path mountpoint;
+  std::vector<std::filesystem::path> allowed_paths;  // see EngineOptions
   int jobs = 0;
   std::string remote;  // the team cache's connection string, or empty
   bool foreground = false;

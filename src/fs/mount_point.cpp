@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -22,7 +23,9 @@ namespace taskfs::fs {
 namespace {
 
 constexpr const char* kMountedOn = ", mounted on ";
+constexpr const char* kLockName = "daemon.lock";
 constexpr int kReadaheadKiB = 1024;
+constexpr const char* kFuseConf = "/etc/fuse.conf";
 
 // The fstype /proc/self/mounts gives for `path`, or empty when nothing is mounted there.
 std::string mounted_type(const std::filesystem::path& path) {
@@ -64,6 +67,22 @@ std::string raise_readahead(const std::filesystem::path& mountpoint) {
   std::ofstream knob("/sys/class/bdi/" + device + "/read_ahead_kb");
   knob << kReadaheadKiB << std::flush;
   return knob ? std::string() : "cannot write /sys/class/bdi/" + device + "/read_ahead_kb";
+}
+
+void check_allow_other() {
+  if (::geteuid() == 0) return;
+  std::ifstream conf(kFuseConf);
+  for (std::string line; std::getline(conf, line);) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream words(line);
+    std::string word;
+    if (words >> word && word == "user_allow_other") return;
+  }
+  throw std::runtime_error(
+      std::string("--allow-other (allow_other in taskfs.ini) needs root, or the line "
+                  "'user_allow_other' in ") +
+      kFuseConf + ", which " + (conf.is_open() ? "lacks it" : "cannot be read") +
+      "; add that line as root, or mount without it");
 }
 
 bool is_mounted(const std::filesystem::path& mountpoint) {
@@ -110,34 +129,29 @@ void prepare_mountpoint(const std::filesystem::path& mountpoint) {
   }
 }
 
-StoreLock::StoreLock(const std::filesystem::path& store, const std::filesystem::path& mountpoint) {
-  std::filesystem::create_directories(store);
-  std::string path = (store / "daemon.lock").string();
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+StoreLock::StoreLock(const StoreDir& store, const std::filesystem::path& mountpoint) {
+  std::string path = (store.path() / kLockName).string();
+  fd_ = UniqueFd(store.open(kLockName, O_RDWR | O_CREAT));
+  if (fd_.get() < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
   // A daemon that was just unmounted may still be exiting: give it a moment,
   // but only while its mount point is no longer mounted.
-  for (int attempt = 0; ::flock(fd_, LOCK_EX | LOCK_NB) != 0; ++attempt) {
-    std::ifstream holder(path);
-    std::stringstream who;
-    who << holder.rdbuf();
-    std::string description = who.str();
+  for (int attempt = 0; ::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0; ++attempt) {
+    char holder[512];
+    ssize_t n = ::pread(fd_.get(), holder, sizeof holder, 0);
+    std::string description(holder, static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
     std::size_t on = description.find(kMountedOn);
     bool exiting = on != std::string::npos &&
                    mounted_type(description.substr(on + std::strlen(kMountedOn))).empty();
     if (!exiting || attempt == 250) {
-      ::close(fd_);
-      throw std::runtime_error("another taskfs daemon serves the store " + store.string() + " (" +
-                               description + "); unmount it first");
+      throw std::runtime_error("another taskfs daemon serves the store " + store.path().string() +
+                               " (" + description + "); unmount it first");
     }
     ::usleep(20'000);
   }
   // The holder's description is for the message above; the lock is what counts.
   std::string me = "pid " + std::to_string(::getpid()) + kMountedOn + mountpoint.string();
   [[maybe_unused]] bool described =
-      ::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, me.data(), me.size(), 0) >= 0;
+      ::ftruncate(fd_.get(), 0) == 0 && ::pwrite(fd_.get(), me.data(), me.size(), 0) >= 0;
 }
-
-StoreLock::~StoreLock() { ::close(fd_); }
 
 }  // namespace taskfs::fs

@@ -5,12 +5,18 @@
 #include <filesystem>
 #include <string>
 
+#include "store/store_dir.hpp"
+
 namespace taskfs::fs {
 
 // Prepares `mountpoint` for a new mount: creates it if missing, lazily
 // unmounts a stale FUSE mount ("Transport endpoint is not connected").
 // Throws std::runtime_error if something live is mounted there.
 void prepare_mountpoint(const std::filesystem::path& mountpoint);
+
+// Throws std::runtime_error saying what to do when this user may not mount
+// with allow_other: only root may, unless /etc/fuse.conf has user_allow_other.
+void check_allow_other();
 
 // True if something is mounted on `mountpoint` (per /proc/self/mounts).
 bool is_mounted(const std::filesystem::path& mountpoint);
@@ -25,14 +31,12 @@ std::string raise_readahead(const std::filesystem::path& mountpoint);
 // The exclusive lock a daemon holds on its store for its lifetime.
 class StoreLock {
  public:
-  // Takes the lock or throws std::runtime_error naming the daemon holding it.
-  StoreLock(const std::filesystem::path& store, const std::filesystem::path& mountpoint);
-  ~StoreLock();
-  StoreLock(const StoreLock&) = delete;
-  StoreLock& operator=(const StoreLock&) = delete;
+  // Takes the lock (store/daemon.lock, never through a link) or throws
+  // std::runtime_error naming the daemon holding it.
+  StoreLock(const StoreDir& store, const std::filesystem::path& mountpoint);
 
  private:
-  int fd_ = -1;
+  UniqueFd fd_;
 };
 
 }  // namespace taskfs::fs

@@ -17,6 +17,10 @@ struct PlanNode {
   std::vector<Value> params;
   std::vector<std::size_t> inputs;  // indices of the upstream nodes, in argument order
   std::string variant;              // canonical variant of this node's own file
+
+  // True when param `i`'s value came from the path rather than the task code
+  // (it differs from the default): a reader chose it, so it is not trusted.
+  bool from_path(std::size_t i) const { return params[i] != task->params[i].default_value; }
 };
 
 // Nodes in dependency order; the target is the last.

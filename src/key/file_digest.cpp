@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "spec/variant.hpp"
+
 namespace taskfs {
 namespace {
 
@@ -18,12 +20,36 @@ std::runtime_error unreadable(const std::string& path, int err) {
   return std::runtime_error("cannot read input file '" + path + "': " + std::strerror(err));
 }
 
+std::string_view kind_of(mode_t type) {
+  switch (type) {
+    case S_IFDIR:
+      return "a directory";
+    case S_IFCHR:
+      return "a character device";
+    case S_IFBLK:
+      return "a block device";
+    case S_IFIFO:
+      return "a FIFO";
+    case S_IFSOCK:
+      return "a socket";
+    default:
+      return "not a regular file";
+  }
+}
+
+spec::PathError not_regular(const std::string& path, mode_t type) {
+  return spec::PathError(EINVAL, "input file '" + path + "' is " + std::string(kind_of(type)) +
+                                     ", not a regular file; refusing to read it");
+}
+
 }  // namespace
 
-FileDigests::FileDigests(std::filesystem::path root)
+FileDigests::FileDigests(std::filesystem::path root,
+                         const std::vector<std::filesystem::path>& allowed)
     : root_(std::move(root)),
       root_prefix_(root_.string() + "/"),
-      root_fd_(::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {}
+      root_fd_(::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)),
+      confinement_(root_, allowed) {}
 
 FileDigests::~FileDigests() {
   if (root_fd_ >= 0) ::close(root_fd_);
@@ -33,27 +59,61 @@ std::string FileDigests::resolve(const std::string& path) const {
   return !path.empty() && path[0] == '/' ? path : root_prefix_ + path;
 }
 
-FileDigest FileDigests::digest(const std::string& path) {
-  std::optional<FileDigest> found = digest_unless_directory(path);
-  if (!found) throw unreadable(path, EISDIR);
-  return *found;
+std::optional<FileStamp> FileDigests::checked_stamp(const std::string& path, bool confined,
+                                                    bool glob_match) const {
+  if (confined) confinement_.check_file(path, resolve(path));
+  bool relative = root_fd_ >= 0 && !path.empty() && path[0] != '/';
+  std::optional<FileStamp> found = relative ? stamp_of(path, root_fd_) : stamp_of(resolve(path));
+  if (found && !found->is_regular() && !(glob_match && found->is_directory())) {
+    throw not_regular(path, found->type);
+  }
+  return found;
 }
 
-std::optional<FileDigest> FileDigests::digest_unless_directory(const std::string& path) {
-  std::string full = resolve(path);
-  bool relative = root_fd_ >= 0 && !path.empty() && path[0] != '/';
-  std::optional<FileStamp> found = relative ? stamp_of(path, root_fd_) : stamp_of(full);
+void FileDigests::admit(const std::string& path, bool glob_match) const {
+  checked_stamp(path, true, glob_match);
+}
+
+void FileDigests::admit_pattern(const std::string& pattern) const {
+  confinement_.check_pattern(pattern, resolve(pattern));
+}
+
+FileDigest FileDigests::digest(const std::string& path, bool confined) {
+  return *hash_input(path, confined, false);  // a directory was refused
+}
+
+std::optional<FileDigest> FileDigests::digest_unless_directory(const std::string& path,
+                                                               bool confined) {
+  return hash_input(path, confined, true);
+}
+
+std::optional<FileDigest> FileDigests::hash_input(const std::string& path, bool confined,
+                                                  bool glob_match) {
+  std::optional<FileStamp> found = checked_stamp(path, confined, glob_match);
   if (!found) throw unreadable(path, errno);
-  const FileStamp& stamp = *found;
-  if (stamp.is_directory) return std::nullopt;
+  if (found->is_directory()) return std::nullopt;
+  std::string full = resolve(path);
   {
     std::lock_guard lock(mutex_);
     auto it = cache_.find(full);
-    if (it != cache_.end() && it->second.stamp == stamp)
-      return FileDigest{path, stamp, it->second.hash};
+    if (it != cache_.end() && it->second.stamp == *found)
+      return FileDigest{path, *found, it->second.hash};
   }
-  int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking: a FIFO put in the file's place since the stat cannot hold
+  // the open; the fstat below then refuses it.
+  int fd = ::open(full.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) throw unreadable(path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    throw unreadable(path, err);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw not_regular(path, st.st_mode & S_IFMT);
+  }
+  FileStamp stamp = stamp_from(st);
   Hasher hasher;
   std::vector<char> buf(1 << 20);
   for (;;) {

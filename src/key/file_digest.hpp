@@ -11,6 +11,7 @@
 
 #include "key/file_stamp.hpp"
 #include "key/hash.hpp"
+#include "key/input_confinement.hpp"
 
 namespace taskfs {
 
@@ -21,20 +22,34 @@ struct FileDigest {
   Hash128 hash;
 };
 
+// Only regular files are inputs: a device, a FIFO or a socket is refused
+// without being read (spec::PathError, EINVAL), so that /dev/zero or a FIFO
+// cannot block the daemon. A `confined` path (one a reader gave in a path) must
+// also lie in the project or `allowed` (EACCES otherwise, see InputConfinement).
 class FileDigests {
  public:
   // Relative paths are taken from `root` (the project root).
-  explicit FileDigests(std::filesystem::path root);
+  explicit FileDigests(std::filesystem::path root,
+                       const std::vector<std::filesystem::path>& allowed = {});
   ~FileDigests();
   FileDigests(const FileDigests&) = delete;
   FileDigests& operator=(const FileDigests&) = delete;
 
   // The content hash of a file and the stamp it was taken at. Throws
-  // std::runtime_error if it cannot be read (a directory cannot).
-  FileDigest digest(const std::string& path);
+  // spec::PathError when it is refused (a directory is), std::runtime_error
+  // when it cannot be read.
+  FileDigest digest(const std::string& path, bool confined = false);
   // The hash and the stamp it was taken at, or nullopt for a directory (a glob
   // may match one; it is not an input).
-  std::optional<FileDigest> digest_unless_directory(const std::string& path);
+  std::optional<FileDigest> digest_unless_directory(const std::string& path,
+                                                    bool confined = false);
+  // The checks of a confined digest() without reading the file: throws
+  // spec::PathError when `path` would be refused. A file that does not exist
+  // passes (reading it will say so); a directory passes when `glob_match`.
+  void admit(const std::string& path, bool glob_match) const;
+  // Throws spec::PathError(EACCES) when a glob pattern given in a path starts
+  // outside the project.
+  void admit_pattern(const std::string& pattern) const;
 
   // Digests remembered from an earlier process (the store keeps them).
   void preload(const std::vector<FileDigest>& digests);
@@ -59,6 +74,12 @@ class FileDigests {
   };
 
   std::vector<std::string> run_glob(const std::string& pattern) const;
+  // The stamp of `path`, checked as an input (see admit); nullopt when it
+  // cannot be stat'ed (errno says why).
+  std::optional<FileStamp> checked_stamp(const std::string& path, bool confined,
+                                         bool glob_match) const;
+  // digest(), or nullopt for a directory when `glob_match`.
+  std::optional<FileDigest> hash_input(const std::string& path, bool confined, bool glob_match);
 
   // The absolute path of a path relative to the root (or already absolute).
   std::string resolve(const std::string& path) const;
@@ -66,6 +87,7 @@ class FileDigests {
   std::filesystem::path root_;
   std::string root_prefix_;
   int root_fd_ = -1;  // stat relative to it: shorter path walks than absolute paths
+  InputConfinement confinement_;
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> cache_;
   std::vector<FileDigest> new_;

@@ -1,16 +1,21 @@
 #include "store/blob_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-#include <string>
+
+#include "store/store_dir.hpp"
 
 namespace taskfs {
 namespace {
+
+// How many taken temporary names to step over before giving up.
+constexpr int kTmpNameAttempts = 1000;
 
 [[noreturn]] void fail(const std::string& doing, int err) {
   throw std::runtime_error("storing a result: " + doing + ": " + std::strerror(err));
@@ -18,57 +23,65 @@ namespace {
 
 }  // namespace
 
-BlobFileWriter::BlobFileWriter(const std::filesystem::path& tmp_dir) {
+BlobFileWriter::BlobFileWriter(int tmp_fd) : tmp_dir_(tmp_fd) {
   static std::atomic<unsigned> counter{0};
-  tmp_ = tmp_dir / (std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) fail("creating " + tmp_.string(), errno);
+  for (int attempt = 0; fd_ < 0 && attempt < kTmpNameAttempts; ++attempt) {
+    tmp_ = std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    fd_ = open_below(tmp_dir_, tmp_, O_WRONLY | O_CREAT | O_EXCL);
+    if (fd_ < 0 && errno != EEXIST) break;
+  }
+  if (fd_ < 0) {
+    int err = errno;
+    tmp_.clear();  // not ours: nothing to remove
+    fail("creating a file in tmp/", err);
+  }
 }
 
 BlobFileWriter::~BlobFileWriter() {
   if (fd_ >= 0) ::close(fd_);
-  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+  if (!tmp_.empty()) ::unlinkat(tmp_dir_, tmp_.c_str(), 0);
 }
 
 void BlobFileWriter::append(std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::write(fd_, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("writing " + tmp_.string(), errno);
+    if (n < 0) fail("writing tmp/" + tmp_, errno);
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
 }
 
-void BlobFileWriter::commit(const std::filesystem::path& final_path) {
+void BlobFileWriter::commit(int blobs_fd, const std::string& name) {
   // On disk before the row that names it is committed: after a power loss a
   // committed row never points at a short file.
   int err = ::fdatasync(fd_) == 0 ? 0 : errno;
   if (::close(fd_) != 0 && err == 0) err = errno;
   fd_ = -1;
-  if (err != 0) fail("writing " + tmp_.string(), err);
-  std::error_code ec;
-  std::filesystem::create_directories(final_path.parent_path(), ec);
-  if (::rename(tmp_.c_str(), final_path.c_str()) != 0) {
-    fail("renaming into " + final_path.string(), errno);
+  if (err != 0) fail("writing tmp/" + tmp_, err);
+  std::string shard = name.substr(0, name.find('/'));
+  if (::mkdirat(blobs_fd, shard.c_str(), 0700) != 0 && errno != EEXIST) {
+    fail("creating blobs/" + shard, errno);
+  }
+  UniqueFd dir(open_below(blobs_fd, shard, O_RDONLY | O_DIRECTORY));
+  if (dir.get() < 0) fail("opening blobs/" + shard, errno);
+  // renameat replaces a name and never follows it.
+  std::string file = name.substr(shard.size() + 1);
+  if (::renameat(tmp_dir_, tmp_.c_str(), dir.get(), file.c_str()) != 0) {
+    fail("renaming into blobs/" + name, errno);
   }
   tmp_.clear();  // renamed: nothing left to remove
   // The new name on disk too, for the same reason as the data.
-  int dir = ::open(final_path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0 || ::fsync(dir) != 0) {
-    int err = errno;
-    if (dir >= 0) ::close(dir);
-    fail("syncing " + final_path.parent_path().string(), err);
-  }
-  ::close(dir);
+  if (::fsync(dir.get()) != 0) fail("syncing blobs/" + shard, errno);
 }
 
-void write_blob_file(const std::filesystem::path& tmp_dir, const std::filesystem::path& final_path,
-                     std::string_view bytes) {
-  std::error_code ec;
-  if (std::filesystem::exists(final_path, ec)) return;  // content-addressed: same bytes
-  BlobFileWriter writer(tmp_dir);
+void write_blob_file(int tmp_fd, int blobs_fd, const std::string& name, std::string_view bytes) {
+  struct stat st {};
+  if (::fstatat(blobs_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+    return;  // content-addressed: the same bytes are there
+  }
+  BlobFileWriter writer(tmp_fd);
   writer.append(bytes);
-  writer.commit(final_path);
+  writer.commit(blobs_fd, name);
 }
 
 }  // namespace taskfs

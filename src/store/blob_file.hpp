@@ -1,8 +1,9 @@
 // Large blobs as files: written under a temporary name, then renamed into
-// place, so a reader never sees a partial file.
+// place, so a reader never sees a partial file. Every name is opened relative
+// to a directory of the store, never through a symbolic link.
 #pragma once
 
-#include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace taskfs {
@@ -11,26 +12,30 @@ namespace taskfs {
 // cache, say). Destroyed before commit(), it removes its temporary file.
 class BlobFileWriter {
  public:
-  // Creates the temporary file in `tmp_dir`. Throws std::runtime_error.
-  explicit BlobFileWriter(const std::filesystem::path& tmp_dir);
+  // Creates a new temporary file in the directory `tmp_fd`: a name that did
+  // not exist (O_EXCL: a name planted there is stepped over, never opened).
+  // Throws std::runtime_error.
+  explicit BlobFileWriter(int tmp_fd);
   ~BlobFileWriter();
   BlobFileWriter(const BlobFileWriter&) = delete;
   BlobFileWriter& operator=(const BlobFileWriter&) = delete;
 
   // Throws std::runtime_error (e.g. "No space left on device").
   void append(std::string_view bytes);
-  // Makes the bytes durable and moves them to `final_path` (kept as it is
-  // when it exists already: blobs are content-addressed).
-  void commit(const std::filesystem::path& final_path);
+  // Makes the bytes durable and renames them to `name` ("ab/abcd...") below
+  // the directory `blobs_fd`, creating its shard directory. A link planted at
+  // that name is replaced, not written through.
+  void commit(int blobs_fd, const std::string& name);
 
  private:
-  std::filesystem::path tmp_;
+  int tmp_dir_;
+  std::string tmp_;
   int fd_ = -1;
 };
 
-// Writes `bytes` to `final_path` atomically, through a file in `tmp_dir`.
-// Throws std::runtime_error (e.g. "No space left on device") on failure.
-void write_blob_file(const std::filesystem::path& tmp_dir, const std::filesystem::path& final_path,
-                     std::string_view bytes);
+// Writes `bytes` atomically to `name` below `blobs_fd` through a file in
+// `tmp_fd`, unless a regular file is there already (blobs are
+// content-addressed). Throws std::runtime_error on failure.
+void write_blob_file(int tmp_fd, int blobs_fd, const std::string& name, std::string_view bytes);
 
 }  // namespace taskfs

@@ -50,46 +50,60 @@ ALTER TABLE blobs ADD COLUMN head BLOB;
 UPDATE meta SET value = '3' WHERE name = 'schema_version';
 )sql";
 
-bool is_empty_dir(const std::filesystem::path& dir) {
-  return std::filesystem::directory_iterator(dir) == std::filesystem::directory_iterator();
+// What a directory may hold before the store's database exists: the log and
+// the lock of a first start that failed, the directories of one interrupted.
+bool is_store_entry(const std::filesystem::path& name) {
+  return name.extension() == ".log" || name.extension() == ".lock" || name == "blobs" ||
+         name == "tmp";
+}
+
+// `dir`, once it is known not to hold someone else's files: a store is never
+// made in a directory of other files.
+std::filesystem::path refuse_foreign(std::filesystem::path dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
+    throw StoreError(dir.string() + " is not a taskfs store (it is a file, not a directory)");
+  }
+  if (!fs::exists(dir, ec) || fs::exists(fs::symlink_status(dir / kDatabaseName, ec))) return dir;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (!is_store_entry(entry.path().filename())) {
+      throw StoreError(dir.string() + " is not a taskfs store (it holds other files and no " +
+                       kDatabaseName + "); refusing to write into it");
+    }
+  }
+  return dir;
 }
 
 }  // namespace
 
-Store::Store(std::filesystem::path dir) : dir_(std::move(dir)) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(dir_, ec) && !fs::is_directory(dir_, ec)) {
-    throw StoreError(dir_.string() + " is not a taskfs store (it is a file, not a directory)");
-  }
-  fs::path db_path = dir_ / kDatabaseName;
-  bool fresh = !fs::exists(db_path, ec);
-  if (fresh && fs::exists(dir_, ec) && !is_empty_dir(dir_) && !fs::exists(dir_ / "blobs", ec)) {
-    // Logs may be there from a failed first start; anything else is not ours.
-    for (const auto& entry : fs::directory_iterator(dir_)) {
-      if (entry.path().extension() != ".log" && entry.path().extension() != ".lock") {
-        throw StoreError(dir_.string() + " is not a taskfs store (it holds other files and no " +
-                         kDatabaseName + "); refusing to write into it");
-      }
+Store::Store(std::filesystem::path dir) : dir_(refuse_foreign(std::move(dir))) {
+  std::string db_path = (dir_.path() / kDatabaseName).string();
+  bool fresh = ::faccessat(dir_.fd(), kDatabaseName, F_OK, AT_SYMLINK_NOFOLLOW) != 0;
+  if (fresh) {
+    // Made here, 0600 and not through a link; SQLite gives its -wal and -shm
+    // files the database's mode.
+    UniqueFd created(dir_.open(kDatabaseName, O_RDWR | O_CREAT | O_EXCL));
+    if (created.get() < 0 && errno != EEXIST) {  // EEXIST: another process was first
+      throw StoreError("cannot create " + db_path + ": " + std::strerror(errno));
     }
   }
-  fs::create_directories(dir_, ec);
-  if (ec) throw StoreError("cannot create the store in " + dir_.string() + ": " + ec.message());
   try {
-    db_ = std::make_unique<sqlite::Database>(db_path.string(), fresh);
+    db_ = std::make_unique<sqlite::Database>(db_path, fresh);
     check_or_create_schema(fresh);
   } catch (const sqlite::SqliteError& e) {
     if ((e.code() & 0xff) == SQLITE_NOTADB) {
-      throw StoreError(db_path.string() +
-                       " is not a taskfs store (not an SQLite database); left untouched");
+      throw StoreError(db_path + " is not a taskfs store (not an SQLite database); left untouched");
     }
-    throw StoreError("cannot open the store " + db_path.string() + ": " + e.what());
+    throw StoreError("cannot open the store " + db_path + ": " + e.what());
+  }
+  if (dir_.tighten()) {
+    log_line("the store " + dir_.path().string() +
+             " could be read by other users; it is now readable by its owner only (0700)");
   }
   // Only a store that checked out gains its blob directories.
-  for (const char* sub : {"blobs", "tmp"}) {
-    fs::create_directories(dir_ / sub, ec);
-    if (ec) throw StoreError("cannot create the store in " + dir_.string() + ": " + ec.message());
-  }
+  blobs_ = dir_.open_subdir("blobs");
+  tmp_ = dir_.open_subdir("tmp");
 }
 
 void Store::check_or_create_schema(bool fresh) {
@@ -107,7 +121,7 @@ void Store::check_or_create_schema(bool fresh) {
       db_->prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'");
   has_meta.step();
   if (has_meta.column_int(0) == 0) {
-    throw StoreError((dir_ / kDatabaseName).string() +
+    throw StoreError((dir() / kDatabaseName).string() +
                      " is an SQLite database but not a taskfs store; left untouched");
   }
   std::string found = schema_version();
@@ -117,11 +131,11 @@ void Store::check_or_create_schema(bool fresh) {
     if (found == "1") db_->exec(kUpgradeTo2);
     db_->exec(kUpgradeTo3);
     txn.commit();
-    log_line("upgraded the store " + dir_.string() + " from schema version " + found + " to 3");
+    log_line("upgraded the store " + dir().string() + " from schema version " + found + " to 3");
     found = schema_version();
   }
   if (found != std::to_string(kSchemaVersion)) {
-    throw StoreError("the store " + dir_.string() + " has schema version " + found +
+    throw StoreError("the store " + dir().string() + " has schema version " + found +
                      ", this taskfs reads version " + std::to_string(kSchemaVersion) +
                      "; refusing to change it (use a newer taskfs, or another --store)");
   }
@@ -134,15 +148,15 @@ std::string Store::schema_version() {
   return version.step() ? version.column_text(0) : "none";
 }
 
-std::filesystem::path Store::blob_path(const Hash128& hash) const {
+std::string Store::blob_name(const Hash128& hash) {
   std::string hex = hash.hex();
-  return dir_ / "blobs" / hex.substr(0, 2) / hex;
+  return hex.substr(0, 2) + "/" + hex;
 }
 
 Hash128 Store::stage_blob(std::string_view bytes, std::size_t head_size) {
   Hash128 hash = hash_bytes(bytes);
   if (bytes.size() > kInlineLimit) {
-    write_blob_file(dir_ / "tmp", blob_path(hash), bytes.substr(head_size));
+    write_blob_file(tmp_.get(), blobs_.get(), blob_name(hash), bytes.substr(head_size));
   }
   return hash;
 }
@@ -192,13 +206,13 @@ bool Store::stream_in(const BlobFetch& fetch, ImportedBlob& blob, std::size_t he
     return fetch(blob.hash, blob.size, [&](std::string_view data) { blob.bytes += data; });
   }
   // Like a computed blob: the head stays in the row, the rest is its file.
-  BlobFileWriter file(dir_ / "tmp");
+  BlobFileWriter file(tmp_.get());
   bool whole = fetch(blob.hash, blob.size, [&](std::string_view data) {
     std::size_t to_head = std::min(head_size - blob.bytes.size(), data.size());
     blob.bytes.append(data.substr(0, to_head));
     file.append(data.substr(to_head));
   });
-  if (whole) file.commit(blob_path(blob.hash));
+  if (whole) file.commit(blobs_.get(), blob_name(blob.hash));
   return whole;
 }
 
@@ -336,10 +350,11 @@ BlobReader Store::open_blob(const Hash128& hash, std::uint64_t offset, std::uint
   if (q.column_int(1) == 0) return BlobReader(std::string(q.column_blob(2)), offset, size);
   // The blob is its head (in the row) followed by its file.
   std::string_view head = q.column_blob(3);
-  std::string path = blob_path(hash).string();
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  std::string name = blob_name(hash);
+  int fd = open_below(blobs_.get(), name, O_RDONLY);
   if (fd < 0) {
-    throw std::runtime_error("cannot open stored result " + path + ": " + std::strerror(errno));
+    throw std::runtime_error("cannot open stored result " + (dir() / "blobs" / name).string() +
+                             ": " + std::strerror(errno));
   }
   if (offset >= head.size()) return BlobReader(fd, offset - head.size(), size);
   return BlobReader(std::string(head.substr(offset)), fd, size);

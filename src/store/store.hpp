@@ -17,14 +17,10 @@
 #include "key/hash.hpp"
 #include "store/blob_reader.hpp"
 #include "store/sqlite.hpp"
+#include "store/store_dir.hpp"
 #include "taskfs/detail/task_def.hpp"
 
 namespace taskfs {
-
-// A store that cannot be opened: not a store, an unknown schema, a lock held.
-class StoreError : public std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // Where a result's value and its file view are.
 struct ResultInfo {
@@ -82,12 +78,12 @@ class Store {
   // The schema version this build reads and writes.
   static constexpr int kSchemaVersion = 3;
 
-  // Opens the store in `dir`, creating it if it does not exist. Throws
-  // StoreError, touching nothing, when `dir` is not a taskfs store or has an
-  // unknown schema version.
+  // Opens the store in `dir`, creating it (0700, files 0600) if it does not
+  // exist. Throws StoreError, touching nothing, when `dir` is not a taskfs
+  // store, has an unknown schema version, or is not safe (see StoreDir).
   explicit Store(std::filesystem::path dir);
 
-  const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
 
   std::optional<ResultInfo> find_result(const Hash128& key);
   // find_result for many keys in one read transaction (one round of locks).
@@ -163,9 +159,12 @@ class Store {
   // Streams one blob in through `fetch`, a large one's file put in place.
   // False when it did not arrive intact.
   bool stream_in(const BlobFetch& fetch, ImportedBlob& blob, std::size_t head_size);
-  std::filesystem::path blob_path(const Hash128& hash) const;
+  // The blob file's name below blobs/: "ab/abcd...".
+  static std::string blob_name(const Hash128& hash);
 
-  std::filesystem::path dir_;
+  StoreDir dir_;
+  UniqueFd blobs_;
+  UniqueFd tmp_;
   std::mutex mutex_;
   std::unique_ptr<sqlite::Database> db_;
 };

@@ -2,11 +2,13 @@
 // source it writes a header defining TASKFS_SOURCE_FINGERPRINT: the hash of the
 // file and the project headers it includes ("..." includes found under the
 // project root), normalized, with the task declarations cut out, and of the
-// library's other sources (helpers without tasks), which any task may call.
+// library's other sources (helpers without tasks), which any task may call,
+// and of the compile flags that change code (--flag: definitions, options).
 // A header is rewritten only when its fingerprint changes, so unchanged
 // sources are not recompiled.
 //
-//   taskfs-fingerprint --root DIR --base DIR [-IDIR]... [--task SOURCE HEADER]... [SOURCE]...
+//   taskfs-fingerprint --root DIR --base DIR [-IDIR]... [--flag=FLAG]...
+//                      [--task SOURCE HEADER]... [SOURCE]...
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +33,7 @@ struct Options {
   std::vector<fs::path> include_dirs;
   std::map<fs::path, fs::path> task_headers;  // task source -> header to write
   std::set<fs::path> support_sources;         // the library's other sources
+  std::vector<std::string> flags;             // compile flags that change code, in order
 };
 
 std::string read_file(const fs::path& path) {
@@ -76,6 +79,13 @@ void write_if_changed(const fs::path& out, const std::string& content) {
   fs::rename(tmp, out);
 }
 
+// Whether a compile flag can change the code: not an empty list's leftover
+// ("-D" alone) and not a warning flag (-Wall; -Wp,-DX passes a definition).
+bool changes_code(const std::string& flag) {
+  if (flag.empty() || flag == "-D") return false;
+  return !(flag.starts_with("-W") && flag.find(',') == std::string::npos);
+}
+
 bool declares_tasks(const fs::path& source) {
   return taskfs::normalize_source(read_file(source)).find("::task(") != std::string::npos;
 }
@@ -97,6 +107,8 @@ Options parse(const std::vector<std::string>& args) {
     } else if (a == "--task" && i + 2 < args.size()) {
       tasks.emplace_back(args[i + 1], args[i + 2]);
       i += 2;
+    } else if (a.starts_with("--flag=")) {
+      if (changes_code(a.substr(7))) o.flags.push_back(a.substr(7));
     } else if (a.rfind("-I", 0) == 0) {
       if (a.size() > 2) o.include_dirs.emplace_back(a.substr(2));  // "-I" alone: no dirs
     } else if (a.rfind("--", 0) == 0) {
@@ -107,8 +119,8 @@ Options parse(const std::vector<std::string>& args) {
   }
   if (o.root.empty() || o.base.empty() || tasks.empty()) {
     throw std::invalid_argument(
-        "usage: taskfs-fingerprint --root DIR --base DIR [-IDIR]... --task SOURCE HEADER "
-        "[--task SOURCE HEADER]... [SOURCE]...");
+        "usage: taskfs-fingerprint --root DIR --base DIR [-IDIR]... [--flag=FLAG]... "
+        "--task SOURCE HEADER [--task SOURCE HEADER]... [SOURCE]...");
   }
   for (const auto& [source, header] : tasks) {
     fs::path p = source_path(o, source);
@@ -149,6 +161,8 @@ int main(int argc, char** argv) {
     std::set<fs::path> seen;
     collect(source, o, seen, hasher);
     hasher.field(support_hex);
+    // Without flags the fingerprint is what it was before flags counted.
+    for (const auto& flag : o.flags) hasher.field(flag);
     write_if_changed(header,
                      "#define TASKFS_SOURCE_FINGERPRINT \"" + hasher.finish().hex() + "\"\n");
   }
