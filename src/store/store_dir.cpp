@@ -120,9 +120,12 @@ UniqueFd StoreDir::open_subdir(const std::string& name) const {
   }
   UniqueFd dir(open_below(fd(), name, O_RDONLY | O_DIRECTORY));
   if (dir.get() < 0) {
-    throw StoreError("cannot open " + (path_ / name).string() + ": " + std::strerror(errno) +
-                     (errno == ELOOP ? " (a symbolic link where the store keeps a directory)"
-                                     : ""));
+    std::string why = std::strerror(errno);
+    struct stat st {};
+    if (::fstatat(fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+      why = "it is a symbolic link, not the directory the store keeps there";
+    }
+    throw StoreError("cannot open " + (path_ / name).string() + ": " + why);
   }
   return dir;
 }

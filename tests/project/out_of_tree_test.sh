@@ -6,7 +6,9 @@
 #     `taskfs why` says the result is cached);
 #   one task's body: that task only (`taskfs why` names its code);
 #   a helper in the file: the tasks of that file, and not the task of b.cpp
-#   that takes one of them as input, whose bytes did not change.
+#   that takes one of them as input, whose bytes did not change;
+#   a compile definition (target or CMAKE_CXX_FLAGS), sources unchanged: every
+#   task; a rebuild with the same flags: nothing.
 # Executions are counted in the run log that `taskfs status` prints.
 #
 # usage: out_of_tree_test.sh TASKFS_BUILD_DIR PROJECT_DIR
@@ -73,14 +75,19 @@ fingerprints() {
   cat "$tmp"/build/mytasks_fingerprints/*.h
 }
 
+# configure CMAKE_ARGS...: (re)configures the project.
+configure() {
+  locked cmake -S "$tmp/src" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" "$@" >"$tmp/configure.log" 2>&1 || {
+    cat "$tmp/configure.log" >&2
+    fail "find_package(taskfs) and taskfs_add_tasks did not configure"
+  }
+}
+
 step="install"
 locked cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 cp -r "$project" "$tmp/src"
 step="configure"
-locked cmake -S "$tmp/src" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >"$tmp/configure.log" 2>&1 || {
-  cat "$tmp/configure.log" >&2
-  fail "find_package(taskfs) and taskfs_add_tasks did not configure"
-}
+configure
 
 step="first build"
 rebuild
@@ -118,5 +125,31 @@ expect_output "hello, world
 9
 HELLO, WORLD"
 expect_runs greeting=2 count=3 shout=1
+
+step="a compile definition of the target changed, sources unchanged"
+configure -DMYTASKS_DEFINITIONS=FLAVOR=2
+rebuild
+expect_output "hello, world
+9
+HELLO, WORLD"
+expect_runs greeting=3 count=4 shout=2
+
+step="a rebuild with the same flags"
+before=$(fingerprints)
+configure -DMYTASKS_DEFINITIONS=FLAVOR=2
+rebuild
+[ "$(fingerprints)" = "$before" ] || fail "the fingerprint header changed"
+expect_output "hello, world
+9
+HELLO, WORLD"
+expect_runs greeting=3 count=4 shout=2
+
+step="a definition in CMAKE_CXX_FLAGS"
+configure -DCMAKE_CXX_FLAGS=-DEXTRA_CHECKS
+rebuild
+expect_output "hello, world
+9
+HELLO, WORLD"
+expect_runs greeting=4 count=5 shout=3
 
 echo "out-of-tree project: ok"

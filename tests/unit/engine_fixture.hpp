@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/engine.hpp"
 #include "spec/percent.hpp"
@@ -49,6 +50,7 @@ class EngineFixture : public ::testing::Test {
     options.project_root = dir_.path();
     options.library = library;
     options.store_dir = dir_ / "store";
+    options.allowed_paths = allowed_paths_;
     options.jobs = jobs;
     options.log_fd = log_fd_;
     options.worker_executable = TASKFS_WORKER_PATH;
@@ -105,6 +107,7 @@ class EngineFixture : public ::testing::Test {
   }
 
   test::TempDir dir_;
+  std::vector<fs::path> allowed_paths_;  // taskfs.ini's allow_paths, for start()
   int log_fd_ = -1;
   std::unique_ptr<Engine> engine_;
 };

@@ -231,6 +231,17 @@ TEST_F(PlanTest, EachNodeGetsTheVariantOfItsOwnFile) {
   EXPECT_EQ(node(plan, "evaluate").variant, "preproc_train=normalize:true,train=maxiter:5");
 }
 
+TEST_F(PlanTest, OnlyValuesGivenInThePathAreFromThePath) {
+  // A reader chose these (they are confined); the task code's defaults are trusted.
+  Plan plan = make_plan(catalog_, "train", "preproc_train=images:%2Fetc%2F*,train=maxiter:5");
+  EXPECT_TRUE(node(plan, "preproc_train").from_path(0));
+  EXPECT_FALSE(node(plan, "preproc_train").from_path(1));
+  EXPECT_TRUE(node(plan, "train").from_path(0));
+  EXPECT_FALSE(node(plan, "train").from_path(1));
+  Plan spelled_default = make_plan(catalog_, "preproc_train", "images:data%2Ftrain-*.gz");
+  EXPECT_FALSE(node(spelled_default, "preproc_train").from_path(0));
+}
+
 TEST_F(PlanTest, PathWithoutVariantIsTheDefault) {
   EXPECT_EQ(canonical("results"), "results/default");
   EXPECT_EQ(canonical("results/"), "results/default");
