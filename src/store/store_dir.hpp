@@ -29,8 +29,6 @@ class UniqueFd {
   UniqueFd& operator=(const UniqueFd&) = delete;
 
   int get() const { return fd_; }
-  // Gives the descriptor up to the caller.
-  int release();
 
  private:
   int fd_;

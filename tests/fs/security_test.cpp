@@ -49,9 +49,8 @@ class SecurityTest : public ProjectTest {
     user_ = other_user(why);
     if (!user_) GTEST_SKIP() << why;
     // Only the store and the mount then stand between that user and the data.
-    fs::permissions(root(), fs::perms::owner_all | fs::perms::group_read |
-                                fs::perms::group_exec | fs::perms::others_read |
-                                fs::perms::others_exec);
+    fs::permissions(root(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                fs::perms::others_read | fs::perms::others_exec);
   }
 
   Finished as_other(const std::string& command) {
@@ -151,8 +150,9 @@ TEST_F(SecurityTest, LinksPlantedInAPrivateStoreAreNotFollowed) {
 
 TEST_F(SecurityTest, FileOrGlobOutsideTheProjectIsPermissionDenied) {
   ASSERT_NO_FATAL_FAILURE(mount());
-  for (const char* path : {"mnt/words/text:..%2F..%2F..%2Fetc%2Fpasswd",
-                           "mnt/words/text:%2Fetc%2Fpasswd", "mnt/listing/files:%2Fetc%2Fs*adow*"}) {
+  for (const char* path :
+       {"mnt/words/text:..%2F..%2F..%2Fetc%2Fpasswd", "mnt/words/text:%2Fetc%2Fpasswd",
+        "mnt/listing/files:%2Fetc%2Fs*adow*"}) {
     expect_failure(sh(std::string("cat '") + path + "'"), path, kDenied);
     expect_failure(sh(std::string("stat '") + path + "'"), path, kDenied);
   }
@@ -209,12 +209,14 @@ TEST_F(SecurityTest, AllowOtherWithoutRootNamesTheFuseConfLineToAdd) {
   ASSERT_NO_FATAL_FAILURE(SetUpOtherUser());
   std::ifstream conf("/etc/fuse.conf");
   std::string text((std::istreambuf_iterator<char>(conf)), std::istreambuf_iterator<char>());
-  if (text.find("\nuser_allow_other") != std::string::npos || text.starts_with("user_allow_other")) {
+  if (text.find("\nuser_allow_other") != std::string::npos ||
+      text.starts_with("user_allow_other")) {
     GTEST_SKIP() << "/etc/fuse.conf already allows it";
   }
   // A copy the other user may run, wherever the build tree is.
   fs::copy_file(kTaskfs, root() / "taskfs");
-  Finished refused = as_other("./taskfs mount other-mnt --allow-other --tasks x --store other-store");
+  Finished refused =
+      as_other("./taskfs mount other-mnt --allow-other --tasks x --store other-store");
   EXPECT_EQ(refused.exit_code(), 1);
   EXPECT_NE(refused.err.find("'user_allow_other' in /etc/fuse.conf"), std::string::npos)
       << refused.err;

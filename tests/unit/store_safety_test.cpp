@@ -138,8 +138,8 @@ TEST_F(StoreSafetyTest, PlantedTemporaryNamesAreSteppedOverNotWrittenThrough) {
   Store store(store_dir());
   // The names this process would write first (pid-counter), each a link.
   for (int n = 0; n < 100; ++n) {
-    fs::create_symlink(victim(),
-                       store_dir() / "tmp" / (std::to_string(::getpid()) + "-" + std::to_string(n)));
+    fs::create_symlink(
+        victim(), store_dir() / "tmp" / (std::to_string(::getpid()) + "-" + std::to_string(n)));
   }
   std::string value(kLarge, 'V');
   ResultInfo info = put(store, "large", value);
