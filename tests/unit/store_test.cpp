@@ -310,5 +310,16 @@ TEST_F(StoreTest, FileDigestsAndCatalogsSurviveReopening) {
   EXPECT_EQ(store().find_catalog("/abs/other.so", "stamp-1"), std::nullopt);
 }
 
+TEST_F(StoreTest, KeptDigestsSpareTheNextProcessReadingAnUnchangedFile) {
+  test::write_file(dir_ / "in.txt", "input");
+  FileDigests first(dir_.path());
+  Hash128 hash = first.digest("in.txt").hash;
+  store().save_file_digests(first.take_new());
+  FileDigests next(dir_.path());
+  next.preload(store().load_file_digests());
+  EXPECT_EQ(next.digest("in.txt").hash, hash);
+  EXPECT_TRUE(next.take_new().empty()) << "the file was hashed again";
+}
+
 }  // namespace
 }  // namespace taskfs
