@@ -116,6 +116,14 @@ TEST_F(StoreSafetyTest, StoreOthersCouldReadIsMadePrivateOnceKnownAsAStore) {
   EXPECT_EQ(mode_of(store_dir()), 0700u);
 }
 
+TEST_F(StoreSafetyTest, ABlobsDirectoryDoesNotMakeADirectoryOfOtherFilesAStore) {
+  fs::create_directories(store_dir() / "blobs");
+  test::write_file(store_dir() / "notes.txt", "mine\n");
+  std::string why = refusal(store_dir());
+  EXPECT_NE(why.find("not a taskfs store"), std::string::npos) << why;
+  EXPECT_FALSE(fs::exists(store_dir() / "taskfs.db"));
+}
+
 TEST_F(StoreSafetyTest, LinkPlantedAtTheDatabaseIsRefusedNotFollowed) {
   test::write_file(victim(), "precious\n");
   fs::create_directories(store_dir());
