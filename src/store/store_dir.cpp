@@ -54,7 +54,8 @@ std::string loose_store(const std::filesystem::path& path, const struct stat& st
 }  // namespace
 
 int open_below(int dir_fd, const std::string& name, int flags, mode_t mode) {
-  // Seccomp filters of some container runtimes answer ENOSYS for openat2.
+  // Seccomp filters of container runtimes answer ENOSYS (older ones EPERM)
+  // for openat2; O_NOFOLLOW still guards the last component then.
   static std::atomic<bool> has_openat2{true};
   flags |= O_NOFOLLOW | O_CLOEXEC;
   bool creates = (flags & O_CREAT) != 0;
@@ -64,8 +65,8 @@ int open_below(int dir_fd, const std::string& name, int flags, mode_t mode) {
     how.mode = creates ? mode : 0;
     how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH;
     long fd = ::syscall(SYS_openat2, dir_fd, name.c_str(), &how, sizeof how);
-    if (fd >= 0 || errno != ENOSYS) return static_cast<int>(fd);
-    has_openat2 = false;
+    if (fd >= 0 || (errno != ENOSYS && errno != EPERM)) return static_cast<int>(fd);
+    if (errno == ENOSYS) has_openat2 = false;
   }
   return ::openat(dir_fd, name.c_str(), flags, mode);
 }
