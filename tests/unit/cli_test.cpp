@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "spec/percent.hpp"
 #include "test_support.hpp"
 
 namespace taskfs {
@@ -265,6 +266,22 @@ TEST_F(CliTest, FlagsOverrideTheProjectFile) {
   EXPECT_EQ(r.out, "1\n2\n3\n");
   EXPECT_TRUE(fs::exists(dir_ / "sub" / "own" / "taskfs.db"));  // relative to the working dir
   EXPECT_FALSE(fs::exists(dir_ / ".taskfs"));
+}
+
+TEST_F(CliTest, AllowPathsOnSeveralLinesAndRelativeToTheRootWidenWhereInputsMayLie) {
+  fs::create_directories(dir_ / "proj");
+  test::write_file(dir_ / "proj" / "taskfs.ini",
+                   "store = .taskfs\nallow_paths = ../shared\n"
+                   "allow_paths = /nonexistent /also-not\n");
+  test::write_file(dir_ / "shared" / "in.txt", "shared\n");
+  std::string shared = "file_text/path:" + spec::percent_encode((dir_ / "shared/in.txt").string());
+  CliResult r = taskfs({"run", shared, "--tasks", TASKFS_TEST_TASKS}, dir_ / "proj");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "shared\n");
+  r = taskfs({"run", "file_text/path:%2Fetc%2Fpasswd", "--tasks", TASKFS_TEST_TASKS},
+             dir_ / "proj");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("outside the project"), std::string::npos) << r.err;
 }
 
 TEST_F(CliTest, MalformedProjectFileIsAUsageError) {
