@@ -32,9 +32,7 @@ void add_project_options(po::options_description& options) {
       "store", po::value<std::string>()->value_name("DIR"), "the store directory")(
       "jobs,j", po::value<int>()->value_name("N"), "worker processes (0: one per core)")(
       "remote", po::value<std::string>()->value_name("CONNINFO"),
-      "the team cache: a PostgreSQL connection string (libpq)")(
-      "allow-path", po::value<std::vector<std::string>>()->value_name("DIR")->composing(),
-      "file values given in a path may also lie below DIR (repeatable)");
+      "the team cache: a PostgreSQL connection string (libpq)");
 }
 
 Project load_project(const po::variables_map& flags) {
@@ -68,12 +66,6 @@ Project load_project(const po::variables_map& flags) {
   fs::path cwd = fs::current_path();
   if (flags.count("tasks")) p.tasks = under(cwd, flags["tasks"].as<std::string>());
   if (flags.count("store")) p.store = under(cwd, flags["store"].as<std::string>());
-  if (flags.count("allow-path")) {
-    p.allowed_paths.clear();
-    for (const auto& dir : flags["allow-path"].as<std::vector<std::string>>()) {
-      p.allowed_paths.push_back(under(cwd, dir));
-    }
-  }
   if (flags.count("jobs")) p.jobs = flags["jobs"].as<int>();
   if (flags.count("remote")) p.remote = flags["remote"].as<std::string>();
   if (p.jobs < 0) throw UsageError("-j must be 0 (one worker per core) or more");

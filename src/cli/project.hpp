@@ -28,7 +28,7 @@ struct Project {
   std::string remote;  // the team cache (libpq connection string), or empty
 };
 
-// Adds --tasks, --store, -j, --remote and --allow-path to a command's options.
+// Adds --tasks, --store, -j and --remote to a command's options.
 void add_project_options(boost::program_options::options_description& options);
 
 // Reads taskfs.ini and applies the flags in `flags`. Throws UsageError when no
