@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian 12 packages taskfs needs that are missing, then
-# configures and builds taskfs in build/. Used by demo.sh and test.sh.
+# configures and builds taskfs in build/ (not with --packages-only). Used by
+# demo.sh, test.sh, sanitize.sh and fuzz.sh.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -8,7 +9,8 @@ PACKAGES="build-essential cmake pkg-config fuse3 libfuse3-dev libsqlite3-dev lib
 libcereal-dev rapidjson-dev libboost-program-options-dev libgtest-dev libgmock-dev
 libbenchmark-dev zlib1g-dev dataset-fashion-mnist attr python3 util-linux
 libpq-dev postgresql
-libgraphviz-dev libpng-dev python3-numpy bash-completion groff-base dpkg-dev file"
+libgraphviz-dev libpng-dev python3-numpy bash-completion groff-base dpkg-dev file
+clang libclang-rt-dev"
 
 missing=""
 for p in $PACKAGES; do
@@ -21,6 +23,8 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
+
+[ "${1:-}" = "--packages-only" ] && exit 0
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)"

@@ -33,6 +33,8 @@ class Session {
     fuse_args args = FUSE_ARGS_INIT(3, const_cast<char**>(argv));
     session_ =
         fuse_session_new(&args, &Filesystem::operations(), sizeof(fuse_lowlevel_ops), &filesystem);
+    // Parsing replaced args with a heap copy that is ours to free.
+    fuse_opt_free_args(&args);
     if (session_ == nullptr) throw std::runtime_error("cannot create the FUSE session");
     if (fuse_set_signal_handlers(session_) != 0) {
       fuse_session_destroy(session_);

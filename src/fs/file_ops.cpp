@@ -172,11 +172,11 @@ void fs_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info*
   auto offset = static_cast<std::uint64_t>(off);
   if (offset >= reader.size()) return (void)fuse_reply_buf(req, nullptr, 0);
   std::size_t length = std::min<std::uint64_t>(size, reader.size() - offset);
-  if (reader.in_memory()) {
-    return (void)fuse_reply_buf(req, reader.memory().data() + offset, length);
-  }
-  // libfuse's own fd path copies through a fresh 1 MiB mapping per request
-  // (its splice path is not taken here): a buffer kept per thread is cheaper.
+  // The reply goes out of a buffer this thread owns, even for bytes the open
+  // file holds in memory: the kernel may let the reader close the file, and
+  // another thread free it in fs_release, as soon as it has the bytes, while
+  // writev here has not returned yet. (libfuse's own fd path would copy through
+  // a fresh 1 MiB mapping per request: a buffer kept per thread is cheaper.)
   thread_local std::vector<char> buffer;
   buffer.resize(std::max(buffer.size(), length));
   try {

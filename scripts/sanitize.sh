@@ -1,0 +1,20 @@
+#!/bin/sh
+# Builds taskfs with AddressSanitizer + UndefinedBehaviorSanitizer in
+# build-asan/ (its own build directory) and runs the whole test suite there.
+# Every program of the suite is sanitized: the daemon, its workers, the task
+# libraries they dlopen and the tests. Nothing is preloaded: the runtime is
+# linked into each executable, and a task library built with the flags takes
+# it from the executable that loads it. Extra arguments go to ctest.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/setup.sh --packages-only
+
+# A report ends the process with a failure (the build turns recovery off);
+# leak checking runs at every exit that returns from main.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTASKFS_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "$(nproc)"
+cd build-asan
+ctest --output-on-failure -j 2 "$@"
