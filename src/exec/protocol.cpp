@@ -2,12 +2,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
 namespace taskfs::exec {
 namespace {
+
+// A frame's body is read in chunks that double, from this size on.
+constexpr std::size_t kFirstChunk = 64 * 1024;
 
 // Reads exactly n bytes; false if the stream ends before any byte was read.
 bool read_exact(int fd, char* out, std::size_t n) {
@@ -43,9 +47,14 @@ void write_frame(int fd, const std::string& body) {
 bool read_frame(int fd, std::string& body) {
   std::uint32_t n = 0;
   if (!read_exact(fd, reinterpret_cast<char*>(&n), sizeof n)) return false;
-  body.resize(n);
-  if (n > 0 && !read_exact(fd, body.data(), n)) {
-    throw std::runtime_error("worker pipe closed in the middle of a message");
+  body.clear();
+  while (body.size() < n) {
+    std::size_t chunk = std::min<std::size_t>(n - body.size(), std::max(kFirstChunk, body.size()));
+    std::size_t at = body.size();
+    body.resize(at + chunk);
+    if (!read_exact(fd, body.data() + at, chunk)) {
+      throw std::runtime_error("worker pipe closed in the middle of a message");
+    }
   }
   return true;
 }

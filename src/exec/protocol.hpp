@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "exec/frame_archive.hpp"
 #include "graph/catalog.hpp"
 #include "store/store.hpp"
 #include "taskfs/value.hpp"
@@ -65,7 +66,8 @@ struct RunReply {
 
 // Writes one framed message; throws std::runtime_error when the pipe is closed.
 void write_frame(int fd, const std::string& body);
-// Reads one framed message; false on a clean end of stream.
+// Reads one framed message; false on a clean end of stream. Memory grows with
+// the bytes that arrive, not with the length the frame announces.
 bool read_frame(int fd, std::string& body);
 
 template <class T>
@@ -78,14 +80,15 @@ void send(int fd, const T& message) {
   write_frame(fd, os.str());
 }
 
-// False when the other side closed the pipe.
+// False when the other side closed the pipe. Throws cereal::Exception (a
+// std::runtime_error) when the frame is not a well-formed T.
 template <class T>
 bool receive(int fd, T& message) {
   std::string body;
   if (!read_frame(fd, body)) return false;
-  std::istringstream is(body);
-  cereal::BinaryInputArchive ar(is);
+  FrameInputArchive ar(body);
   ar(message);
+  ar.expect_end();
   return true;
 }
 
