@@ -117,11 +117,13 @@ ParamDecl make_param_decl(std::string name, const T& value) {
   if constexpr (std::is_same_v<T, bool>) {
     decl.default_value = value;
   } else if constexpr (std::is_integral_v<T>) {
-    decl.default_value = static_cast<std::int64_t>(value);
+    if constexpr (std::is_unsigned_v<T>) {
+      decl.default_value = static_cast<std::uint64_t>(value);
+    } else {
+      decl.default_value = static_cast<std::int64_t>(value);
+    }
     decl.int_min = static_cast<std::int64_t>(std::numeric_limits<T>::min());
-    decl.int_max = std::numeric_limits<T>::max() > std::numeric_limits<std::int64_t>::max()
-                       ? std::numeric_limits<std::int64_t>::max()
-                       : static_cast<std::int64_t>(std::numeric_limits<T>::max());
+    decl.int_max = static_cast<std::uint64_t>(std::numeric_limits<T>::max());
   } else if constexpr (std::is_floating_point_v<T>) {
     decl.default_value = static_cast<double>(value);
   } else {
@@ -136,6 +138,8 @@ T param_as(const Value& v) {
   if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::string> ||
                 std::is_same_v<T, Files> || std::is_same_v<T, File>) {
     return std::get<T>(v);
+  } else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) {
+    return static_cast<T>(std::get<std::uint64_t>(v));
   } else if constexpr (std::is_integral_v<T>) {
     return static_cast<T>(std::get<std::int64_t>(v));
   } else {

@@ -59,10 +59,12 @@ inline Files glob(std::string pattern) { return Files(std::move(pattern)); }
 inline File file(std::string path) { return File(std::move(path)); }
 
 // The type of a param; the order matches the alternatives of Value.
-enum class ParamType : std::uint8_t { Bool, Int, Double, String, Files, File };
+enum class ParamType : std::uint8_t { Bool, Int, Double, String, Files, File, UInt };
 
-// A param value at runtime. Integers of every width are carried as int64.
-using Value = std::variant<bool, std::int64_t, double, std::string, Files, File>;
+// A param value at runtime. Signed integers of every width are carried as
+// int64, unsigned ones as uint64 (so an unsigned 64-bit param takes its whole
+// range). UInt comes last so that the other alternatives keep their index.
+using Value = std::variant<bool, std::int64_t, double, std::string, Files, File, std::uint64_t>;
 
 // The type a Value holds.
 inline ParamType type_of(const Value& v) { return static_cast<ParamType>(v.index()); }

@@ -20,7 +20,7 @@ struct ParamInfo {
   std::string name;
   Value default_value;
   std::int64_t int_min = 0;
-  std::int64_t int_max = 0;
+  std::uint64_t int_max = 0;  // unsigned, to hold an unsigned 64-bit param's range
 
   ParamType type() const { return type_of(default_value); }
 

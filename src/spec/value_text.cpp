@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <type_traits>
+#include <utility>
 
 namespace taskfs::spec {
 namespace {
@@ -14,13 +16,22 @@ ParsedValue parse_bool(std::string_view text) {
   return error("expected true or false, got '" + std::string(text) + "'");
 }
 
-ParsedValue parse_int(std::string_view text, std::int64_t lo, std::int64_t hi) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec == std::errc::invalid_argument || end != text.data() + text.size()) {
+// An integer of type T (int64 or uint64) within [lo, hi].
+template <class T>
+ParsedValue parse_integer(std::string_view text, std::int64_t lo, std::uint64_t hi) {
+  std::string_view digits = text;
+  // from_chars takes no '-' for an unsigned type: "-5" is out of its range,
+  // not malformed, and "-0" is 0 as it is for a signed one.
+  bool negative = std::is_unsigned_v<T> && !digits.empty() && digits[0] == '-';
+  if (negative) digits.remove_prefix(1);
+  T v = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (digits.empty() || ec == std::errc::invalid_argument || end != digits.data() + digits.size()) {
     return error("expected an integer, got '" + std::string(text) + "'");
   }
-  if (ec == std::errc::result_out_of_range || v < lo || v > hi) {
+  // cmp_less and cmp_greater compare signed and unsigned values by value.
+  if (ec == std::errc::result_out_of_range || (negative && v != 0) || std::cmp_less(v, lo) ||
+      std::cmp_greater(v, hi)) {
     return error("integer " + std::string(text) + " is out of range [" + std::to_string(lo) + ", " +
                  std::to_string(hi) + "]");
   }
@@ -39,12 +50,14 @@ ParsedValue parse_double(std::string_view text) {
 }  // namespace
 
 ParsedValue parse_value(ParamType type, std::string_view text, std::int64_t int_min,
-                        std::int64_t int_max) {
+                        std::uint64_t int_max) {
   switch (type) {
     case ParamType::Bool:
       return parse_bool(text);
     case ParamType::Int:
-      return parse_int(text, int_min, int_max);
+      return parse_integer<std::int64_t>(text, int_min, int_max);
+    case ParamType::UInt:
+      return parse_integer<std::uint64_t>(text, int_min, int_max);
     case ParamType::Double:
       return parse_double(text);
     case ParamType::String:
@@ -65,6 +78,8 @@ std::string format_value(const Value& value) {
       return std::get<bool>(value) ? "true" : "false";
     case ParamType::Int:
       return std::to_string(std::get<std::int64_t>(value));
+    case ParamType::UInt:
+      return std::to_string(std::get<std::uint64_t>(value));
     case ParamType::Double: {
       char buf[64];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, std::get<double>(value));
@@ -81,7 +96,8 @@ std::string format_value(const Value& value) {
 }
 
 std::string_view type_name(ParamType type) {
-  static constexpr std::string_view kNames[] = {"bool", "int", "double", "string", "files", "file"};
+  static constexpr std::string_view kNames[] = {"bool",  "int",  "double", "string",
+                                                "files", "file", "uint"};
   return kNames[static_cast<int>(type)];
 }
 

@@ -16,16 +16,17 @@ struct ParsedValue {
   std::string error;
 };
 
-// Parses `text` (already percent-decoded) as a value of `type`. Integers must
-// lie within [int_min, int_max]; doubles must be finite.
+// Parses `text` (already percent-decoded) as a value of `type`. Integers (Int
+// and UInt) must lie within [int_min, int_max]; doubles must be finite.
 ParsedValue parse_value(ParamType type, std::string_view text, std::int64_t int_min,
-                        std::int64_t int_max);
+                        std::uint64_t int_max);
 
 // The canonical text of a value (not percent-encoded): `true`/`false`, decimal
 // integers, shortest round-trip doubles, strings and paths as they are.
 std::string format_value(const Value& value);
 
-// The name of a param type as users read it: bool, int, double, string, files, file.
+// The name of a param type as users read it: bool, int, uint, double, string,
+// files, file.
 std::string_view type_name(ParamType type);
 
 }  // namespace taskfs::spec

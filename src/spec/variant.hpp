@@ -35,7 +35,10 @@ struct Override {
 // The name of the file with no overrides.
 inline constexpr std::string_view kDefaultVariant = "default";
 
-// Splits a variant into overrides. Throws PathError(ENOENT) when malformed.
+// Splits a variant into overrides. Throws PathError: ENOENT when an override
+// is not `[task=]param:value` (no file has that name), EINVAL when a value's
+// percent escapes are malformed (the value does not parse, as SPEC's EINVAL
+// case says; README's errno table lists both).
 std::vector<Override> parse_variant(std::string_view own_task, std::string_view variant);
 
 // Canonical values of overridden params: task -> param -> value text.

@@ -48,6 +48,15 @@ TEST_F(ErrorTest, ValueThatDoesNotParseIsInvalidArgumentAndTheLogSaysWhy) {
   EXPECT_NE(daemon_log().find("'abc'"), std::string::npos) << daemon_log();
 }
 
+// README's errno table: a malformed escape is a value that does not parse;
+// a name that is not `param:value` at all names no file.
+TEST_F(ErrorTest, MalformedEscapeIsInvalidArgumentAndMalformedOverrideIsNoSuchFile) {
+  expect_failure(sh("cat 'mnt/numbers/n:%zz'"), "escape %zz", kInvalid);
+  expect_failure(sh("cat 'mnt/numbers/n:1%'"), "escape %", kInvalid);
+  expect_failure(sh("cat mnt/numbers/n"), "no colon", kNoSuchFile);
+  expect_failure(sh("cat mnt/numbers/:5"), "empty param", kNoSuchFile);
+}
+
 TEST_F(ErrorTest, EveryWriteIsReadOnlyFileSystem) {
   ASSERT_TRUE(sh("cat mnt/total/default").succeeded());
   for (const char* command :

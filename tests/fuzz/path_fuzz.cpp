@@ -33,8 +33,12 @@ using taskfs::Value;
   std::abort();
 }
 
-ParamInfo int_param(std::string name, std::int64_t value, std::int64_t lo, std::int64_t hi) {
+ParamInfo int_param(std::string name, std::int64_t value, std::int64_t lo, std::uint64_t hi) {
   return {std::move(name), Value{value}, lo, hi};
+}
+
+ParamInfo uint_param(std::string name, std::uint64_t value, std::uint64_t hi) {
+  return {std::move(name), Value{value}, 0, hi};
 }
 
 // up <- mid <- top: a param of every type, integer ranges of several widths.
@@ -52,7 +56,9 @@ const Catalog& catalog() {
                             std::numeric_limits<std::int64_t>::max()),
                   {"eps", Value{1e-4}, 0, 0}};
     TaskInfo top{"top", {"mid"}, {}, false, "f3", "int", "top.cpp", 1};
-    top.params = {int_param("count", 0, 0, 65535), {"label", Value{std::string()}, 0, 0}};
+    top.params = {uint_param("count", 0, 65535),
+                  uint_param("seed", 1, std::numeric_limits<std::uint64_t>::max()),
+                  {"label", Value{std::string()}, 0, 0}};
     return Catalog({up, mid, top});
   }();
   return c;

@@ -211,6 +211,18 @@ TEST_F(CliTest, LsListsTasksWithTheirParamsAndDefaults) {
   }
 }
 
+TEST_F(CliTest, UnsignedParamsTakeTheirWholeRangeAndLsCallsThemUint) {
+  CliResult ls = in_project({"ls"});
+  EXPECT_NE(ls.out.find("param big: uint = 1\n"), std::string::npos) << ls.out;
+  EXPECT_NE(ls.out.find("param level: uint = 7\n"), std::string::npos) << ls.out;
+  CliResult top = in_project({"run", "narrow/big:18446744073709551615"});
+  EXPECT_EQ(top.status, 0) << top.err;
+  EXPECT_EQ(top.out, "7 18446744073709551615\n");
+  CliResult past = in_project({"run", "narrow/big:18446744073709551616"});
+  EXPECT_EQ(past.status, 2);
+  EXPECT_NE(past.err.find("out of range"), std::string::npos) << past.err;
+}
+
 TEST_F(CliTest, LsTaskListsDefaultAndTheCachedVariants) {
   ASSERT_EQ(in_project({"run", "summary/scaled=factor:2", "summary/label:x"}).status, 0);
   CliResult r = in_project({"ls", "summary"});

@@ -81,6 +81,25 @@ TEST(ValueTextTest, ParsesIntegersWithinTheParamRange) {
   EXPECT_TRUE(parse_value(ParamType::Int, "255", 0, 255).error.empty());
 }
 
+TEST(ValueTextTest, ParsesUnsigned64BitIntegersOverTheirWholeRange) {
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  EXPECT_EQ(parse_value(ParamType::UInt, "18446744073709551615", 0, kMax).value, Value{kMax});
+  EXPECT_EQ(parse_value(ParamType::UInt, "9223372036854775808", 0, kMax).value,
+            Value{std::uint64_t{1} << 63});
+  EXPECT_EQ(parse_value(ParamType::UInt, "-0", 0, kMax).value, Value{std::uint64_t{0}});
+  EXPECT_EQ(format_value(Value{kMax}), "18446744073709551615");
+  for (const char* out_of_range : {"18446744073709551616", "-1"}) {
+    auto parsed = parse_value(ParamType::UInt, out_of_range, 0, kMax);
+    EXPECT_NE(parsed.error.find("out of range"), std::string::npos) << parsed.error;
+  }
+  for (const char* bad : {"", "--1", "+1", "1.0", "x"}) {
+    EXPECT_NE(parse_value(ParamType::UInt, bad, 0, kMax).error.find("expected an integer"),
+              std::string::npos)
+        << bad;
+  }
+  EXPECT_FALSE(parse_value(ParamType::UInt, "256", 0, 255).error.empty());
+}
+
 TEST(ValueTextTest, RejectsIntegersThatAreNotPlainDecimal) {
   for (const char* bad :
        {"", "1.5", "1e3", "0x10", "+3", " 3", "3 ", "abc", "99999999999999999999"}) {
@@ -148,6 +167,7 @@ TEST(ValueTextTest, FormattedValuesParseBackToThemselves) {
 TEST(ValueTextTest, NamesTypesAsUsersReadThem) {
   EXPECT_EQ(type_name(ParamType::Bool), "bool");
   EXPECT_EQ(type_name(ParamType::Int), "int");
+  EXPECT_EQ(type_name(ParamType::UInt), "uint");
   EXPECT_EQ(type_name(ParamType::Double), "double");
   EXPECT_EQ(type_name(ParamType::String), "string");
   EXPECT_EQ(type_name(ParamType::Files), "files");

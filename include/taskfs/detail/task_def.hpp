@@ -19,7 +19,7 @@ struct ParamDecl {
   std::string name;
   Value default_value;
   std::int64_t int_min = 0;
-  std::int64_t int_max = 0;
+  std::uint64_t int_max = 0;
 };
 
 // How the file view of a result is made from its serialized value: either a
