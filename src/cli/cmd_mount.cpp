@@ -15,10 +15,12 @@ int mount_command(const Args& args) {
   options.add_options()("foreground,f", "stay in the foreground, logging to stderr")(
       "allow-other",
       "let every user read the mount (a regular user needs user_allow_other in "
-      "/etc/fuse.conf)");
+      "/etc/fuse.conf)")(
+      "log-max-size", po::value<std::string>()->value_name("SIZE"),
+      "rotate <store>/daemon.log past SIZE (default 10M)");
   auto parsed = parse_args(args,
                            "taskfs mount [MOUNTPOINT] [--tasks LIB] [--store DIR] [-j N] "
-                           "[--foreground] [--allow-other]",
+                           "[--foreground] [--allow-other] [--log-max-size S]",
                            "Mounts the project's tasks: every task result is a file.", options);
   if (!parsed) return 0;
   if (parsed->positional.size() > 1) throw UsageError("taskfs mount: give at most one MOUNTPOINT");
@@ -34,6 +36,7 @@ int mount_command(const Args& args) {
   daemon.allowed_paths = project.allowed_paths;
   daemon.jobs = project.jobs;
   daemon.remote = project.remote;
+  daemon.log_max_bytes = project.log_max_bytes;
   daemon.foreground = parsed->flags.count("foreground") > 0;
   daemon.allow_other = project.allow_other || parsed->flags.count("allow-other") > 0;
   return fs::mount_and_serve(daemon);

@@ -1,6 +1,8 @@
 #include "cli/project.hpp"
 
+#include <charconv>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <sstream>
 
@@ -26,6 +28,18 @@ fs::path under(const fs::path& base, const std::string& path) {
 
 }  // namespace
 
+std::uint64_t parse_size(const std::string& text, const std::string& what) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  std::string_view suffix(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  int shift = suffix.empty() ? 0 : suffix == "K" ? 10 : suffix == "M" ? 20 : suffix == "G" ? 30 : -1;
+  if (ec != std::errc{} || end == text.data() || shift < 0 || value == 0 ||
+      value > (std::numeric_limits<std::uint64_t>::max() >> shift)) {
+    throw UsageError(what + ": expected a size such as 10M (bytes, or K, M, G), got '" + text + "'");
+  }
+  return value << shift;
+}
+
 void add_project_options(po::options_description& options) {
   options.add_options()("tasks", po::value<std::string>()->value_name("LIB"),
                         "the task library (.so)")(
@@ -38,7 +52,7 @@ void add_project_options(po::options_description& options) {
 Project load_project(const po::variables_map& flags) {
   Project p;
   p.root = fs::current_path();
-  std::string tasks, store = ".taskfs", mountpoint = "mnt";
+  std::string tasks, store = ".taskfs", mountpoint = "mnt", log_max_size;
   std::vector<std::string> allow_paths;
   if (auto file = find_project_file()) {
     p.root = file->parent_path();
@@ -46,7 +60,7 @@ Project load_project(const po::variables_map& flags) {
     keys.add_options()("tasks", po::value(&tasks))("store", po::value(&store))(
         "mountpoint", po::value(&mountpoint))("jobs", po::value(&p.jobs))(
         "remote", po::value(&p.remote))("allow_paths", po::value(&allow_paths)->composing())(
-        "allow_other", po::value(&p.allow_other));
+        "allow_other", po::value(&p.allow_other))("log_max_size", po::value(&log_max_size));
     std::ifstream in(*file);
     po::variables_map ini;
     try {
@@ -55,6 +69,7 @@ Project load_project(const po::variables_map& flags) {
     } catch (const po::error& e) {
       throw UsageError(file->string() + ": " + e.what());
     }
+    if (!log_max_size.empty()) p.log_max_bytes = parse_size(log_max_size, "log_max_size");
   }
   p.tasks = tasks.empty() ? fs::path() : under(p.root, tasks);
   p.store = under(p.root, store);
@@ -68,6 +83,9 @@ Project load_project(const po::variables_map& flags) {
   if (flags.count("store")) p.store = under(cwd, flags["store"].as<std::string>());
   if (flags.count("jobs")) p.jobs = flags["jobs"].as<int>();
   if (flags.count("remote")) p.remote = flags["remote"].as<std::string>();
+  if (flags.count("log-max-size")) {
+    p.log_max_bytes = parse_size(flags["log-max-size"].as<std::string>(), "--log-max-size");
+  }
   if (p.jobs < 0) throw UsageError("-j must be 0 (one worker per core) or more");
   if (p.tasks.empty()) {
     throw UsageError("no task library: pass --tasks LIB or write 'tasks = ...' in taskfs.ini");

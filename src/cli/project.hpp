@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -26,7 +27,14 @@ struct Project {
   bool allow_other = false;  // allow_other: every local user may read the mount
   int jobs = 0;
   std::string remote;  // the team cache (libpq connection string), or empty
+  // The daemon log's cap (log_max_size in taskfs.ini, --log-max-size): past
+  // it, daemon.log is rotated to daemon.log.1.
+  std::uint64_t log_max_bytes = 10 << 20;
 };
+
+// A size as taskfs.ini and flags spell it: bytes, or a number with a K, M or G
+// suffix (powers of 1024). Throws UsageError naming `what` when malformed or 0.
+std::uint64_t parse_size(const std::string& text, const std::string& what);
 
 // Adds --tasks, --store, -j and --remote to a command's options.
 void add_project_options(boost::program_options::options_description& options);

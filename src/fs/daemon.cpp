@@ -166,6 +166,7 @@ int daemonize_and_serve(const DaemonOptions& o, const StoreDir& store,
   ::dup2(log_fd, STDERR_FILENO);
   ::close(null_fd);
   ::close(log_fd);
+  if (o.log_max_bytes > 0) rotate_log_at(log_path, o.log_max_bytes);
   ::_exit(serve(o, store, mountpoint, ready[1]));
 }
 

@@ -1,6 +1,7 @@
 // The FUSE daemon: mounts a project's tasks and serves them until unmounted.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ struct DaemonOptions {
   // Lets every user read the mount, not only the one who mounted it. A
   // regular user needs `user_allow_other` in /etc/fuse.conf for it.
   bool allow_other = false;
+  std::uint64_t log_max_bytes = 0;  // the log's rotation size; 0: never rotated
 };
 
 // Mounts and serves; returns the exit status. Daemonizes unless foreground,
