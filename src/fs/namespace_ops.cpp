@@ -1,4 +1,5 @@
 // lookup, getattr and directory listings.
+#include <limits.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -81,6 +82,9 @@ Listing list(Filesystem& fs, fuse_ino_t ino, const Node& node) {
     }
   } else {
     for (const auto& v : fs.engine().cached_variants(node.task)) {
+      // A name no lookup would accept (computed by `taskfs run`, say) would
+      // make the kernel refuse the whole listing.
+      if (v.size() > NAME_MAX) continue;
       l.entries.push_back({v, listing_ino(node.task + "/" + v), S_IFREG});
     }
   }
@@ -124,8 +128,14 @@ bool Filesystem::attributes(fuse_ino_t ino, const Node& node, struct stat& st) {
 void Filesystem::lookup_result(fuse_req_t req, const std::string& task, const char* name) {
   try {
     auto request = engine_.resolve(task, name);
-    Probe probe = engine_.probe(*request);
     const std::string& variant = request->plan.target().variant;
+    if (variant.size() > NAME_MAX) {
+      throw spec::PathError(ENAMETOOLONG, "its canonical name '" + variant + "' has " +
+                                              std::to_string(variant.size()) +
+                                              " bytes, more than a file name may have (" +
+                                              std::to_string(NAME_MAX) + ")");
+    }
+    Probe probe = engine_.probe(*request);
     reply_entry(req, *this, inodes_.looked_up_result(task, variant, probe.result), kResultTimeout);
   } catch (const spec::PathError& e) {
     log_line(task + "/" + name + ": " + e.what());

@@ -1,5 +1,6 @@
 // Directory listings and sizes: ls shows tasks, canonical variants and true
 // sizes, and looking at a missing file never computes it.
+#include <cerrno>
 #include <string>
 
 #include "big_text.hpp"
@@ -51,6 +52,35 @@ TEST_F(ListingTest, LsLongAndStatOfAMissingResultShowSizeZeroAndComputeNothing) 
   EXPECT_EQ(runs("numbers"), 0);
   EXPECT_EQ(runs("total"), 0);
   EXPECT_EQ(runs("big"), 0);
+}
+
+// 100 spaces: a 114-byte name whose canonical spelling (%20 each) has 314.
+const std::string kLongSpaces(100, ' ');
+std::string long_canonical_glob() {
+  std::string spaces;
+  for (int i = 0; i < 100; ++i) spaces += "%20";
+  return "files:data%2F*" + spaces;
+}
+
+TEST_F(ListingTest, NameWhoseCanonicalSpellingIsTooLongIsRefusedAtLookupAndComputesNothing) {
+  Finished stat = sh("python3 -c 'import os\ntry: os.stat(\"mnt/listing/files:data%2F*" +
+                     kLongSpaces + "\")\nexcept OSError as e: print(e.errno)'");
+  EXPECT_EQ(stat.out, std::to_string(ENAMETOOLONG) + "\n") << stat.err;
+  Finished cat = sh("cat 'mnt/listing/files:data%2F*" + kLongSpaces + "'");
+  EXPECT_NE(cat.err.find("File name too long"), std::string::npos) << cat.err;
+  EXPECT_EQ(runs("listing"), 0);
+  EXPECT_NE(daemon_log().find("more than a file name may have"), std::string::npos)
+      << daemon_log();
+}
+
+TEST_F(ListingTest, TooLongVariantInTheStoreIsLeftOutOfTheListing) {
+  // `taskfs run` has no file name limit: it stores the variant.
+  Finished run_long = run({kTaskfs, "run", "listing/" + long_canonical_glob(), "listing/files:data%2Fw*",
+                           "--tasks", kFsTasks, "--store", store()});
+  ASSERT_TRUE(run_long.succeeded()) << run_long.err;
+  Finished ls = sh("ls mnt/listing");
+  EXPECT_TRUE(ls.succeeded()) << ls.err;
+  EXPECT_EQ(ls.out, "default\nfiles:data%2Fw*\n");
 }
 
 }  // namespace
