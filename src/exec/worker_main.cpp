@@ -1,13 +1,17 @@
 // taskfs-worker: loads a task library and runs tasks on request, storing each
 // result itself so that large values never cross the pipe. Requests arrive on
 // fd 3, replies leave on fd 4; the task's own stdout and stderr go to the log.
+#include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "clock.hpp"
 #include "exec/protocol.hpp"
@@ -69,7 +73,21 @@ void run_task(const TaskLibrary& library, Store& store, const RunRequest& reques
   reply.view_size = info.view_size;
 }
 
+// The worker does not outlive its coordinator (the daemon, or `taskfs run`,
+// which a Ctrl-C ends): once the request pipe has no writer, the worker's
+// process group ends, with whatever a running task started. (The worker has
+// a group of its own, so a terminal's Ctrl-C no longer reaches it directly.)
+void end_with_coordinator() {
+  std::thread([] {
+    pollfd request{kRequestFd, 0, 0};  // POLLHUP and POLLERR are always reported
+    while (::poll(&request, 1, -1) < 0 && errno == EINTR) {
+    }
+    ::kill(0, SIGKILL);
+  }).detach();
+}
+
 int serve(const std::string& library_path, const std::string& store_dir) {
+  end_with_coordinator();
   std::unique_ptr<TaskLibrary> library;
   CatalogMessage catalog;
   try {

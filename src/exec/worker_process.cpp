@@ -1,8 +1,10 @@
 #include "exec/worker_process.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,7 +63,10 @@ WorkerProcess::WorkerProcess(const WorkerConfig& config) {
   for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&defaults, sig);
   posix_spawnattr_setsigmask(&attributes, &none);
   posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  // Its own process group, so that what the task code starts goes with it.
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
   int rc = ::posix_spawn(&pid_, config.worker_executable.c_str(), &actions, &attributes,
                          argv.data(), environ);
   posix_spawnattr_destroy(&attributes);
@@ -76,6 +81,9 @@ WorkerProcess::WorkerProcess(const WorkerConfig& config) {
     throw std::runtime_error("cannot start " + config.worker_executable + ": " + std::strerror(rc));
   }
   try {
+    pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+    if (pidfd_ < 0) throw std::runtime_error(std::string("pidfd_open: ") + std::strerror(errno));
+    await_reply();
     if (!receive(reply_fd_, catalog_)) died();
   } catch (...) {
     // The destructor does not run for a half-built object: release here.
@@ -89,10 +97,12 @@ void WorkerProcess::release() {
   ::close(reply_fd_);
   request_fd_ = reply_fd_ = -1;
   if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
+    ::kill(-pid_, SIGKILL);  // the worker's process group: it and what its tasks started
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
   }
+  if (pidfd_ >= 0) ::close(pidfd_);
+  pidfd_ = -1;
 }
 
 // A worker still busy with a task that nobody waits for is not waited for either.
@@ -100,25 +110,56 @@ WorkerProcess::~WorkerProcess() { release(); }
 
 bool WorkerProcess::alive() {
   if (pid_ <= 0) return false;
-  if (::waitpid(pid_, nullptr, WNOHANG) == 0) return true;
+  // WNOWAIT: the group is killed before the worker is reaped, while its id
+  // cannot have been reused.
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+      info.si_pid == 0) {
+    return true;
+  }
+  ::kill(-pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
   pid_ = -1;
   return false;
 }
 
 void WorkerProcess::died() {
+  if (pid_ <= 0) throw WorkerDied("the task's worker process ended");
+  // What the task started goes too; it may hold the reply pipe open. (The
+  // worker itself may still run: a garbled reply.)
+  ::kill(-pid_, SIGKILL);
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
   throw WorkerDied(describe_exit(status));
 }
 
+void WorkerProcess::await_reply() {
+  // The process, not the pipe, says the worker died: a child the task forked
+  // inherits the pipe and would keep it open long after.
+  pollfd watched[] = {{reply_fd_, POLLIN, 0}, {pidfd_, POLLIN, 0}};
+  while (::poll(watched, 2, -1) < 0) {
+    if (errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+  }
+  // A reply written just before the exit is still a reply.
+  if (watched[0].revents == 0) died();
+}
+
 RunReply WorkerProcess::run(const RunRequest& request) {
   RunReply reply;
+  bool sent = true;
   try {
     send(request_fd_, request);
-    if (receive(reply_fd_, reply)) return reply;
   } catch (const std::runtime_error&) {
-    // A broken pipe: the worker is gone; say how it died below.
+    sent = false;  // a broken pipe: the worker is gone; say how it died below
+  }
+  if (sent) {
+    await_reply();  // throws WorkerDied itself
+    try {
+      if (receive(reply_fd_, reply)) return reply;
+    } catch (const std::runtime_error&) {
+      // A broken or garbled reply: the worker is not to be trusted any more.
+    }
   }
   died();
 }

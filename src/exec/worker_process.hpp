@@ -42,11 +42,15 @@ class WorkerProcess {
   bool alive();
 
  private:
+  // Kills the worker's process group, reaps the worker, throws WorkerDied.
   [[noreturn]] void died();
+  // Waits until a reply can be read; died() if the worker exits first.
+  void await_reply();
   // Closes the pipes, kills and reaps the process.
   void release();
 
   pid_t pid_ = -1;
+  int pidfd_ = -1;  // becomes readable when the worker exits
   int request_fd_ = -1;
   int reply_fd_ = -1;
   CatalogMessage catalog_;

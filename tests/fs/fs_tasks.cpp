@@ -4,6 +4,7 @@
 // libfs_tasks_edited.so, where only the body of `numbers` differs (as if a user
 // had edited that one function and rebuilt).
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -118,8 +119,17 @@ const auto slow = tf::task("slow")
                         return "slept " + std::to_string(ms) + " ms, gate '" + gate + "'\n";
                       }));
 
-// Failures: a task that crashes its worker, and one that throws.
-const auto crash = tf::task("crash").run(TASKFS_FN([]() -> int {
+// Failures: a task that crashes its worker, and one that throws. With `fork`,
+// the crash comes after forking a child that would never end on its own, and
+// that holds the worker's pipes: its pid goes to forked.pid.
+const auto crash = tf::task("crash").param("fork", false).run(TASKFS_FN([](bool fork) -> int {
+  if (fork) {
+    pid_t child = ::fork();
+    if (child == 0) {
+      for (;;) ::pause();
+    }
+    std::ofstream("forked.pid") << child << "\n";
+  }
   ::raise(SIGSEGV);
   return 0;
 }));

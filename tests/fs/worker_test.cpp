@@ -54,6 +54,19 @@ TEST_F(WorkerTest, WorkerKilledWhileRunningATaskFailsThatReadWithIoError) {
   EXPECT_EQ(runs("slow"), 1);
 }
 
+TEST_F(WorkerTest, WorkerThatCrashesAfterForkingFailsItsReadAndTakesTheChildAlong) {
+  // The child inherits the worker's reply pipe: a worker's death seen as the
+  // pipe's end would wait for the child, that is forever.
+  Finished cat = sh("cat mnt/crash/fork:true");
+  EXPECT_NE(cat.err.find("Input/output error"), std::string::npos) << cat.err;
+  std::string forked = read_file("forked.pid");
+  ASSERT_FALSE(forked.empty()) << "the task never forked";
+  pid_t child = std::stoi(forked);
+  EXPECT_TRUE(eventually([&] { return !process_alive(child); }))
+      << "the task's child " << child << " outlived its worker";
+  EXPECT_EQ(sh("cat mnt/total/default").out, "15\n");
+}
+
 TEST_F(WorkerTest, WorkerKilledWhileIdleDoesNotFailTheNextRead) {
   EXPECT_EQ(sh("cat mnt/total/default").out, "15\n");
   ASSERT_TRUE(kill_workers());
