@@ -57,6 +57,7 @@ void ProjectTest::TearDown() {
     ::kill(*background_daemon, SIGKILL);
   }
   children_.clear();
+  expect_no_sanitizer_report();
   if (HasFailure()) {
     std::cerr << "---- " << (store() / "daemon.log").string() << ":\n" << daemon_log();
   }
@@ -83,8 +84,19 @@ void ProjectTest::stop_daemon() {
     ADD_FAILURE() << "the foreground daemon did not exit after its unmount; killing it";
     daemon_->send(SIGKILL);
     daemon_->wait_for();
+  } else if (Finished ended = daemon_->finished(); !ended.succeeded()) {
+    // In a sanitized build, a report (a leak found at exit, say) ends up here.
+    ADD_FAILURE() << "the daemon ended with status " << ended.status << " after its unmount";
   }
   daemon_.reset();
+}
+
+void ProjectTest::expect_no_sanitizer_report() const {
+  // The daemon and its workers write to the log, foreground or not.
+  std::string log = daemon_log();
+  for (const char* report : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
+    EXPECT_EQ(log.find(report), std::string::npos) << "a sanitizer report in the daemon log";
+  }
 }
 
 void ProjectTest::write_file(std::string_view relative, std::string_view bytes) const {

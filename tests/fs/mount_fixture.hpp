@@ -82,6 +82,7 @@ class ProjectTest : public ::testing::Test {
   Capture next_capture();
   void stop_daemon();
   void remove_mounts();
+  void expect_no_sanitizer_report() const;
 
   std::filesystem::path root_;
   std::filesystem::path io_;  // captured output of the programs
