@@ -40,9 +40,11 @@ class Session {
       fuse_session_destroy(session_);
       throw std::runtime_error("cannot install signal handlers");
     }
-    // Mounting /dev/fuse ourselves enables passthrough; otherwise libfuse mounts.
-    if (!passthrough_.mount(session_, mountpoint, allow_other) &&
-        fuse_session_mount(session_, mountpoint.c_str()) != 0) {
+    // Mounting /dev/fuse ourselves enables passthrough, and goes over a mount
+    // whose daemon died: the path turns from the dead mount into this one, ready,
+    // in one step. Otherwise libfuse mounts, after the dead mount is cleared
+    // (fusermount3 refuses to go over it).
+    if (!passthrough_.mount(session_, mountpoint, allow_other) && !mount_with_libfuse()) {
       fuse_remove_signal_handlers(session_);
       fuse_session_destroy(session_);
       // fusermount3 refuses allow_other to regular users unless fuse.conf allows it.
@@ -60,6 +62,12 @@ class Session {
     } else {
       fuse_session_unmount(session_);
     }
+    // A dead mount this one went over shows again: it goes too.
+    try {
+      clear_stale_mount(mountpoint_);
+    } catch (const std::exception& e) {
+      log_line(e.what());
+    }
     fuse_remove_signal_handlers(session_);
     fuse_session_destroy(session_);
   }
@@ -76,6 +84,16 @@ class Session {
   }
 
  private:
+  bool mount_with_libfuse() {
+    try {
+      clear_stale_mount(mountpoint_);
+    } catch (const std::exception& e) {
+      log_line(e.what());
+      return false;
+    }
+    return fuse_session_mount(session_, mountpoint_.c_str()) == 0;
+  }
+
   Passthrough& passthrough_;
   std::filesystem::path mountpoint_;
   fuse_session* session_ = nullptr;
@@ -175,7 +193,7 @@ int daemonize_and_serve(const DaemonOptions& o, const StoreDir& store,
 int mount_and_serve(const DaemonOptions& o) {
   std::filesystem::path mountpoint = std::filesystem::absolute(o.mountpoint).lexically_normal();
   if (o.allow_other) check_allow_other();
-  prepare_mountpoint(mountpoint);
+  check_mountpoint(mountpoint);
   StoreDir store(o.store);  // made 0700, or refused when others could tamper with it
   if (o.foreground) return serve(o, store, mountpoint, -1);
   return daemonize_and_serve(o, store, mountpoint);

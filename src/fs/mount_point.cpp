@@ -95,37 +95,42 @@ int unmount_path(const std::filesystem::path& mountpoint, bool lazy) {
   return ::umount2(mountpoint.c_str(), lazy ? MNT_DETACH : 0) == 0 ? 0 : -1;
 }
 
-void prepare_mountpoint(const std::filesystem::path& mountpoint) {
+namespace {
+
+// A FUSE mount whose daemon died: stat() of it fails with ENOTCONN, unless the
+// kernel still answers from its cache; statfs() always asks the daemon.
+bool stale_mount_on(const std::filesystem::path& mountpoint) {
+  struct stat st {};
+  if (::stat(mountpoint.c_str(), &st) != 0) return errno == ENOTCONN;
+  struct statfs sfs {};
+  return is_mounted(mountpoint) && ::statfs(mountpoint.c_str(), &sfs) != 0 && errno == ENOTCONN;
+}
+
+}  // namespace
+
+void check_mountpoint(const std::filesystem::path& mountpoint) {
+  if (stale_mount_on(mountpoint)) return;
   struct stat st {};
   if (::stat(mountpoint.c_str(), &st) != 0) {
-    if (errno == ENOTCONN) {
-      // A FUSE mount whose daemon died: take it away and mount afresh.
-      if (unmount_path(mountpoint, true) != 0) {
-        throw std::runtime_error("cannot clean up the stale mount on " + mountpoint.string() +
-                                 ": " + std::strerror(errno));
-      }
-    } else if (errno == ENOENT) {
-      std::filesystem::create_directories(mountpoint);
-    } else {
+    if (errno != ENOENT) {
       throw std::runtime_error("cannot use mount point " + mountpoint.string() + ": " +
                                std::strerror(errno));
     }
+    std::filesystem::create_directories(mountpoint);
   }
   if (is_mounted(mountpoint)) {
-    // stat() of a dead FUSE mount may still be answered from the kernel's
-    // cache; statfs() always asks the daemon.
-    struct statfs sfs {};
-    if (::statfs(mountpoint.c_str(), &sfs) != 0 && errno == ENOTCONN) {
-      if (unmount_path(mountpoint, true) != 0) {
-        throw std::runtime_error("cannot clean up the stale mount on " + mountpoint.string());
-      }
-    } else {
-      throw std::runtime_error(mountpoint.string() + " is already mounted (" +
-                               mounted_type(mountpoint) + "); run 'taskfs unmount' first");
-    }
+    throw std::runtime_error(mountpoint.string() + " is already mounted (" +
+                             mounted_type(mountpoint) + "); run 'taskfs unmount' first");
   }
   if (!std::filesystem::is_directory(mountpoint)) {
     throw std::runtime_error("mount point " + mountpoint.string() + " is not a directory");
+  }
+}
+
+void clear_stale_mount(const std::filesystem::path& mountpoint) {
+  if (stale_mount_on(mountpoint) && unmount_path(mountpoint, true) != 0) {
+    throw std::runtime_error("cannot clean up the stale mount on " + mountpoint.string() + ": " +
+                             std::strerror(errno));
   }
 }
 

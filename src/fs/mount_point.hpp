@@ -9,10 +9,16 @@
 
 namespace taskfs::fs {
 
-// Prepares `mountpoint` for a new mount: creates it if missing, lazily
-// unmounts a stale FUSE mount ("Transport endpoint is not connected").
-// Throws std::runtime_error if something live is mounted there.
-void prepare_mountpoint(const std::filesystem::path& mountpoint);
+// Checks `mountpoint` for a new mount, creating it if missing. A FUSE mount
+// whose daemon died ("Transport endpoint is not connected") is left in place,
+// so that the new mount can replace it in one step (see clear_stale_mount).
+// Throws std::runtime_error if something live is mounted there, or if it is
+// not a directory.
+void check_mountpoint(const std::filesystem::path& mountpoint);
+
+// Lazily unmounts a FUSE mount whose daemon died from `mountpoint`, if there
+// is one. Throws std::runtime_error when it cannot.
+void clear_stale_mount(const std::filesystem::path& mountpoint);
 
 // Throws std::runtime_error saying what to do when this user may not mount
 // with allow_other: only root may, unless /etc/fuse.conf has user_allow_other.
