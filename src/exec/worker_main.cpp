@@ -78,6 +78,8 @@ void run_task(const TaskLibrary& library, Store& store, const RunRequest& reques
 // process group ends, with whatever a running task started. (The worker has
 // a group of its own, so a terminal's Ctrl-C no longer reaches it directly.)
 void end_with_coordinator() {
+  // Only a group of its own is the worker's to end (not a shell's, say).
+  if (::getpgrp() != ::getpid()) return;
   std::thread([] {
     pollfd request{kRequestFd, 0, 0};  // POLLHUP and POLLERR are always reported
     while (::poll(&request, 1, -1) < 0 && errno == EINTR) {
