@@ -155,7 +155,9 @@ void fs_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     try {
       std::string text = control_text(fs.engine(), node->control);
       std::uint64_t size = text.size();
-      return reply_open(req, fs, *fi, BlobReader(std::move(text), 0, size), false);
+      // A typed offset: a literal 0 would pick the (head, fd, size) overload,
+      // and the release would close the daemon's fd 0.
+      return reply_open(req, fs, *fi, BlobReader(std::move(text), std::uint64_t{0}, size), false);
     } catch (const std::exception& e) {
       log_line(std::string("reading .taskfs/") + std::string(control_file_name(node->control)) +
                ": " + e.what());

@@ -1,4 +1,5 @@
 // Metadata: the xattrs of a result and the control files in .taskfs/.
+#include <filesystem>
 #include <string>
 
 #include "mount_fixture.hpp"
@@ -41,6 +42,19 @@ TEST_F(MetadataTest, CanonicalSpellingPutsOwnParamsFirstThenTasksByNameWithEncod
             "report/title:x,numbers=n:7,total=scale:2");
   EXPECT_EQ(canonical("mnt/report/title:a%2fb c,total=scale:1"), "report/title:a%2Fb%20c");
   EXPECT_EQ(canonical("mnt/total/scale:1,numbers=n:5"), "total/default");
+}
+
+// Control files are held in memory; releasing one used to close the daemon's
+// fd 0 (a literal 0 offset picked the constructor that takes a file), after
+// which whatever the daemon opened next there was closed under its feet.
+TEST_F(MetadataTest, ReadingControlFilesClosesNoneOfTheDaemonsDescriptors) {
+  const std::string stdin_of_daemon = "/proc/" + std::to_string(daemon_pid()) + "/fd/0";
+  ASSERT_EQ(std::filesystem::read_symlink(stdin_of_daemon), "/dev/null");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(sh("cat mnt/.taskfs/status mnt/.taskfs/tasks > /dev/null").succeeded());
+  }
+  std::error_code ec;
+  EXPECT_EQ(std::filesystem::read_symlink(stdin_of_daemon, ec), "/dev/null") << ec.message();
 }
 
 TEST_F(MetadataTest, AnUncachedTaskShowsStateNocache) {

@@ -155,6 +155,8 @@ std::vector<pid_t> ProjectTest::workers() const {
   return found;
 }
 
+pid_t ProjectTest::daemon_pid() const { return daemon_ ? daemon_->pid() : -1; }
+
 bool ProjectTest::mounted(const fs::path& path) const { return mount_type(path) == "fuse.taskfs"; }
 
 std::string ProjectTest::daemon_log() const { return test::read_file_or_empty(store() / "daemon.log"); }

@@ -55,6 +55,8 @@ class ProjectTest : public ::testing::Test {
   Finished end_daemon(int signal);
   // The worker processes of the daemon started by mount().
   std::vector<pid_t> workers() const;
+  // That daemon's pid.
+  pid_t daemon_pid() const;
   bool mounted(const std::filesystem::path& path) const;
   std::string daemon_log() const;
 
