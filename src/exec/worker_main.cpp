@@ -84,8 +84,6 @@ void end_with_coordinator() {
     pollfd request{kRequestFd, 0, 0};  // POLLHUP and POLLERR are always reported
     while (::poll(&request, 1, -1) < 0 && errno == EINTR) {
     }
-    std::fprintf(stderr, "taskfs-worker %d: the coordinator is gone (poll revents %#x), ending\n",
-                 static_cast<int>(::getpid()), static_cast<unsigned>(request.revents));
     ::kill(0, SIGKILL);
   }).detach();
 }
