@@ -10,6 +10,7 @@
 #include <string>
 
 #include "store/store.hpp"
+#include "store_refusal.hpp"
 #include "test_support.hpp"
 
 namespace taskfs {
@@ -24,16 +25,6 @@ mode_t mode_of(const fs::path& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return 0;
   return st.st_mode & 07777;
-}
-
-// The message of the StoreError opening `dir` throws, or "" if it opens.
-std::string refusal(const fs::path& dir) {
-  try {
-    Store store(dir);
-  } catch (const StoreError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 // Sets the process umask for the life of the object.
@@ -88,13 +79,13 @@ TEST_F(StoreSafetyTest, NewStoreIsReadableByItsOwnerOnlyWhateverTheUmask) {
 TEST_F(StoreSafetyTest, StoreWritableByOthersIsRefusedUntouched) {
   fs::create_directories(store_dir());
   fs::permissions(store_dir(), fs::perms::all);
-  std::string why = refusal(store_dir());
+  std::string why = test::store_refusal(store_dir());
   EXPECT_NE(why.find("writable by every user"), std::string::npos) << why;
   EXPECT_NE(why.find("chmod 700"), std::string::npos) << why;
   EXPECT_TRUE(fs::is_empty(store_dir()));
 
   fs::permissions(store_dir(), fs::perms::owner_all | fs::perms::group_all);
-  why = refusal(store_dir());
+  why = test::store_refusal(store_dir());
   EXPECT_NE(why.find("writable by its group"), std::string::npos) << why;
 }
 
@@ -102,7 +93,7 @@ TEST_F(StoreSafetyTest, StoreOwnedByAnotherUserIsRefused) {
   if (::geteuid() != 0) GTEST_SKIP() << "giving the store to another user needs root";
   fs::create_directories(store_dir());
   ASSERT_EQ(::chown(store_dir().c_str(), kNobody, kNobody), 0);
-  std::string why = refusal(store_dir());
+  std::string why = test::store_refusal(store_dir());
   EXPECT_NE(why.find("belongs to"), std::string::npos) << why;
   EXPECT_TRUE(fs::is_empty(store_dir()));
 }
@@ -119,7 +110,7 @@ TEST_F(StoreSafetyTest, StoreOthersCouldReadIsMadePrivateOnceKnownAsAStore) {
 TEST_F(StoreSafetyTest, ABlobsDirectoryDoesNotMakeADirectoryOfOtherFilesAStore) {
   fs::create_directories(store_dir() / "blobs");
   test::write_file(store_dir() / "notes.txt", "mine\n");
-  std::string why = refusal(store_dir());
+  std::string why = test::store_refusal(store_dir());
   EXPECT_NE(why.find("not a taskfs store"), std::string::npos) << why;
   EXPECT_FALSE(fs::exists(store_dir() / "taskfs.db"));
 }
@@ -128,7 +119,7 @@ TEST_F(StoreSafetyTest, LinkPlantedAtTheDatabaseIsRefusedNotFollowed) {
   test::write_file(victim(), "precious\n");
   fs::create_directories(store_dir());
   fs::create_symlink(victim(), store_dir() / "taskfs.db");
-  EXPECT_NE(refusal(store_dir()), "");
+  EXPECT_NE(test::store_refusal(store_dir()), "");
   EXPECT_EQ(test::read_file(victim()), "precious\n");
 }
 
@@ -137,7 +128,7 @@ TEST_F(StoreSafetyTest, LinkPlantedAsTheBlobDirectoryIsRefused) {
   fs::create_directories(dir_ / "elsewhere");
   fs::remove(store_dir() / "blobs");
   fs::create_directory_symlink(dir_ / "elsewhere", store_dir() / "blobs");
-  std::string why = refusal(store_dir());
+  std::string why = test::store_refusal(store_dir());
   EXPECT_NE(why.find("symbolic link"), std::string::npos) << why;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "store/sqlite.hpp"
+#include "store_refusal.hpp"
 #include "test_support.hpp"
 
 namespace taskfs {
@@ -46,16 +47,6 @@ std::set<std::string> listing(const fs::path& dir) {
     out.insert(fs::relative(e.path(), dir).string());
   }
   return out;
-}
-
-// The message of the StoreError opening `dir` throws, or "" if it opens.
-std::string refusal(const fs::path& dir) {
-  try {
-    Store store(dir);
-  } catch (const StoreError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 class StoreTest : public ::testing::Test {
@@ -227,21 +218,21 @@ TEST_F(StoreTest, UnknownBlobIsAnError) {
 
 TEST_F(StoreTest, RefusesAPathThatIsARegularFile) {
   test::write_file(dir_ / "file", "not a directory");
-  EXPECT_NE(refusal(dir_ / "file").find("not a taskfs store"), std::string::npos);
+  EXPECT_NE(test::store_refusal(dir_ / "file").find("not a taskfs store"), std::string::npos);
   EXPECT_EQ(test::read_file(dir_ / "file"), "not a directory");
 }
 
 TEST_F(StoreTest, RefusesADirectoryOfOtherFilesWithoutWritingIntoIt) {
   test::write_file(dir_ / "d" / "notes.txt", "mine");
   auto before = listing(dir_ / "d");
-  EXPECT_NE(refusal(dir_ / "d").find("not a taskfs store"), std::string::npos);
+  EXPECT_NE(test::store_refusal(dir_ / "d").find("not a taskfs store"), std::string::npos);
   EXPECT_EQ(listing(dir_ / "d"), before);
 }
 
 TEST_F(StoreTest, RefusesATaskfsDbThatIsNotSqliteLeavingItsBytes) {
   std::string junk(4096, 'x');
   test::write_file(dir_ / "d" / "taskfs.db", junk);
-  std::string why = refusal(dir_ / "d");
+  std::string why = test::store_refusal(dir_ / "d");
   EXPECT_NE(why.find("not a taskfs store"), std::string::npos) << why;
   EXPECT_EQ(test::read_file(dir_ / "d" / "taskfs.db"), junk);
 }
@@ -249,7 +240,7 @@ TEST_F(StoreTest, RefusesATaskfsDbThatIsNotSqliteLeavingItsBytes) {
 TEST_F(StoreTest, RefusesATaskfsDbThatIsNotSqliteCreatingNothing) {
   test::write_file(dir_ / "d" / "taskfs.db", std::string(4096, 'x'));
   auto before = listing(dir_ / "d");
-  refusal(dir_ / "d");
+  test::store_refusal(dir_ / "d");
   EXPECT_EQ(listing(dir_ / "d"), before);
 }
 
@@ -257,7 +248,7 @@ TEST_F(StoreTest, RefusesAnSqliteDatabaseThatIsNotAStore) {
   fs::create_directories(dir_ / "d");
   sqlite::Database((dir_ / "d" / "taskfs.db").string(), true).exec("CREATE TABLE mine(a)");
   std::string bytes = test::read_file(dir_ / "d" / "taskfs.db");
-  std::string why = refusal(dir_ / "d");
+  std::string why = test::store_refusal(dir_ / "d");
   EXPECT_NE(why.find("not a taskfs store"), std::string::npos) << why;
   EXPECT_EQ(test::read_file(dir_ / "d" / "taskfs.db"), bytes);
 }
@@ -269,10 +260,10 @@ TEST_F(StoreTest, RefusesAnUnknownSchemaVersionLeavingTheFileUnchanged) {
   sqlite::Database(db.string(), false)
       .exec("UPDATE meta SET value='99' WHERE name='schema_version'");
   std::string bytes = test::read_file(db);
-  std::string why = refusal(dir_ / "store");
+  std::string why = test::store_refusal(dir_ / "store");
   EXPECT_NE(why.find("schema version 99"), std::string::npos) << why;
   EXPECT_EQ(test::read_file(db), bytes);
-  EXPECT_EQ(refusal(dir_ / "store"), why);  // still refused: nothing was rewritten
+  EXPECT_EQ(test::store_refusal(dir_ / "store"), why);  // still refused: nothing was rewritten
 }
 
 // Schema version 1 (the first build, commit fa5ca68) had no tables
