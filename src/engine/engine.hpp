@@ -20,8 +20,8 @@
 #include "exec/worker_pool.hpp"
 #include "graph/plan.hpp"
 #include "key/file_digest.hpp"
+#include "engine/library_watch.hpp"
 #include "engine/remote_level.hpp"
-#include "plugin/library_watch.hpp"
 #include "store/store.hpp"
 
 namespace taskfs {

@@ -1,4 +1,4 @@
-#include "plugin/library_watch.hpp"
+#include "engine/library_watch.hpp"
 
 #include <cerrno>
 #include <chrono>
