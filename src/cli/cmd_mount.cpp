@@ -26,16 +26,9 @@ int mount_command(const Args& args) {
   if (!parsed->positional.empty()) {
     project.mountpoint = std::filesystem::absolute(parsed->positional[0]).lexically_normal();
   }
-  fs::DaemonOptions daemon;
-  daemon.project_root = project.root;
-  daemon.tasks = project.tasks;
-  daemon.store = project.store;
-  daemon.mountpoint = project.mountpoint;
-  daemon.jobs = project.jobs;
-  daemon.remote = project.remote;
-  daemon.foreground = parsed->flags.count("foreground") > 0;
-  daemon.allow_other = parsed->flags.count("allow-other") > 0;
-  return fs::mount_and_serve(daemon);
+  return fs::mount_and_serve({project.engine, project.mountpoint,
+                              parsed->flags.count("foreground") > 0,
+                              parsed->flags.count("allow-other") > 0});
 }
 
 int unmount_command(const Args& args) {

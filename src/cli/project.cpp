@@ -36,14 +36,14 @@ void add_project_options(po::options_description& options) {
 
 Project load_project(const po::variables_map& flags) {
   Project p;
-  p.root = fs::current_path();
+  p.engine.project_root = fs::current_path();
   std::string tasks, store = ".taskfs", mountpoint = "mnt";
   if (auto file = find_project_file()) {
-    p.root = file->parent_path();
+    p.engine.project_root = file->parent_path();
     po::options_description keys;
     keys.add_options()("tasks", po::value(&tasks))("store", po::value(&store))(
-        "mountpoint", po::value(&mountpoint))("jobs", po::value(&p.jobs))(
-        "remote", po::value(&p.remote));
+        "mountpoint", po::value(&mountpoint))("jobs", po::value(&p.engine.jobs))(
+        "remote", po::value(&p.engine.remote));
     std::ifstream in(*file);
     po::variables_map ini;
     try {
@@ -53,16 +53,16 @@ Project load_project(const po::variables_map& flags) {
       throw UsageError(file->string() + ": " + e.what());
     }
   }
-  p.tasks = tasks.empty() ? fs::path() : under(p.root, tasks);
-  p.store = under(p.root, store);
-  p.mountpoint = under(p.root, mountpoint);
+  p.engine.library = tasks.empty() ? fs::path() : under(p.engine.project_root, tasks);
+  p.engine.store_dir = under(p.engine.project_root, store);
+  p.mountpoint = under(p.engine.project_root, mountpoint);
   fs::path cwd = fs::current_path();
-  if (flags.count("tasks")) p.tasks = under(cwd, flags["tasks"].as<std::string>());
-  if (flags.count("store")) p.store = under(cwd, flags["store"].as<std::string>());
-  if (flags.count("jobs")) p.jobs = flags["jobs"].as<int>();
-  if (flags.count("remote")) p.remote = flags["remote"].as<std::string>();
-  if (p.jobs < 0) throw UsageError("-j must be 0 (one worker per core) or more");
-  if (p.tasks.empty()) {
+  if (flags.count("tasks")) p.engine.library = under(cwd, flags["tasks"].as<std::string>());
+  if (flags.count("store")) p.engine.store_dir = under(cwd, flags["store"].as<std::string>());
+  if (flags.count("jobs")) p.engine.jobs = flags["jobs"].as<int>();
+  if (flags.count("remote")) p.engine.remote = flags["remote"].as<std::string>();
+  if (p.engine.jobs < 0) throw UsageError("-j must be 0 (one worker per core) or more");
+  if (p.engine.library.empty()) {
     throw UsageError("no task library: pass --tasks LIB or write 'tasks = ...' in taskfs.ini");
   }
   return p;

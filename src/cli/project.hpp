@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/options.hpp"
+
 namespace taskfs::cli {
 
 // Wrong usage: the command prints the reason on one line and exits 2.
@@ -14,13 +16,11 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A project as taskfs.ini and the flags describe it. The engine's project
+// root is the directory of taskfs.ini, or the working directory.
 struct Project {
-  std::filesystem::path root;  // the directory of taskfs.ini, or the working directory
-  std::filesystem::path tasks;
-  std::filesystem::path store;
+  EngineOptions engine;
   std::filesystem::path mountpoint;
-  int jobs = 0;
-  std::string remote;  // the team cache (libpq connection string), or empty
 };
 
 // Adds --tasks, --store, -j and --remote to a command's options.

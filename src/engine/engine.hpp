@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -16,25 +17,16 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/library_watch.hpp"
 #include "engine/node_key.hpp"
+#include "engine/options.hpp"
+#include "engine/remote_level.hpp"
 #include "exec/worker_pool.hpp"
 #include "graph/plan.hpp"
 #include "key/file_digest.hpp"
-#include "engine/library_watch.hpp"
-#include "engine/remote_level.hpp"
 #include "store/store.hpp"
 
 namespace taskfs {
-
-struct EngineOptions {
-  std::filesystem::path project_root;
-  std::filesystem::path library;
-  std::filesystem::path store_dir;
-  int jobs = 0;                   // worker processes; 0: one per core
-  int log_fd = 2;                 // where task code's output goes
-  std::string worker_executable;  // empty: taskfs-worker next to this program
-  std::string remote;             // the team cache's libpq connection string; empty: none
-};
 
 // A path resolved against one catalog, which it keeps alive.
 struct Request {
@@ -59,7 +51,7 @@ struct Probe {
 // The end of a computation.
 struct Outcome {
   bool ok = false;
-  std::string error;        // "task 'x' failed: ..." when not ok
+  std::string error;  // "task 'x' failed: ..." when not ok
   Hash128 key;
   ResultInfo result;
   bool stale_code = false;  // failed only because the library was rebuilt meanwhile
@@ -102,9 +94,12 @@ class Engine {
 
   // The current catalog, reloaded first if the library file changed.
   LoadedCatalog catalog();
-  // Resolves "task/variant" (or "task"). Throws spec::PathError.
+  // Resolves the variant of a task. Throws spec::PathError.
   std::shared_ptr<const Request> resolve(std::string_view task, std::string_view variant);
-  // What is cached, running or failed, computing nothing (safe for stat/getattr).
+  // Resolves a path "task" or "task/variant". Throws spec::PathError.
+  std::shared_ptr<const Request> resolve_path(std::string_view path);
+  // What is cached, running or failed, computing nothing and writing nothing
+  // (safe for lookup, getattr, getxattr). Throws when the store cannot be read.
   Probe probe(const Request& request);
   // Computes the request's target; `done` runs once, on some engine thread
   // (or at once on this one when everything is cached). A computation that
@@ -127,8 +122,9 @@ class Engine {
   // Waits until results computed here are uploaded to the team cache, or
   // `timeout` passed; true when nothing is left (or there is no team cache).
   bool drain_uploads(std::chrono::milliseconds timeout);
+
+  // For tests only: the store, to count runs.
   Store& store() { return store_; }
-  const EngineOptions& options() const { return options_; }
 
  private:
   struct Computation;
@@ -159,12 +155,15 @@ class Engine {
   // Why the result of node `i` differs from the one with content `then` that
   // a cached run used.
   std::string explain_change(WhyWalk& walk, std::size_t i, const std::string& then);
-  static Outcome succeeded(const Hash128& key, const exec::RunReply& reply);
   void remember(const std::string& path, const Outcome& outcome);
   // Keeps newly hashed input files in the store, for the next process.
   void persist_digests();
+  // LibraryWatch's loader: the store's copy of the catalog when the library
+  // is unchanged, else what a fresh worker reads; the pool then moves on.
+  std::shared_ptr<const Catalog> load_catalog(const FileStamp& stamp, std::uint64_t generation);
 
   EngineOptions options_;
+  exec::WorkerConfig worker_config_;
   Store store_;
   FileDigests digests_;
   std::unique_ptr<exec::WorkerPool> pool_;
@@ -172,8 +171,8 @@ class Engine {
   std::unique_ptr<RemoteLevel> remote_;  // null without a team cache
 
   std::mutex mutex_;
-  std::unordered_map<std::string, Flight> flights_;      // by key hex
-  std::unordered_map<std::string, ResultInfo> known_;    // results seen, by key hex
+  std::unordered_map<Hash128, Flight> flights_;          // by cache key
+  std::unordered_map<Hash128, ResultInfo> known_;        // results seen, by cache key
   std::unordered_map<std::string, std::string> failed_;  // last error, by canonical path
   // Paths already resolved against the current catalog, as spelled by readers.
   std::unordered_map<std::string, std::shared_ptr<const Request>> resolved_;

@@ -1,64 +1,48 @@
 #include "engine/library_watch.hpp"
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 
 #include "clock.hpp"
 
 namespace taskfs {
 
-LibraryWatch::LibraryWatch(exec::WorkerConfig config, CatalogCache cache, OnLoad on_load)
-    : config_(std::move(config)), cache_(std::move(cache)), on_load_(std::move(on_load)) {
+LibraryWatch::LibraryWatch(std::string library, Load load)
+    : library_(std::move(library)), load_(std::move(load)) {
   current_.catalog = std::make_shared<Catalog>();
 }
 
 LoadedCatalog LibraryWatch::current() {
-  std::lock_guard lock(mutex_);
-  std::optional<FileStamp> stamp = stamp_of(config_.library);
+  std::unique_lock lock(mutex_);
+  std::optional<FileStamp> stamp = stamp_of(library_);
   if (!stamp) {
     if (!tried_ || error_.empty()) {
-      error_ = "cannot find the task library " + config_.library + ": " + std::strerror(errno);
+      error_ = "cannot find the task library " + library_ + ": " + std::strerror(errno);
     }
-  } else if (stamp != tried_) {
-    load(*stamp);
+    return current_;
   }
-  return current_;
-}
-
-void LibraryWatch::load(const FileStamp& stamp) {
+  if (stamp == tried_ || loading_) return current_;
   tried_ = stamp;
+  loading_ = true;
+  std::uint64_t generation = current_.generation + 1;
+  lock.unlock();
+  std::shared_ptr<const Catalog> loaded;
+  std::string error;
   try {
-    std::unique_ptr<exec::WorkerProcess> worker;
-    current_ = {read_catalog(stamp, worker), current_.generation + 1};
-    error_.clear();
-    loaded_at_ = epoch_seconds();
-    on_load_(current_.generation, std::move(worker));
-  } catch (const exec::WorkerDied& e) {
-    error_ = "loading the task library " + config_.library + " crashed: " + e.what();
+    loaded = load_(*stamp, generation);
   } catch (const std::exception& e) {
-    error_ = e.what();
+    error = e.what();
   }
-  if (!error_.empty() && current_.generation > 0) {
-    error_ += " (still serving the previously loaded library)";
+  lock.lock();
+  loading_ = false;
+  if (loaded) {
+    current_ = {std::move(loaded), generation};
+    loaded_at_ = epoch_seconds();
+  } else if (current_.generation > 0) {
+    error += " (still serving the previously loaded library)";
   }
-}
-
-std::shared_ptr<const Catalog> LibraryWatch::read_catalog(
-    const FileStamp& stamp, std::unique_ptr<exec::WorkerProcess>& worker) {
-  if (auto cached = cache_.find(config_.library, stamp.text())) {
-    try {
-      return std::make_shared<const Catalog>(decode_tasks(*cached));
-    } catch (const std::exception&) {
-      // Not a catalog after all: read it from the library below.
-    }
-  }
-  worker = std::make_unique<exec::WorkerProcess>(config_);
-  if (!worker->catalog().error.empty()) throw std::runtime_error(worker->catalog().error);
-  // Built (and so checked) before it is cached: a bad catalog is never kept.
-  auto catalog = std::make_shared<const Catalog>(worker->catalog().tasks);
-  cache_.save(config_.library, stamp.text(), encode_tasks(catalog->tasks()));
-  return catalog;
+  error_ = std::move(error);
+  return current_;
 }
 
 std::string LibraryWatch::error() const {

@@ -2,6 +2,7 @@
 // One place renders each, so `taskfs ls` and mnt/.taskfs/tasks never differ.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -27,5 +28,8 @@ std::string status_report(const EngineStatus& status);
 std::string remote_report(const remote::RemoteStatus& status);
 // Recent runs from the store, for `taskfs status` without a daemon.
 std::string runs_report(const std::vector<RunRecord>& runs);
+// The latest `limit` runs recorded in the store in `store_dir`, newest first,
+// read without loading any task library. Throws StoreError.
+std::vector<RunRecord> recorded_runs(const std::filesystem::path& store_dir, int limit);
 
 }  // namespace taskfs

@@ -1,29 +1,13 @@
 #include "exec/protocol.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
+
+#include "sys/io.hpp"
 
 namespace taskfs::exec {
 namespace {
 
-// Reads exactly n bytes; false if the stream ends before any byte was read.
-bool read_exact(int fd, char* out, std::size_t n) {
-  std::size_t done = 0;
-  while (done < n) {
-    ssize_t r = ::read(fd, out + done, n - done);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) throw std::runtime_error(std::string("worker pipe: ") + std::strerror(errno));
-    if (r == 0) {
-      if (done == 0) return false;
-      throw std::runtime_error("worker pipe closed in the middle of a message");
-    }
-    done += static_cast<std::size_t>(r);
-  }
-  return true;
-}
+constexpr const char* kPipe = "worker pipe";
 
 }  // namespace
 
@@ -31,20 +15,15 @@ void write_frame(int fd, const std::string& body) {
   std::uint32_t n = static_cast<std::uint32_t>(body.size());
   std::string frame(reinterpret_cast<const char*>(&n), sizeof n);
   frame += body;
-  std::size_t done = 0;
-  while (done < frame.size()) {
-    ssize_t w = ::write(fd, frame.data() + done, frame.size() - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) throw std::runtime_error(std::string("worker pipe: ") + std::strerror(errno));
-    done += static_cast<std::size_t>(w);
-  }
+  write_all(fd, frame, kPipe);
 }
 
 bool read_frame(int fd, std::string& body) {
   std::uint32_t n = 0;
-  if (!read_exact(fd, reinterpret_cast<char*>(&n), sizeof n)) return false;
+  std::size_t got = read_full(fd, reinterpret_cast<char*>(&n), sizeof n, kPipe);
+  if (got == 0) return false;
   body.resize(n);
-  if (n > 0 && !read_exact(fd, body.data(), n)) {
+  if (got < sizeof n || read_full(fd, body.data(), n, kPipe) < n) {
     throw std::runtime_error("worker pipe closed in the middle of a message");
   }
   return true;

@@ -38,13 +38,20 @@ std::string default_worker_executable() {
 
 WorkerProcess::WorkerProcess(const WorkerConfig& config) {
   int to_worker[2], from_worker[2];
-  if (::pipe2(to_worker, O_CLOEXEC) != 0 || ::pipe2(from_worker, O_CLOEXEC) != 0) {
+  if (::pipe2(to_worker, O_CLOEXEC) != 0) {
     throw std::runtime_error(std::string("cannot create worker pipes: ") + std::strerror(errno));
   }
+  Fd request_read(to_worker[0]);
+  request_ = Fd(to_worker[1]);
+  if (::pipe2(from_worker, O_CLOEXEC) != 0) {
+    throw std::runtime_error(std::string("cannot create worker pipes: ") + std::strerror(errno));
+  }
+  reply_ = Fd(from_worker[0]);
+  Fd reply_write(from_worker[1]);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, to_worker[0], 3);
-  posix_spawn_file_actions_adddup2(&actions, from_worker[1], 4);
+  posix_spawn_file_actions_adddup2(&actions, request_read.get(), 3);
+  posix_spawn_file_actions_adddup2(&actions, reply_write.get(), 4);
   posix_spawn_file_actions_adddup2(&actions, config.log_fd, 1);
   posix_spawn_file_actions_adddup2(&actions, config.log_fd, 2);
   posix_spawn_file_actions_addchdir_np(&actions, config.project_root.c_str());
@@ -66,17 +73,14 @@ WorkerProcess::WorkerProcess(const WorkerConfig& config) {
                          argv.data(), environ);
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
-  ::close(to_worker[0]);
-  ::close(from_worker[1]);
-  request_fd_ = to_worker[1];
-  reply_fd_ = from_worker[0];
   if (rc != 0) {
-    ::close(request_fd_);
-    ::close(reply_fd_);
     throw std::runtime_error("cannot start " + config.worker_executable + ": " + std::strerror(rc));
   }
+  // Only the worker holds these ends now: its exit is then seen as end of file.
+  request_read.reset();
+  reply_write.reset();
   try {
-    if (!receive(reply_fd_, catalog_)) died();
+    if (!receive(reply_.get(), catalog_)) died();
   } catch (...) {
     // The destructor does not run for a half-built object: release here.
     release();
@@ -85,9 +89,8 @@ WorkerProcess::WorkerProcess(const WorkerConfig& config) {
 }
 
 void WorkerProcess::release() {
-  ::close(request_fd_);
-  ::close(reply_fd_);
-  request_fd_ = reply_fd_ = -1;
+  request_.reset();
+  reply_.reset();
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
@@ -115,8 +118,8 @@ void WorkerProcess::died() {
 RunReply WorkerProcess::run(const RunRequest& request) {
   RunReply reply;
   try {
-    send(request_fd_, request);
-    if (receive(reply_fd_, reply)) return reply;
+    send(request_.get(), request);
+    if (receive(reply_.get(), reply)) return reply;
   } catch (const std::runtime_error&) {
     // A broken pipe: the worker is gone; say how it died below.
   }

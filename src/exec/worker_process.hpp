@@ -8,6 +8,7 @@
 #include <string>
 
 #include "exec/protocol.hpp"
+#include "sys/fd.hpp"
 
 namespace taskfs::exec {
 
@@ -47,8 +48,8 @@ class WorkerProcess {
   void release();
 
   pid_t pid_ = -1;
-  int request_fd_ = -1;
-  int reply_fd_ = -1;
+  Fd request_;  // to the worker
+  Fd reply_;    // from the worker
   CatalogMessage catalog_;
 };
 

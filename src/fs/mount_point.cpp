@@ -113,11 +113,11 @@ void prepare_mountpoint(const std::filesystem::path& mountpoint) {
 StoreLock::StoreLock(const std::filesystem::path& store, const std::filesystem::path& mountpoint) {
   std::filesystem::create_directories(store);
   std::string path = (store / "daemon.lock").string();
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  fd_.reset(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd_) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
   // A daemon that was just unmounted may still be exiting: give it a moment,
   // but only while its mount point is no longer mounted.
-  for (int attempt = 0; ::flock(fd_, LOCK_EX | LOCK_NB) != 0; ++attempt) {
+  for (int attempt = 0; ::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0; ++attempt) {
     std::ifstream holder(path);
     std::stringstream who;
     who << holder.rdbuf();
@@ -126,7 +126,6 @@ StoreLock::StoreLock(const std::filesystem::path& store, const std::filesystem::
     bool exiting = on != std::string::npos &&
                    mounted_type(description.substr(on + std::strlen(kMountedOn))).empty();
     if (!exiting || attempt == 250) {
-      ::close(fd_);
       throw std::runtime_error("another taskfs daemon serves the store " + store.string() + " (" +
                                description + "); unmount it first");
     }
@@ -135,9 +134,7 @@ StoreLock::StoreLock(const std::filesystem::path& store, const std::filesystem::
   // The holder's description is for the message above; the lock is what counts.
   std::string me = "pid " + std::to_string(::getpid()) + kMountedOn + mountpoint.string();
   [[maybe_unused]] bool described =
-      ::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, me.data(), me.size(), 0) >= 0;
+      ::ftruncate(fd_.get(), 0) == 0 && ::pwrite(fd_.get(), me.data(), me.size(), 0) >= 0;
 }
-
-StoreLock::~StoreLock() { ::close(fd_); }
 
 }  // namespace taskfs::fs

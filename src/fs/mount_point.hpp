@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "sys/fd.hpp"
+
 namespace taskfs::fs {
 
 // Prepares `mountpoint` for a new mount: creates it if missing, lazily
@@ -27,12 +29,9 @@ class StoreLock {
  public:
   // Takes the lock or throws std::runtime_error naming the daemon holding it.
   StoreLock(const std::filesystem::path& store, const std::filesystem::path& mountpoint);
-  ~StoreLock();
-  StoreLock(const StoreLock&) = delete;
-  StoreLock& operator=(const StoreLock&) = delete;
 
  private:
-  int fd_ = -1;
+  Fd fd_;  // closing it releases the lock
 };
 
 }  // namespace taskfs::fs

@@ -9,7 +9,10 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
 #include <utility>
+
+#include "sys/io.hpp"
 
 namespace taskfs {
 namespace {
@@ -25,9 +28,7 @@ FileDigests::FileDigests(std::filesystem::path root)
       root_prefix_(root_.string() + "/"),
       root_fd_(::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {}
 
-FileDigests::~FileDigests() {
-  if (root_fd_ >= 0) ::close(root_fd_);
-}
+FileDigests::~FileDigests() = default;
 
 std::string FileDigests::resolve(const std::string& path) const {
   return !path.empty() && path[0] == '/' ? path : root_prefix_ + path;
@@ -41,8 +42,8 @@ FileDigest FileDigests::digest(const std::string& path) {
 
 std::optional<FileDigest> FileDigests::digest_unless_directory(const std::string& path) {
   std::string full = resolve(path);
-  bool relative = root_fd_ >= 0 && !path.empty() && path[0] != '/';
-  std::optional<FileStamp> found = relative ? stamp_of(path, root_fd_) : stamp_of(full);
+  bool relative = root_fd_ && !path.empty() && path[0] != '/';
+  std::optional<FileStamp> found = relative ? stamp_of(path, root_fd_.get()) : stamp_of(full);
   if (!found) throw unreadable(path, errno);
   const FileStamp& stamp = *found;
   if (stamp.is_directory) return std::nullopt;
@@ -52,22 +53,18 @@ std::optional<FileDigest> FileDigests::digest_unless_directory(const std::string
     if (it != cache_.end() && it->second.stamp == stamp)
       return FileDigest{path, stamp, it->second.hash};
   }
-  int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw unreadable(path, errno);
+  Fd fd(::open(full.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw unreadable(path, errno);
   Hasher hasher;
   std::vector<char> buf(1 << 20);
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw unreadable(path, err);
+  try {
+    for (std::size_t n = buf.size(); n == buf.size();) {
+      n = read_full(fd.get(), buf.data(), buf.size(), "reading");
+      hasher.bytes(std::string_view(buf.data(), n));
     }
-    if (n == 0) break;
-    hasher.bytes(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+  } catch (const std::system_error& e) {
+    throw unreadable(path, e.code().value());
   }
-  ::close(fd);
   Hash128 hash = hasher.finish();
   std::lock_guard lock(mutex_);
   cache_[full] = {stamp, hash};

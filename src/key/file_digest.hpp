@@ -11,6 +11,7 @@
 
 #include "key/file_stamp.hpp"
 #include "key/hash.hpp"
+#include "sys/fd.hpp"
 
 namespace taskfs {
 
@@ -65,7 +66,7 @@ class FileDigests {
 
   std::filesystem::path root_;
   std::string root_prefix_;
-  int root_fd_ = -1;  // stat relative to it: shorter path walks than absolute paths
+  Fd root_fd_;  // stat relative to it: shorter path walks than absolute paths
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> cache_;
   std::vector<FileDigest> new_;

@@ -35,6 +35,16 @@ struct Override {
 // The name of the file with no overrides.
 inline constexpr std::string_view kDefaultVariant = "default";
 
+// A path of the mount below its root: "task" or "task/variant".
+struct TaskPath {
+  std::string_view task;
+  std::string_view variant;  // kDefaultVariant when the path names only the task
+};
+
+// Splits "task" or "task/variant" (trailing slashes ignored); the one place
+// that reads a path as a whole.
+TaskPath split_path(std::string_view path);
+
 // Splits a variant into overrides. Throws PathError(ENOENT) when malformed.
 std::vector<Override> parse_variant(std::string_view own_task, std::string_view variant);
 

@@ -8,6 +8,9 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <system_error>
+
+#include "sys/io.hpp"
 
 namespace taskfs {
 namespace {
@@ -21,31 +24,26 @@ namespace {
 BlobFileWriter::BlobFileWriter(const std::filesystem::path& tmp_dir) {
   static std::atomic<unsigned> counter{0};
   tmp_ = tmp_dir / (std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) fail("creating " + tmp_.string(), errno);
+  fd_.reset(::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd_) fail("creating " + tmp_.string(), errno);
 }
 
 BlobFileWriter::~BlobFileWriter() {
-  if (fd_ >= 0) ::close(fd_);
   if (!tmp_.empty()) ::unlink(tmp_.c_str());
 }
 
 void BlobFileWriter::append(std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("writing " + tmp_.string(), errno);
-    bytes.remove_prefix(static_cast<std::size_t>(n));
+  try {
+    write_all(fd_.get(), bytes, "writing");
+  } catch (const std::system_error& e) {
+    fail("writing " + tmp_.string(), e.code().value());
   }
 }
 
 void BlobFileWriter::commit(const std::filesystem::path& final_path) {
   // On disk before the row that names it is committed: after a power loss a
   // committed row never points at a short file.
-  int err = ::fdatasync(fd_) == 0 ? 0 : errno;
-  if (::close(fd_) != 0 && err == 0) err = errno;
-  fd_ = -1;
-  if (err != 0) fail("writing " + tmp_.string(), err);
+  if (::fdatasync(fd_.get()) != 0 || !fd_.close()) fail("writing " + tmp_.string(), errno);
   std::error_code ec;
   std::filesystem::create_directories(final_path.parent_path(), ec);
   if (::rename(tmp_.c_str(), final_path.c_str()) != 0) {
@@ -53,13 +51,8 @@ void BlobFileWriter::commit(const std::filesystem::path& final_path) {
   }
   tmp_.clear();  // renamed: nothing left to remove
   // The new name on disk too, for the same reason as the data.
-  int dir = ::open(final_path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0 || ::fsync(dir) != 0) {
-    int err = errno;
-    if (dir >= 0) ::close(dir);
-    fail("syncing " + final_path.parent_path().string(), err);
-  }
-  ::close(dir);
+  Fd dir(::open(final_path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir || ::fsync(dir.get()) != 0) fail("syncing " + final_path.parent_path().string(), errno);
 }
 
 void write_blob_file(const std::filesystem::path& tmp_dir, const std::filesystem::path& final_path,

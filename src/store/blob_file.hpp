@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string_view>
 
+#include "sys/fd.hpp"
+
 namespace taskfs {
 
 // A blob file being written piece by piece (a result streamed from the team
@@ -24,8 +26,8 @@ class BlobFileWriter {
   void commit(const std::filesystem::path& final_path);
 
  private:
-  std::filesystem::path tmp_;
-  int fd_ = -1;
+  std::filesystem::path tmp_;  // empty once renamed into place
+  Fd fd_;
 };
 
 // Writes `bytes` to `final_path` atomically, through a file in `tmp_dir`.

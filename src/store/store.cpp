@@ -9,6 +9,8 @@
 
 #include "log.hpp"
 #include "store/blob_file.hpp"
+#include "store/sqlite.hpp"
+#include "sys/fd.hpp"
 
 namespace taskfs {
 namespace {
@@ -91,6 +93,8 @@ Store::Store(std::filesystem::path dir) : dir_(std::move(dir)) {
     if (ec) throw StoreError("cannot create the store in " + dir_.string() + ": " + ec.message());
   }
 }
+
+Store::~Store() = default;
 
 void Store::check_or_create_schema(bool fresh) {
   if (fresh) {
@@ -255,17 +259,19 @@ std::optional<ResultInfo> Store::find_result_locked(const Hash128& key) {
       static_cast<std::uint64_t>(q.column_int(4)), q.column_double(5)};
 }
 
-ResultInfo Store::put_result(const NewResult& r, std::string_view value,
-                             const detail::RenderedView& view) {
+ResultInfo Store::put_result(const NewResult& r, std::string_view value, const FileView& view) {
   std::lock_guard lock(mutex_);
   ResultInfo info;
   info.created = r.started + r.seconds;
   // Blob files are written before the transaction, so the database's write
   // lock is never held across a large write; until the commit nothing refers
   // to them, and an orphan left by a crash is only unused disk.
-  // A string's view is its value after cereal's size prefix: that prefix stays
-  // in the row, so the view is the whole blob file (what passthrough serves).
-  std::size_t head = view.is_value_suffix ? std::min(view.suffix_offset, value.size()) : 0;
+  // A view that is a suffix of the value leaves the value's first bytes (a
+  // size prefix, say) in the row: the view is then the whole blob file, which
+  // the kernel can read by itself (passthrough). This is the one place that
+  // splits a blob into a head and a file; BlobReader joins them back.
+  std::size_t head =
+      view.is_value_suffix ? std::min<std::size_t>(view.suffix_offset, value.size()) : 0;
   info.value_hash = stage_blob(value, head);
   info.value_size = value.size();
   if (view.is_value_suffix) {
@@ -337,12 +343,12 @@ BlobReader Store::open_blob(const Hash128& hash, std::uint64_t offset, std::uint
   // The blob is its head (in the row) followed by its file.
   std::string_view head = q.column_blob(3);
   std::string path = blob_path(hash).string();
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
     throw std::runtime_error("cannot open stored result " + path + ": " + std::strerror(errno));
   }
-  if (offset >= head.size()) return BlobReader(fd, offset - head.size(), size);
-  return BlobReader(std::string(head.substr(offset)), fd, size);
+  if (offset >= head.size()) return BlobReader(std::move(fd), offset - head.size(), size);
+  return BlobReader(std::string(head.substr(offset)), std::move(fd), size);
 }
 
 std::vector<std::string> Store::variants(const std::string& task) {
@@ -378,17 +384,19 @@ std::vector<CachedRun> Store::cached_runs(const std::string& task) {
   q.bind(1, task);
   std::vector<CachedRun> out;
   while (q.step()) {
-    out.push_back({Hash128::from_hex(q.column_text(0)),
-                   {Hash128::from_hex(q.column_text(1)), static_cast<std::uint64_t>(q.column_int(2)),
-                    Hash128::from_hex(q.column_text(3)), static_cast<std::uint64_t>(q.column_int(4)),
-                    static_cast<std::uint64_t>(q.column_int(5)), q.column_double(6)},
-                   {}});
+    out.push_back(
+        {Hash128::from_hex(q.column_text(0)),
+         {Hash128::from_hex(q.column_text(1)), static_cast<std::uint64_t>(q.column_int(2)),
+          Hash128::from_hex(q.column_text(3)), static_cast<std::uint64_t>(q.column_int(4)),
+          static_cast<std::uint64_t>(q.column_int(5)), q.column_double(6)},
+         {}});
   }
   auto& p = db_->cached("SELECT kind, name, value FROM provenance WHERE key=?");
   for (auto& run : out) {
     sqlite::ResetOnExit p_done(p);
     p.bind(1, run.key.hex());
-    while (p.step()) run.provenance.push_back({p.column_text(0), p.column_text(1), p.column_text(2)});
+    while (p.step())
+      run.provenance.push_back({p.column_text(0), p.column_text(1), p.column_text(2)});
   }
   return out;
 }
@@ -400,7 +408,7 @@ std::optional<RunRecord> Store::run_of(const Hash128& key) {
       "ORDER BY id DESC LIMIT 1");
   sqlite::ResetOnExit q_done(q);
   if (!q.bind(1, key.hex()).step()) return std::nullopt;
-  return RunRecord{q.column_text(0), q.column_text(1), q.column_text(2), q.column_double(3),
+  return RunRecord{q.column_text(0),   q.column_text(1),     q.column_text(2), q.column_double(3),
                    q.column_double(4), q.column_int(5) != 0, q.column_text(6)};
 }
 
