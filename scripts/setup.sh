@@ -22,5 +22,6 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# Warnings are errors (the compiler is Debian 12's): CI builds through this script.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTASKFS_WERROR=ON >/dev/null
 cmake --build build -j "$(nproc)"
