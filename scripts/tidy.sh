@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs clang-tidy (the checks of .clang-tidy) over every source file of src/,
+# Runs clang-tidy (the checks of .clang-tidy) over the daemon's sources in src/,
 # two at a time, against build/compile_commands.json; exits 1 on any finding.
 # Usage: scripts/tidy.sh [BUILD_DIR]   (configure and build it first)
 set -eu
@@ -13,4 +13,7 @@ tidy=$(command -v clang-tidy-14 || command -v clang-tidy) || {
   echo "tidy.sh: no $build/compile_commands.json; configure and build $build first" >&2
   exit 2
 }
-git ls-files 'src/*.cpp' | xargs -P 2 -n 4 "$tidy" -p "$build" --quiet
+# src/entry/registry_entry.cpp is left out: it is compiled into each task
+# library with that library's flags (GCC-only ones among them), and it is
+# three lines that only name the registry.
+git ls-files 'src/*.cpp' ':!src/entry/*' | xargs -P 2 -n 4 "$tidy" -p "$build" --quiet

@@ -24,18 +24,19 @@ void Engine::compute(std::shared_ptr<const Request> request,
   const PlanNode& target = request->plan.target();
   std::string task = target.task->name;
   std::string variant = target.variant;
-  compute_once(std::move(request), [this, task, variant, done](const Outcome& outcome) {
-    if (!outcome.stale_code) return done(outcome);
-    std::shared_ptr<const Request> again;
-    try {
-      again = resolve(task, variant);  // against the rebuilt library
-    } catch (const std::exception& e) {
-      // The rebuilt library no longer has this path: the read fails as it did.
-      log_line(task + "/" + variant + ": not planned again: " + e.what());
-      return done(outcome);
-    }
-    compute_once(std::move(again), done);
-  });
+  compute_once(std::move(request),
+               [this, task, variant, done = std::move(done)](const Outcome& outcome) {
+                 if (!outcome.stale_code) return done(outcome);
+                 std::shared_ptr<const Request> again;
+                 try {
+                   again = resolve(task, variant);  // against the rebuilt library
+                 } catch (const std::exception& e) {
+                   // The rebuilt library no longer has this path: the read fails as it did.
+                   log_line(task + "/" + variant + ": not planned again: " + e.what());
+                   return done(outcome);
+                 }
+                 compute_once(std::move(again), done);
+               });
 }
 
 void Engine::compute_once(std::shared_ptr<const Request> request,

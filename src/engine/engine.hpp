@@ -135,14 +135,15 @@ class Engine {
     std::vector<std::function<void(const Outcome&)>> waiters;
   };
 
+  // `i` below is the index of a node in the computation's plan.
   // Works out a node's key once its inputs are done, then serves or runs it.
-  void advance(const std::shared_ptr<Computation>& c, std::size_t node);
+  void advance(const std::shared_ptr<Computation>& c, std::size_t i);
   // The node's key, or nullopt after failing the computation (unreadable input).
-  std::optional<NodeKey> key_of(const std::shared_ptr<Computation>& c, std::size_t node);
-  void continue_with_key(const std::shared_ptr<Computation>& c, std::size_t node, NodeKey key);
+  std::optional<NodeKey> key_of(const std::shared_ptr<Computation>& c, std::size_t i);
+  void continue_with_key(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey nk);
   // Looks many keys up in the store in one go, remembering what it finds.
   void prefetch(const std::vector<Hash128>& keys);
-  void node_done(const std::shared_ptr<Computation>& c, std::size_t node, const Outcome& outcome);
+  void node_done(const std::shared_ptr<Computation>& c, std::size_t i, const Outcome& outcome);
   std::optional<ResultInfo> lookup(const Hash128& key);
   void run_once(const Hash128& key, exec::RunRequest request,
                 std::function<void(const Outcome&)> done);

@@ -25,7 +25,7 @@ std::string state_graph_report(const Catalog& catalog, const std::vector<ResultS
 // What runs, what waits, what failed recently, and the library's state.
 std::string status_report(const EngineStatus& status);
 // The team cache: reachable or not, hits and misses, uploads.
-std::string remote_report(const remote::RemoteStatus& status);
+std::string remote_report(const remote::RemoteStatus& r);
 // Recent runs from the store, for `taskfs status` without a daemon.
 std::string runs_report(const std::vector<RunRecord>& runs);
 // The latest `limit` runs recorded in the store in `store_dir`, newest first,

@@ -49,7 +49,7 @@ void reply_open(fuse_req_t req, Filesystem& fs, fuse_file_info fi, BlobReader re
   fi.keep_cache = page_cache ? 1 : 0;
   fi.direct_io = page_cache ? 0 : 1;
   if (fuse_reply_open(req, &fi) == 0) {
-    file.release();
+    static_cast<void>(file.release());  // fi.fh owns it now, until fs_release
   } else if (direct) {
     passthrough.release(fi.fh);
   }

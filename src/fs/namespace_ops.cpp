@@ -188,7 +188,8 @@ void fs_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   try {
     auto listing = std::make_unique<Listing>(list(fs, ino, *node));
     fi->fh = reinterpret_cast<std::uint64_t>(listing.get());
-    if (fuse_reply_open(req, fi) == 0) listing.release();
+    // fi->fh owns it now, until fs_releasedir.
+    if (fuse_reply_open(req, fi) == 0) static_cast<void>(listing.release());
   } catch (...) {
     reply_current_error(req, "listing a directory");
   }

@@ -17,7 +17,7 @@ namespace {
 
 constexpr const char* kDatabaseName = "taskfs.db";
 // Blobs up to this size live in the database; larger ones in files.
-constexpr std::size_t kInlineLimit = 256 * 1024;
+constexpr std::size_t kInlineLimit = std::size_t{256} * 1024;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
