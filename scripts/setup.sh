@@ -26,5 +26,6 @@ fi
 
 [ "${1:-}" = "--packages-only" ] && exit 0
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# Warnings are errors (the compiler is Debian 12's): CI builds through this script.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTASKFS_WERROR=ON >/dev/null
 cmake --build build -j "$(nproc)"

@@ -1,9 +1,8 @@
 // The scheduling figure's graph: leaf_0..leaf_999 each give their index, and
 // sum adds all 1000 of them (one .inputs() argument). bench/fanin.mk is the
 // same graph for GNU make.
-#include <taskfs/taskfs.hpp>
-
 #include <string>
+#include <taskfs/taskfs.hpp>
 #include <vector>
 
 namespace tf = taskfs;

@@ -248,7 +248,6 @@ class TaskBuilder {
   TaskBuilder<Slots..., detail::InputSlot<R>> input(const Task<R>& upstream) && {
     def_.inputs.push_back(&upstream);
     def_.input_widths.push_back(1);
-    def_.argument_is_input.push_back(true);
     return TaskBuilder<Slots..., detail::InputSlot<R>>(std::move(def_));
   }
 
@@ -259,7 +258,6 @@ class TaskBuilder {
   TaskBuilder<Slots..., detail::InputsSlot<R>> inputs(const std::vector<Task<R>>& upstream) && {
     for (const auto& task : upstream) def_.inputs.push_back(&task);
     def_.input_widths.push_back(upstream.size());
-    def_.argument_is_input.push_back(true);
     return TaskBuilder<Slots..., detail::InputsSlot<R>>(std::move(def_));
   }
 
@@ -273,7 +271,6 @@ class TaskBuilder {
                   "taskfs: a param must be bool, an integer, double, std::string, "
                   "tf::glob(...) or tf::file(...)");
     def_.params.push_back(detail::make_param_decl<Cpp>(std::move(name), Cpp(default_value)));
-    def_.argument_is_input.push_back(false);
     return TaskBuilder<Slots..., detail::ParamSlot<Cpp>>(std::move(def_));
   }
 

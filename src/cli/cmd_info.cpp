@@ -59,11 +59,13 @@ int status_command(const Args& args) {
     std::cout << live.rdbuf();
     return 0;
   }
-  Store store(project.store);
+  std::vector<RunRecord> runs = recorded_runs(project.engine.store_dir, 20);
   std::cout << "no daemon is mounted at " << project.mountpoint.string()
             << "; latest runs in the store:\n"
-            << runs_report(store.recent_runs(20));
-  if (!project.remote.empty()) std::cout << remote_report(remote_status_now(project.remote));
+            << runs_report(runs);
+  if (!project.engine.remote.empty()) {
+    std::cout << remote_report(remote_status_now(project.engine.remote));
+  }
   return 0;
 }
 

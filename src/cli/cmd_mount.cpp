@@ -28,18 +28,10 @@ int mount_command(const Args& args) {
   if (!parsed->positional.empty()) {
     project.mountpoint = std::filesystem::absolute(parsed->positional[0]).lexically_normal();
   }
-  fs::DaemonOptions daemon;
-  daemon.project_root = project.root;
-  daemon.tasks = project.tasks;
-  daemon.store = project.store;
-  daemon.mountpoint = project.mountpoint;
-  daemon.allowed_paths = project.allowed_paths;
-  daemon.jobs = project.jobs;
-  daemon.remote = project.remote;
-  daemon.log_max_bytes = project.log_max_bytes;
-  daemon.foreground = parsed->flags.count("foreground") > 0;
-  daemon.allow_other = project.allow_other || parsed->flags.count("allow-other") > 0;
-  return fs::mount_and_serve(daemon);
+  return fs::mount_and_serve({project.engine, project.mountpoint,
+                              parsed->flags.count("foreground") > 0,
+                              project.allow_other || parsed->flags.count("allow-other") > 0,
+                              project.log_max_bytes});
 }
 
 int unmount_command(const Args& args) {

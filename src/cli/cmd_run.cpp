@@ -5,13 +5,13 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
 #include <condition_variable>
-#include <cstring>
+#include <cstdio>
 #include <future>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "cli/commands.hpp"
@@ -19,6 +19,7 @@
 #include "cli/parse_args.hpp"
 #include "cli/project.hpp"
 #include "spec/variant.hpp"
+#include "sys/io.hpp"
 
 namespace taskfs::cli {
 namespace {
@@ -29,28 +30,23 @@ struct OutputClosed {};
 // How long `taskfs run` waits, after printing, for its uploads to the team cache.
 constexpr std::chrono::seconds kUploadPatience{120};
 
-void write_all(int fd, const char* data, std::size_t size) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EPIPE) throw OutputClosed{};
-    if (n < 0) throw std::runtime_error(std::string("writing the output: ") + std::strerror(errno));
-    data += n;
-    size -= static_cast<std::size_t>(n);
+void print(std::string_view bytes) {
+  try {
+    write_all(STDOUT_FILENO, bytes, "writing the output");
+  } catch (const std::system_error& e) {
+    if (e.code().value() == EPIPE) throw OutputClosed{};
+    throw;
   }
 }
 
 void print_result(Engine& engine, const ResultInfo& result) {
   BlobReader reader = engine.open_view(result);
-  if (reader.in_memory()) {
-    std::string_view bytes = reader.memory();
-    return write_all(STDOUT_FILENO, bytes.data(), bytes.size());
-  }
+  if (reader.in_memory()) return print(reader.memory());
   constexpr std::size_t kChunk = 1 << 20;
   auto buf = std::make_unique_for_overwrite<char[]>(kChunk);
   for (std::uint64_t at = 0; at < reader.size();) {
     std::size_t n = reader.read(buf.get(), kChunk, at);
-    write_all(STDOUT_FILENO, buf.get(), n);
+    print(std::string_view(buf.get(), n));
     at += n;
   }
 }

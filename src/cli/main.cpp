@@ -5,7 +5,6 @@
 #include "cli/commands.hpp"
 #include "cli/project.hpp"
 #include "log.hpp"
-#include "store/store.hpp"
 
 namespace {
 
@@ -31,8 +30,9 @@ int main(int argc, char** argv) {
       {"status", status_command}, {"mount", mount_command}, {"unmount", unmount_command},
       {"why", why_command}};
   if (argc < 2) {
-    std::cerr << "taskfs: give a command: mount, unmount, run, ls, status, graph or why (see taskfs "
-                 "--help)\n";
+    std::cerr
+        << "taskfs: give a command: mount, unmount, run, ls, status, graph or why (see taskfs "
+           "--help)\n";
     return 2;
   }
   std::string name = argv[1];

@@ -51,15 +51,16 @@ void add_project_options(po::options_description& options) {
 
 Project load_project(const po::variables_map& flags) {
   Project p;
-  p.root = fs::current_path();
+  p.engine.project_root = fs::current_path();
   std::string tasks, store = ".taskfs", mountpoint = "mnt", log_max_size;
   std::vector<std::string> allow_paths;
   if (auto file = find_project_file()) {
-    p.root = file->parent_path();
+    p.engine.project_root = file->parent_path();
     po::options_description keys;
     keys.add_options()("tasks", po::value(&tasks))("store", po::value(&store))(
-        "mountpoint", po::value(&mountpoint))("jobs", po::value(&p.jobs))(
-        "remote", po::value(&p.remote))("allow_paths", po::value(&allow_paths)->composing())(
+        "mountpoint", po::value(&mountpoint))("jobs", po::value(&p.engine.jobs))(
+        "remote", po::value(&p.engine.remote))("allow_paths",
+                                               po::value(&allow_paths)->composing())(
         "allow_other", po::value(&p.allow_other))("log_max_size", po::value(&log_max_size));
     std::ifstream in(*file);
     po::variables_map ini;
@@ -71,23 +72,24 @@ Project load_project(const po::variables_map& flags) {
     }
     if (!log_max_size.empty()) p.log_max_bytes = parse_size(log_max_size, "log_max_size");
   }
-  p.tasks = tasks.empty() ? fs::path() : under(p.root, tasks);
-  p.store = under(p.root, store);
-  p.mountpoint = under(p.root, mountpoint);
+  const fs::path& root = p.engine.project_root;
+  p.engine.library = tasks.empty() ? fs::path() : under(root, tasks);
+  p.engine.store_dir = under(root, store);
+  p.mountpoint = under(root, mountpoint);
   for (const auto& line : allow_paths) {
     std::istringstream dirs(line);  // "allow_paths = DIR DIR ...", on one line or several
-    for (std::string dir; dirs >> dir;) p.allowed_paths.push_back(under(p.root, dir));
+    for (std::string dir; dirs >> dir;) p.engine.allowed_paths.push_back(under(root, dir));
   }
   fs::path cwd = fs::current_path();
-  if (flags.count("tasks")) p.tasks = under(cwd, flags["tasks"].as<std::string>());
-  if (flags.count("store")) p.store = under(cwd, flags["store"].as<std::string>());
-  if (flags.count("jobs")) p.jobs = flags["jobs"].as<int>();
-  if (flags.count("remote")) p.remote = flags["remote"].as<std::string>();
+  if (flags.count("tasks")) p.engine.library = under(cwd, flags["tasks"].as<std::string>());
+  if (flags.count("store")) p.engine.store_dir = under(cwd, flags["store"].as<std::string>());
+  if (flags.count("jobs")) p.engine.jobs = flags["jobs"].as<int>();
+  if (flags.count("remote")) p.engine.remote = flags["remote"].as<std::string>();
   if (flags.count("log-max-size")) {
     p.log_max_bytes = parse_size(flags["log-max-size"].as<std::string>(), "--log-max-size");
   }
-  if (p.jobs < 0) throw UsageError("-j must be 0 (one worker per core) or more");
-  if (p.tasks.empty()) {
+  if (p.engine.jobs < 0) throw UsageError("-j must be 0 (one worker per core) or more");
+  if (p.engine.library.empty()) {
     throw UsageError("no task library: pass --tasks LIB or write 'tasks = ...' in taskfs.ini");
   }
   return p;

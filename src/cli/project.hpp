@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/options.hpp"
+
 namespace taskfs::cli {
 
 // Wrong usage: the command prints the reason on one line and exits 2.
@@ -16,17 +18,12 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A project as taskfs.ini and the flags describe it. The engine's project
+// root is the directory of taskfs.ini, or the working directory.
 struct Project {
-  std::filesystem::path root;  // the directory of taskfs.ini, or the working directory
-  std::filesystem::path tasks;
-  std::filesystem::path store;
+  EngineOptions engine;
   std::filesystem::path mountpoint;
-  // allow_paths: where file and glob values given in a path may lie besides
-  // the root (absolute; from the root when written relative).
-  std::vector<std::filesystem::path> allowed_paths;
   bool allow_other = false;  // allow_other: every local user may read the mount
-  int jobs = 0;
-  std::string remote;  // the team cache (libpq connection string), or empty
   // The daemon log's cap (log_max_size in taskfs.ini, --log-max-size): past
   // it, daemon.log is rotated to daemon.log.1.
   std::uint64_t log_max_bytes = 10 << 20;

@@ -4,6 +4,7 @@
 
 #include "engine/engine.hpp"
 #include "engine/node_key.hpp"
+#include "log.hpp"
 
 namespace taskfs {
 
@@ -23,16 +24,19 @@ void Engine::compute(std::shared_ptr<const Request> request,
   const PlanNode& target = request->plan.target();
   std::string task = target.task->name;
   std::string variant = target.variant;
-  compute_once(std::move(request), [this, task, variant, done](const Outcome& outcome) {
-    if (!outcome.stale_code) return done(outcome);
-    std::shared_ptr<const Request> again;
-    try {
-      again = resolve(task, variant);  // against the rebuilt library
-    } catch (const std::exception&) {
-      return done(outcome);  // the path no longer resolves: say why it failed
-    }
-    compute_once(std::move(again), done);
-  });
+  compute_once(std::move(request),
+               [this, task, variant, done = std::move(done)](const Outcome& outcome) {
+                 if (!outcome.stale_code) return done(outcome);
+                 std::shared_ptr<const Request> again;
+                 try {
+                   again = resolve(task, variant);  // against the rebuilt library
+                 } catch (const std::exception& e) {
+                   // The rebuilt library no longer has this path: the read fails as it did.
+                   log_line(task + "/" + variant + ": not planned again: " + e.what());
+                   return done(outcome);
+                 }
+                 compute_once(std::move(again), done);
+               });
 }
 
 void Engine::compute_once(std::shared_ptr<const Request> request,
@@ -85,14 +89,14 @@ void Engine::prefetch(const std::vector<Hash128>& keys) {
   {
     std::lock_guard lock(mutex_);
     for (const auto& k : keys) {
-      if (!known_.contains(k.hex())) unknown.push_back(k);
+      if (!known_.contains(k)) unknown.push_back(k);
     }
   }
   if (unknown.size() < 2) return;
   std::vector<std::optional<ResultInfo>> found = store_.find_results(unknown);
   std::lock_guard lock(mutex_);
   for (std::size_t k = 0; k < unknown.size(); ++k) {
-    if (found[k]) known_.emplace(unknown[k].hex(), *found[k]);
+    if (found[k]) known_.emplace(unknown[k], *found[k]);
   }
 }
 
@@ -114,7 +118,7 @@ void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_
   }
   exec::RunRequest run;
   run.task = node.task->name;
-  run.key = nk.key.hex();
+  run.key = nk.key;
   run.fingerprint = node.task->fingerprint;
   run.variant = node.variant;
   run.cache = !node.task->nocache;
@@ -124,7 +128,7 @@ void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_
     run.input_stamps.push_back(nk.stamps[f].text());
   }
   run.params = std::move(nk.params);
-  for (const auto& u : nk.upstream) run.upstream.push_back(u.hash.hex());
+  for (const auto& u : nk.upstream) run.upstream.push_back(u.hash);
   run_once(nk.key, std::move(run),
            [this, c, i](const Outcome& outcome) { node_done(c, i, outcome); });
 }

@@ -50,27 +50,17 @@ std::string_view state_name(ResultState state) {
 }
 
 Engine::Engine(EngineOptions options)
-    : options_(std::move(options)), store_(options_.store_dir),
+    : options_(std::move(options)),
+      worker_config_(worker_config(options_)),
+      store_(options_.store_dir),
       digests_(options_.project_root, options_.allowed_paths) {
   // A worker that dies makes writes to its pipe fail with EPIPE, not kill us.
   ::signal(SIGPIPE, SIG_IGN);
-  exec::WorkerConfig config = worker_config(options_);
-  pool_ = std::make_unique<exec::WorkerPool>(config, pool_size(options_.jobs));
+  pool_ = std::make_unique<exec::WorkerPool>(worker_config_, pool_size(options_.jobs));
   digests_.preload(store_.load_file_digests());
-  CatalogCache cache{[this](const std::string& library, const std::string& stamp) {
-                       return store_.find_catalog(library, stamp);
-                     },
-                     [this](const std::string& library, const std::string& stamp,
-                            std::string_view data) { store_.save_catalog(library, stamp, data); }};
   library_ = std::make_unique<LibraryWatch>(
-      config, std::move(cache),
-      [this](std::uint64_t generation, std::unique_ptr<exec::WorkerProcess> worker) {
-        pool_->set_generation(generation, std::move(worker));
-        // The first load is the start; a later one is a rebuild worth telling.
-        if (generation > 1) {
-          log_line("reloaded the rebuilt task library " + options_.library.string() +
-                   " (generation " + std::to_string(generation) + ")");
-        }
+      worker_config_.library, [this](const FileStamp& stamp, std::uint64_t generation) {
+        return load_catalog(stamp, generation);
       });
   if (!options_.remote.empty()) {
     remote_ = std::make_unique<RemoteLevel>(remote::RemoteOptions{options_.remote}, store_);
@@ -83,10 +73,38 @@ Engine::~Engine() { shutdown(); }
 void Engine::shutdown() {
   pool_->shutdown();
   if (remote_) remote_->stop();  // queued fetches end as misses, which the pool fails
+  persist_digests();             // what lookups hashed since the last computation
 }
 
 bool Engine::drain_uploads(std::chrono::milliseconds timeout) {
   return !remote_ || remote_->drain(timeout);
+}
+
+std::shared_ptr<const Catalog> Engine::load_catalog(const FileStamp& stamp,
+                                                    std::uint64_t generation) {
+  const std::string& library = worker_config_.library;
+  std::shared_ptr<const Catalog> catalog;
+  if (auto cached = store_.find_catalog(library, stamp.text())) {
+    try {
+      catalog = std::make_shared<const Catalog>(decode_tasks(*cached));
+    } catch (const std::exception& e) {
+      log_line("the store's copy of the catalog of " + library + " is unreadable (" + e.what() +
+               "); reading the library itself");
+    }
+  }
+  bool from_worker = !catalog;
+  if (from_worker) {
+    // Built (and so checked) before it is kept: a bad catalog is never cached.
+    catalog = std::make_shared<const Catalog>(pool_->read_library());
+    store_.save_catalog(library, stamp.text(), encode_tasks(catalog->tasks()));
+  }
+  pool_->set_generation(generation, from_worker);
+  // The first load is the start; a later one is a rebuild worth telling.
+  if (generation > 1) {
+    log_line("reloaded the rebuilt task library " + options_.library.string() + " (generation " +
+             std::to_string(generation) + ")");
+  }
+  return catalog;
 }
 
 LoadedCatalog Engine::catalog() {
@@ -115,16 +133,20 @@ std::shared_ptr<const Request> Engine::resolve(std::string_view task, std::strin
   return request;
 }
 
+std::shared_ptr<const Request> Engine::resolve_path(std::string_view path) {
+  spec::TaskPath split = spec::split_path(path);
+  return resolve(split.task, split.variant);
+}
+
 std::optional<ResultInfo> Engine::lookup(const Hash128& key) {
-  std::string hex = key.hex();
   {
     std::lock_guard lock(mutex_);
-    if (auto it = known_.find(hex); it != known_.end()) return it->second;
+    if (auto it = known_.find(key); it != known_.end()) return it->second;
   }
   std::optional<ResultInfo> found = store_.find_result(key);
   if (found) {
     std::lock_guard lock(mutex_);
-    known_.emplace(hex, *found);
+    known_.emplace(key, *found);
   }
   return found;
 }
@@ -140,14 +162,14 @@ Probe Engine::probe(const Request& request) {
       if (results[input]) upstream.push_back(&*results[input]);
     }
     if (upstream.size() != node.inputs.size()) continue;  // some upstream not cached
+    Hash128 key;
     try {
-      Hash128 key = node_key(plan, node, upstream, digests_).key;
-      persist_digests();
-      if (i + 1 == plan.nodes.size()) probe.key = key;
-      if (!node.task->nocache) results[i] = lookup(key);
+      key = node_key(plan, node, upstream, digests_).key;
     } catch (const std::exception&) {
-      continue;  // an unreadable input file: computing will say so
+      continue;  // an unreadable input file: not cached, and computing will say why
     }
+    if (i + 1 == plan.nodes.size()) probe.key = key;
+    if (!node.task->nocache) results[i] = lookup(key);
   }
   std::lock_guard lock(mutex_);
   if (plan.target().task->nocache) {
@@ -155,7 +177,7 @@ Probe Engine::probe(const Request& request) {
   } else if (results.back()) {
     probe.state = ResultState::Cached;
     probe.result = results.back();
-  } else if (probe.key && flights_.contains(probe.key->hex())) {
+  } else if (probe.key && flights_.contains(*probe.key)) {
     probe.state = ResultState::Running;
   } else if (auto it = failed_.find(plan.canonical_path()); it != failed_.end()) {
     probe.state = ResultState::Failed;
@@ -167,7 +189,7 @@ void Engine::run_once(const Hash128& key, exec::RunRequest request,
                       std::function<void(const Outcome&)> done) {
   {
     std::lock_guard lock(mutex_);
-    auto [it, fresh] = flights_.try_emplace(key.hex());
+    auto [it, fresh] = flights_.try_emplace(key);
     it->second.waiters.push_back(std::move(done));
     if (!fresh) return;  // the same computation is under way: wait for it
   }
@@ -179,7 +201,7 @@ void Engine::run_once(const Hash128& key, exec::RunRequest request,
                    Outcome outcome{true, {}, key, *hit};
                    {
                      std::lock_guard lock(mutex_);
-                     known_.emplace(key.hex(), *hit);
+                     known_.emplace(key, *hit);
                    }
                    finish_flight(key, outcome);
                  });
@@ -207,11 +229,12 @@ void Engine::execute(const Hash128& key, exec::RunRequest request) {
         }
       }
     } else {
-      outcome = succeeded(key, reply);
-      if (outcome.ok && cache) {
+      outcome.ok = true;
+      outcome.result = reply.result;
+      if (cache) {
         {
           std::lock_guard lock(mutex_);
-          known_.emplace(key.hex(), outcome.result);
+          known_.emplace(key, outcome.result);
         }
         if (remote_) remote_->offer(key, task, variant, outcome.result);
       }
@@ -220,28 +243,11 @@ void Engine::execute(const Hash128& key, exec::RunRequest request) {
   });
 }
 
-Outcome Engine::succeeded(const Hash128& key, const exec::RunReply& reply) {
-  Outcome outcome;
-  outcome.key = key;
-  try {
-    outcome.result = {Hash128::from_hex(reply.value_hash),
-                      reply.value_size,
-                      Hash128::from_hex(reply.view_hash),
-                      reply.view_offset,
-                      reply.view_size,
-                      reply.started + reply.seconds};
-    outcome.ok = true;
-  } catch (const std::exception& e) {  // not from a worker of ours
-    outcome.error = std::string("a worker sent a malformed reply: ") + e.what();
-  }
-  return outcome;
-}
-
 void Engine::finish_flight(const Hash128& key, const Outcome& outcome) {
   std::vector<std::function<void(const Outcome&)>> waiters;
   {
     std::lock_guard lock(mutex_);
-    auto it = flights_.find(key.hex());
+    auto it = flights_.find(key);
     waiters = std::move(it->second.waiters);
     flights_.erase(it);
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -16,28 +17,16 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/library_watch.hpp"
 #include "engine/node_key.hpp"
+#include "engine/options.hpp"
+#include "engine/remote_level.hpp"
 #include "exec/worker_pool.hpp"
 #include "graph/plan.hpp"
 #include "key/file_digest.hpp"
-#include "engine/remote_level.hpp"
-#include "plugin/library_watch.hpp"
 #include "store/store.hpp"
 
 namespace taskfs {
-
-struct EngineOptions {
-  std::filesystem::path project_root;
-  std::filesystem::path library;
-  std::filesystem::path store_dir;
-  // Where file and glob values given in a path may lie besides the project
-  // root (taskfs.ini's allow_paths); relative ones are taken from the root.
-  std::vector<std::filesystem::path> allowed_paths;
-  int jobs = 0;                   // worker processes; 0: one per core
-  int log_fd = 2;                 // where task code's output goes
-  std::string worker_executable;  // empty: taskfs-worker next to this program
-  std::string remote;             // the team cache's libpq connection string; empty: none
-};
 
 // A path resolved against one catalog, which it keeps alive.
 struct Request {
@@ -62,7 +51,7 @@ struct Probe {
 // The end of a computation.
 struct Outcome {
   bool ok = false;
-  std::string error;        // "task 'x' failed: ..." when not ok
+  std::string error;  // "task 'x' failed: ..." when not ok
   Hash128 key;
   ResultInfo result;
   bool stale_code = false;  // failed only because the library was rebuilt meanwhile
@@ -105,10 +94,13 @@ class Engine {
 
   // The current catalog, reloaded first if the library file changed.
   LoadedCatalog catalog();
-  // Resolves "task/variant" (or "task"), checking the input files the path
-  // names (see admit_path_inputs). Throws spec::PathError.
+  // Resolves the variant of a task, checking the input files the path names
+  // (see admit_path_inputs). Throws spec::PathError.
   std::shared_ptr<const Request> resolve(std::string_view task, std::string_view variant);
-  // What is cached, running or failed, computing nothing (safe for stat/getattr).
+  // Resolves a path "task" or "task/variant". Throws spec::PathError.
+  std::shared_ptr<const Request> resolve_path(std::string_view path);
+  // What is cached, running or failed, computing nothing and writing nothing
+  // (safe for lookup, getattr, getxattr). Throws when the store cannot be read.
   Probe probe(const Request& request);
   // Computes the request's target; `done` runs once, on some engine thread
   // (or at once on this one when everything is cached). A computation that
@@ -131,8 +123,9 @@ class Engine {
   // Waits until results computed here are uploaded to the team cache, or
   // `timeout` passed; true when nothing is left (or there is no team cache).
   bool drain_uploads(std::chrono::milliseconds timeout);
+
+  // For tests only: the store, to count runs.
   Store& store() { return store_; }
-  const EngineOptions& options() const { return options_; }
 
  private:
   struct Computation;
@@ -143,14 +136,15 @@ class Engine {
     std::vector<std::function<void(const Outcome&)>> waiters;
   };
 
+  // `i` below is the index of a node in the computation's plan.
   // Works out a node's key once its inputs are done, then serves or runs it.
-  void advance(const std::shared_ptr<Computation>& c, std::size_t node);
+  void advance(const std::shared_ptr<Computation>& c, std::size_t i);
   // The node's key, or nullopt after failing the computation (unreadable input).
-  std::optional<NodeKey> key_of(const std::shared_ptr<Computation>& c, std::size_t node);
-  void continue_with_key(const std::shared_ptr<Computation>& c, std::size_t node, NodeKey key);
+  std::optional<NodeKey> key_of(const std::shared_ptr<Computation>& c, std::size_t i);
+  void continue_with_key(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey nk);
   // Looks many keys up in the store in one go, remembering what it finds.
   void prefetch(const std::vector<Hash128>& keys);
-  void node_done(const std::shared_ptr<Computation>& c, std::size_t node, const Outcome& outcome);
+  void node_done(const std::shared_ptr<Computation>& c, std::size_t i, const Outcome& outcome);
   std::optional<ResultInfo> lookup(const Hash128& key);
   void run_once(const Hash128& key, exec::RunRequest request,
                 std::function<void(const Outcome&)> done);
@@ -163,12 +157,15 @@ class Engine {
   // Why the result of node `i` differs from the one with content `then` that
   // a cached run used.
   std::string explain_change(WhyWalk& walk, std::size_t i, const std::string& then);
-  static Outcome succeeded(const Hash128& key, const exec::RunReply& reply);
   void remember(const std::string& path, const Outcome& outcome);
   // Keeps newly hashed input files in the store, for the next process.
   void persist_digests();
+  // LibraryWatch's loader: the store's copy of the catalog when the library
+  // is unchanged, else what a fresh worker reads; the pool then moves on.
+  std::shared_ptr<const Catalog> load_catalog(const FileStamp& stamp, std::uint64_t generation);
 
   EngineOptions options_;
+  exec::WorkerConfig worker_config_;
   Store store_;
   FileDigests digests_;
   std::unique_ptr<exec::WorkerPool> pool_;
@@ -176,8 +173,8 @@ class Engine {
   std::unique_ptr<RemoteLevel> remote_;  // null without a team cache
 
   std::mutex mutex_;
-  std::unordered_map<std::string, Flight> flights_;      // by key hex
-  std::unordered_map<std::string, ResultInfo> known_;    // results seen, by key hex
+  std::unordered_map<Hash128, Flight> flights_;          // by cache key
+  std::unordered_map<Hash128, ResultInfo> known_;        // results seen, by cache key
   std::unordered_map<std::string, std::string> failed_;  // last error, by canonical path
   // Paths already resolved against the current catalog, as spelled by readers.
   std::unordered_map<std::string, std::shared_ptr<const Request>> resolved_;

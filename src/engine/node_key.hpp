@@ -9,7 +9,7 @@
 #include "key/cache_key.hpp"
 #include "key/file_digest.hpp"
 #include "key/hash.hpp"
-#include "store/store.hpp"
+#include "store/records.hpp"
 
 namespace taskfs {
 

@@ -56,15 +56,14 @@ void RemoteLevel::loop() {
 std::optional<ResultInfo> RemoteLevel::fetch_now(const Fetch& f) {
   auto found = remote_.find(f.key);
   if (!found) return std::nullopt;
-  ResultInfo info{found->value_hash, found->value_size, found->view_hash,
-                  found->view_offset, found->view_size, found->created};
+  ResultInfo info{found->value_hash,  found->value_size, found->view_hash,
+                  found->view_offset, found->view_size,  found->created};
   try {
-    bool imported = store_.import_result(
-        f.key, f.task, f.variant, info,
-        [&](const Hash128& hash, std::uint64_t size,
-            const std::function<void(std::string_view)>& sink) {
-          return remote_.fetch_blob(hash, size, sink);
-        });
+    bool imported = store_.import_result(f.key, f.task, f.variant, info,
+                                         [&](const Hash128& hash, std::uint64_t size,
+                                             const std::function<void(std::string_view)>& sink) {
+                                           return remote_.fetch_blob(hash, size, sink);
+                                         });
     if (!imported) return std::nullopt;
   } catch (const std::exception& e) {  // the local store could not take it
     log_line(f.task + "/" + f.variant + ": cannot keep the remote cache's result: " + e.what());
@@ -76,13 +75,13 @@ std::optional<ResultInfo> RemoteLevel::fetch_now(const Fetch& f) {
 }
 
 remote::BlobSource RemoteLevel::local_blob(const Hash128& hash, std::uint64_t size) {
-  return {hash, size, [this, hash] {
-            auto reader = std::make_shared<BlobReader>(store_.open_blob(hash, 0, UINT64_MAX));
-            return remote::BlobRead([reader](char* out, std::size_t length,
-                                             std::uint64_t position) {
-              return reader->read(out, length, position);
-            });
-          }};
+  return {
+      hash, size, [this, hash] {
+        auto reader = std::make_shared<BlobReader>(store_.open_blob(hash, 0, UINT64_MAX));
+        return remote::BlobRead([reader](char* out, std::size_t length, std::uint64_t position) {
+          return reader->read(out, length, position);
+        });
+      }};
 }
 
 void RemoteLevel::offer(const Hash128& key, const std::string& task, const std::string& variant,

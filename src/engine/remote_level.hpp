@@ -34,8 +34,7 @@ class RemoteLevel {
   // Looks `key` up in the remote and, on a hit, streams it into the local
   // store; `found` then runs on a fetch thread with the local result, or with
   // nullopt on a miss (or an unreachable or damaged remote).
-  void fetch(const Hash128& key, const std::string& task, const std::string& variant,
-             Found found);
+  void fetch(const Hash128& key, const std::string& task, const std::string& variant, Found found);
   // Answers every fetch still queued, and every later one, with nullopt.
   // Idempotent.
   void stop();

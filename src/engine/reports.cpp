@@ -143,9 +143,8 @@ std::string remote_report(const remote::RemoteStatus& r) {
   if (!r.error.empty()) out += " (" + one_line(r.error) + ")";
   out += "\n  hits " + std::to_string(r.hits) + ", misses " + std::to_string(r.misses) +
          ", damaged " + std::to_string(r.damaged) + "\n";
-  out += "  uploads: " + std::to_string(r.uploaded) + " done, " +
-         std::to_string(r.upload_pending) + " pending, " + std::to_string(r.upload_failed) +
-         " failed\n";
+  out += "  uploads: " + std::to_string(r.uploaded) + " done, " + std::to_string(r.upload_pending) +
+         " pending, " + std::to_string(r.upload_failed) + " failed\n";
   return out;
 }
 
@@ -158,6 +157,10 @@ std::string runs_report(const std::vector<RunRecord>& runs) {
     out += "\n";
   }
   return out;
+}
+
+std::vector<RunRecord> recorded_runs(const std::filesystem::path& store_dir, int limit) {
+  return Store(store_dir).recent_runs(limit);
 }
 
 }  // namespace taskfs

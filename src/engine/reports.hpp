@@ -2,6 +2,7 @@
 // One place renders each, so `taskfs ls` and mnt/.taskfs/tasks never differ.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,11 @@ std::string state_graph_report(const Catalog& catalog, const std::vector<ResultS
 // What runs, what waits, what failed recently, and the library's state.
 std::string status_report(const EngineStatus& status);
 // The team cache: reachable or not, hits and misses, uploads.
-std::string remote_report(const remote::RemoteStatus& status);
+std::string remote_report(const remote::RemoteStatus& r);
 // Recent runs from the store, for `taskfs status` without a daemon.
 std::string runs_report(const std::vector<RunRecord>& runs);
+// The latest `limit` runs recorded in the store in `store_dir`, newest first,
+// read without loading any task library. Throws StoreError.
+std::vector<RunRecord> recorded_runs(const std::filesystem::path& store_dir, int limit);
 
 }  // namespace taskfs

@@ -36,9 +36,11 @@ std::string shown_path(const std::string& file, const std::filesystem::path& roo
 
 std::string Engine::why(const Request& request) {
   const Plan& plan = request.plan;
-  WhyWalk walk{plan, std::vector<std::optional<NodeKey>>(plan.nodes.size()),
+  WhyWalk walk{plan,
+               std::vector<std::optional<NodeKey>>(plan.nodes.size()),
                std::vector<std::optional<ResultInfo>>(plan.nodes.size()),
-               std::vector<bool>(plan.nodes.size()), {}};
+               std::vector<bool>(plan.nodes.size()),
+               {}};
   for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
     const PlanNode& node = plan.nodes[i];
     std::vector<const ResultInfo*> upstream;
@@ -102,8 +104,9 @@ void Engine::explain_missing(WhyWalk& walk, std::size_t i, int depth) {
   std::vector<KeyDifference> diffs = differences(now, candidates[*best]);
   if (diffs.empty()) {
     return say(walk.out, depth,
-               task + ": a run with the same inputs is recorded, but its result is not "
-                      "(removed from the store?)");
+               task +
+                   ": a run with the same inputs is recorded, but its result is not "
+                   "(removed from the store?)");
   }
   for (auto& d : diffs) {
     if (d.kind == KeyDifference::Kind::Code) d.name = shown_path(d.name, options_.project_root);

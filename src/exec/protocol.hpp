@@ -12,7 +12,8 @@
 
 #include "exec/frame_archive.hpp"
 #include "graph/catalog.hpp"
-#include "store/store.hpp"
+#include "key/hash.hpp"
+#include "store/records.hpp"
 #include "taskfs/value.hpp"
 
 namespace taskfs::exec {
@@ -31,12 +32,12 @@ struct CatalogMessage {
 // Run one task and store its result.
 struct RunRequest {
   std::string task;
-  std::string key;          // hex cache key
+  Hash128 key;
   std::string fingerprint;  // the task's code fingerprint the key was made with
   std::string variant;
   bool cache = true;
-  std::vector<Value> params;          // Files params with their matched paths
-  std::vector<std::string> upstream;  // hex content hashes, in input order
+  std::vector<Value> params;      // Files params with their matched paths
+  std::vector<Hash128> upstream;  // content hashes, in input order
   std::vector<Provenance> provenance;
   // Each input file and its stamp when the key was made: a file that changes
   // while the task runs must not have its result stored under that key.
@@ -50,17 +51,16 @@ struct RunRequest {
   }
 };
 
+// How a run ended: the stored result, or why there is none.
 struct RunReply {
-  std::string error;        // non-empty when the task threw
-  bool stale_code = false;  // the library was rebuilt since the key was made
-  std::string value_hash, view_hash;
-  std::uint64_t value_size = 0, view_offset = 0, view_size = 0;
+  std::string error;                // non-empty when the task threw
+  bool stale_code = false;          // the library was rebuilt since the key was made
+  ResultInfo result;                // when no error
   double started = 0, seconds = 0;  // the task's start (epoch seconds) and duration
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(error, stale_code, value_hash, view_hash, value_size, view_offset, view_size, started,
-       seconds);
+    ar(error, stale_code, result, started, seconds);
   }
 };
 

@@ -41,9 +41,7 @@ void run_task(const TaskLibrary& library, Store& store, const RunRequest& reques
     return;
   }
   std::vector<std::string> upstream_bytes;
-  for (const auto& hash : request.upstream) {
-    upstream_bytes.push_back(store.read_blob(Hash128::from_hex(hash)));
-  }
+  for (const auto& hash : request.upstream) upstream_bytes.push_back(store.read_blob(hash));
   std::vector<std::string_view> upstream(upstream_bytes.begin(), upstream_bytes.end());
 
   auto start = std::chrono::steady_clock::now();
@@ -58,19 +56,12 @@ void run_task(const TaskLibrary& library, Store& store, const RunRequest& reques
     }
   }
 
-  NewResult result{Hash128::from_hex(request.key),
-                   request.task,
-                   request.variant,
-                   request.cache,
-                   request.provenance,
-                   reply.started,
-                   reply.seconds};
-  ResultInfo info = store.put_result(result, out.value, out.view);
-  reply.value_hash = info.value_hash.hex();
-  reply.view_hash = info.view_hash.hex();
-  reply.value_size = info.value_size;
-  reply.view_offset = info.view_offset;
-  reply.view_size = info.view_size;
+  NewResult result{request.key,        request.task,  request.variant, request.cache,
+                   request.provenance, reply.started, reply.seconds};
+  // The authoring API's view, as the store keeps it: here is the one place
+  // that knows both.
+  FileView view{out.view.is_value_suffix, out.view.suffix_offset, std::move(out.view.text)};
+  reply.result = store.put_result(result, out.value, view);
 }
 
 // The worker does not outlive its coordinator (the daemon, or `taskfs run`,

@@ -51,10 +51,28 @@ void WorkerPool::submit(RunRequest request, Done done) {
   done(shutting_down());
 }
 
-void WorkerPool::set_generation(std::uint64_t generation, std::unique_ptr<WorkerProcess> spare) {
+std::vector<TaskInfo> WorkerPool::read_library() {
+  std::unique_ptr<WorkerProcess> worker;
+  try {
+    worker = std::make_unique<WorkerProcess>(config_);
+  } catch (const WorkerDied& e) {
+    throw std::runtime_error("loading the task library " + config_.library +
+                             " crashed: " + e.what());
+  }
+  if (!worker->catalog().error.empty()) throw std::runtime_error(worker->catalog().error);
+  std::vector<TaskInfo> tasks = worker->catalog().tasks;
+  std::lock_guard lock(mutex_);
+  candidate_ = std::move(worker);
+  return tasks;
+}
+
+void WorkerPool::set_generation(std::uint64_t generation, bool reuse_reader) {
+  std::unique_ptr<WorkerProcess> unused, reader;  // reaped after the lock is released
   std::lock_guard lock(mutex_);
   generation_ = generation;
-  spare_ = std::move(spare);
+  unused = std::move(spare_);  // of an older generation
+  reader = std::move(candidate_);
+  if (reuse_reader) spare_ = std::move(reader);
 }
 
 std::vector<RunningJob> WorkerPool::running() const {

@@ -42,9 +42,15 @@ class WorkerPool {
   // Kills running workers, joins the runners, then fails every queued job:
   // all `done` callbacks have run when it returns. Idempotent.
   void shutdown();
+  // Starts a worker on the library as it is now and returns what the library
+  // declares; throws std::runtime_error saying why it cannot be loaded. The
+  // worker is kept for the generation the next set_generation() names. Waits
+  // for the worker without holding the pool's lock: jobs go on meanwhile.
+  std::vector<TaskInfo> read_library();
   // The library was reloaded: workers of older generations are replaced before
-  // their next job. `spare` (already loaded, may be null) serves the first runner.
-  void set_generation(std::uint64_t generation, std::unique_ptr<WorkerProcess> spare);
+  // their next job. With `reuse_reader`, the worker of the last read_library()
+  // serves the first runner; else it is dropped.
+  void set_generation(std::uint64_t generation, bool reuse_reader);
 
   std::vector<RunningJob> running() const;
   std::size_t queued() const;
@@ -71,7 +77,8 @@ class WorkerPool {
   std::deque<Job> queue_;
   std::vector<Runner> runners_;
   std::uint64_t generation_ = 0;
-  std::unique_ptr<WorkerProcess> spare_;
+  std::unique_ptr<WorkerProcess> spare_;      // loaded for generation_, not yet used
+  std::unique_ptr<WorkerProcess> candidate_;  // from read_library(), for the next generation
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

@@ -40,13 +40,20 @@ std::string default_worker_executable() {
 
 WorkerProcess::WorkerProcess(const WorkerConfig& config) {
   int to_worker[2], from_worker[2];
-  if (::pipe2(to_worker, O_CLOEXEC) != 0 || ::pipe2(from_worker, O_CLOEXEC) != 0) {
+  if (::pipe2(to_worker, O_CLOEXEC) != 0) {
     throw std::runtime_error(std::string("cannot create worker pipes: ") + std::strerror(errno));
   }
+  Fd request_read(to_worker[0]);
+  request_ = Fd(to_worker[1]);
+  if (::pipe2(from_worker, O_CLOEXEC) != 0) {
+    throw std::runtime_error(std::string("cannot create worker pipes: ") + std::strerror(errno));
+  }
+  reply_ = Fd(from_worker[0]);
+  Fd reply_write(from_worker[1]);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, to_worker[0], 3);
-  posix_spawn_file_actions_adddup2(&actions, from_worker[1], 4);
+  posix_spawn_file_actions_adddup2(&actions, request_read.get(), 3);
+  posix_spawn_file_actions_adddup2(&actions, reply_write.get(), 4);
   posix_spawn_file_actions_adddup2(&actions, config.log_fd, 1);
   posix_spawn_file_actions_adddup2(&actions, config.log_fd, 2);
   posix_spawn_file_actions_addchdir_np(&actions, config.project_root.c_str());
@@ -71,20 +78,17 @@ WorkerProcess::WorkerProcess(const WorkerConfig& config) {
                          argv.data(), environ);
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
-  ::close(to_worker[0]);
-  ::close(from_worker[1]);
-  request_fd_ = to_worker[1];
-  reply_fd_ = from_worker[0];
   if (rc != 0) {
-    ::close(request_fd_);
-    ::close(reply_fd_);
     throw std::runtime_error("cannot start " + config.worker_executable + ": " + std::strerror(rc));
   }
+  // Only the worker holds these ends now: its exit is then seen as end of file.
+  request_read.reset();
+  reply_write.reset();
   try {
-    pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
-    if (pidfd_ < 0) throw std::runtime_error(std::string("pidfd_open: ") + std::strerror(errno));
+    pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
+    if (!pidfd_) throw std::runtime_error(std::string("pidfd_open: ") + std::strerror(errno));
     await_reply();
-    if (!receive(reply_fd_, catalog_)) died();
+    if (!receive(reply_.get(), catalog_)) died();
   } catch (...) {
     // The destructor does not run for a half-built object: release here.
     release();
@@ -93,16 +97,14 @@ WorkerProcess::WorkerProcess(const WorkerConfig& config) {
 }
 
 void WorkerProcess::release() {
-  ::close(request_fd_);
-  ::close(reply_fd_);
-  request_fd_ = reply_fd_ = -1;
+  request_.reset();
+  reply_.reset();
   if (pid_ > 0) {
     ::kill(-pid_, SIGKILL);  // the worker's process group: it and what its tasks started
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
   }
-  if (pidfd_ >= 0) ::close(pidfd_);
-  pidfd_ = -1;
+  pidfd_.reset();
 }
 
 // A worker still busy with a task that nobody waits for is not waited for either.
@@ -137,7 +139,7 @@ void WorkerProcess::died() {
 void WorkerProcess::await_reply() {
   // The process, not the pipe, says the worker died: a child the task forked
   // inherits the pipe and would keep it open long after.
-  pollfd watched[] = {{reply_fd_, POLLIN, 0}, {pidfd_, POLLIN, 0}};
+  pollfd watched[] = {{reply_.get(), POLLIN, 0}, {pidfd_.get(), POLLIN, 0}};
   while (::poll(watched, 2, -1) < 0) {
     if (errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
   }
@@ -149,14 +151,14 @@ RunReply WorkerProcess::run(const RunRequest& request) {
   RunReply reply;
   bool sent = true;
   try {
-    send(request_fd_, request);
+    send(request_.get(), request);
   } catch (const std::runtime_error&) {
     sent = false;  // a broken pipe: the worker is gone; say how it died below
   }
   if (sent) {
     await_reply();  // throws WorkerDied itself
     try {
-      if (receive(reply_fd_, reply)) return reply;
+      if (receive(reply_.get(), reply)) return reply;
     } catch (const std::runtime_error&) {
       // A broken or garbled reply: the worker is not to be trusted any more.
     }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "exec/protocol.hpp"
+#include "sys/fd.hpp"
 
 namespace taskfs::exec {
 
@@ -50,9 +51,9 @@ class WorkerProcess {
   void release();
 
   pid_t pid_ = -1;
-  int pidfd_ = -1;  // becomes readable when the worker exits
-  int request_fd_ = -1;
-  int reply_fd_ = -1;
+  Fd pidfd_;    // becomes readable when the worker exits
+  Fd request_;  // to the worker
+  Fd reply_;    // from the worker
   CatalogMessage catalog_;
 };
 

@@ -8,11 +8,14 @@
 #include <iostream>
 #include <memory>
 #include <stdexcept>
+#include <system_error>
 
 #include "engine/engine.hpp"
 #include "fs/filesystem.hpp"
 #include "fs/mount_point.hpp"
 #include "log.hpp"
+#include "sys/fd.hpp"
+#include "sys/io.hpp"
 
 namespace taskfs::fs {
 namespace {
@@ -99,30 +102,27 @@ class Session {
   fuse_session* session_ = nullptr;
 };
 
-void notify(int fd, const std::string& message) {
-  if (fd < 0) return;
-  [[maybe_unused]] ssize_t n = ::write(fd, message.data(), message.size());
-  ::close(fd);
+// Tells the waiting parent how the start went, then lets it go (closes the pipe).
+void notify(Fd ready, const std::string& message) {
+  if (!ready) return;
+  try {
+    write_all(ready.get(), message, "telling the parent");
+  } catch (const std::system_error& e) {
+    log_line(e.what());  // the parent is gone: nobody waits for the message
+  }
 }
 
 int serve(const DaemonOptions& o, const StoreDir& store, const std::filesystem::path& mountpoint,
-          int ready_fd) {
+          Fd ready) {
   try {
     StoreLock lock(store, mountpoint);
-    EngineOptions options;
-    options.project_root = o.project_root;
-    options.library = o.tasks;
-    options.store_dir = o.store;
-    options.allowed_paths = o.allowed_paths;
-    options.jobs = o.jobs;
-    options.remote = o.remote;
-    Engine engine(options);
+    Engine engine(o.engine);
     if (std::string why = engine.status().library_error; !why.empty()) {
       log_line(why + " (serving an empty mount until the library loads)");
     }
     Filesystem filesystem(engine);
     Session session(filesystem, mountpoint, o.allow_other);
-    log_line("mounted " + o.tasks.string() + " on " + mountpoint.string());
+    log_line("mounted " + o.engine.library.string() + " on " + mountpoint.string());
     if (::geteuid() != 0) {
       log_line(
           "mounted as a regular user: no FUSE passthrough (it needs root), so the daemon "
@@ -131,7 +131,7 @@ int serve(const DaemonOptions& o, const StoreDir& store, const std::filesystem::
     if (std::string why = raise_readahead(mountpoint); !why.empty()) {
       log_line("large reads stay at the kernel's default readahead: " + why);
     }
-    notify(ready_fd, kReady);
+    notify(std::move(ready), kReady);
     int rc = session.loop();
     engine.shutdown();  // readers still waiting are answered while the session is up
     // A positive status is the signal that stopped the loop: a clean stop.
@@ -140,7 +140,7 @@ int serve(const DaemonOptions& o, const StoreDir& store, const std::filesystem::
     return rc < 0 ? 1 : 0;
   } catch (const std::exception& e) {
     log_line(e.what());
-    notify(ready_fd, e.what());
+    notify(std::move(ready), e.what());
     return 1;
   }
 }
@@ -149,26 +149,22 @@ int serve(const DaemonOptions& o, const StoreDir& store, const std::filesystem::
 // or failed. Must run before any thread exists.
 int daemonize_and_serve(const DaemonOptions& o, const StoreDir& store,
                         const std::filesystem::path& mountpoint) {
-  int ready[2];
-  if (::pipe2(ready, O_CLOEXEC) != 0) throw std::runtime_error(std::strerror(errno));
+  int ready_pipe[2];
+  if (::pipe2(ready_pipe, O_CLOEXEC) != 0) throw std::runtime_error(std::strerror(errno));
+  Fd ready_read(ready_pipe[0]), ready_write(ready_pipe[1]);
   std::filesystem::path log_path = store.path() / kLogName;
-  int log_fd = store.open(kLogName, O_WRONLY | O_CREAT | O_APPEND);
-  if (log_fd < 0) {
+  Fd log(store.open(kLogName, O_WRONLY | O_CREAT | O_APPEND));
+  if (!log) {
     throw std::runtime_error("cannot open the log " + log_path.string() + ": " +
                              std::strerror(errno));
   }
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid > 0) {
-    ::close(ready[1]);
-    ::close(log_fd);
-    std::string message;
-    char buf[512];
-    for (ssize_t n; (n = ::read(ready[0], buf, sizeof buf)) != 0;) {
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) break;
-      message.append(buf, static_cast<std::size_t>(n));
-    }
+    ready_write.reset();  // the child's end: its exit is then the end of the message
+    std::string message(4096, '\0');
+    message.resize(
+        read_full(ready_read.get(), message.data(), message.size(), "waiting for the daemon"));
     if (message == kReady) return 0;
     std::cerr << "taskfs mount: "
               << (message.empty() ? "the daemon died while starting; see " + log_path.string()
@@ -176,16 +172,16 @@ int daemonize_and_serve(const DaemonOptions& o, const StoreDir& store,
               << "\n";
     return 1;
   }
-  ::close(ready[0]);
+  ready_read.reset();
   ::setsid();
-  int null_fd = ::open("/dev/null", O_RDONLY);
-  ::dup2(null_fd, STDIN_FILENO);
-  ::dup2(log_fd, STDOUT_FILENO);
-  ::dup2(log_fd, STDERR_FILENO);
-  ::close(null_fd);
-  ::close(log_fd);
+  Fd null(::open("/dev/null", O_RDONLY));
+  ::dup2(null.get(), STDIN_FILENO);
+  ::dup2(log.get(), STDOUT_FILENO);
+  ::dup2(log.get(), STDERR_FILENO);
+  null.reset();
+  log.reset();
   if (o.log_max_bytes > 0) rotate_log_at(log_path, o.log_max_bytes);
-  ::_exit(serve(o, store, mountpoint, ready[1]));
+  ::_exit(serve(o, store, mountpoint, std::move(ready_write)));
 }
 
 }  // namespace
@@ -194,8 +190,8 @@ int mount_and_serve(const DaemonOptions& o) {
   std::filesystem::path mountpoint = std::filesystem::absolute(o.mountpoint).lexically_normal();
   if (o.allow_other) check_allow_other();
   check_mountpoint(mountpoint);
-  StoreDir store(o.store);  // made 0700, or refused when others could tamper with it
-  if (o.foreground) return serve(o, store, mountpoint, -1);
+  StoreDir store(o.engine.store_dir);  // made 0700, or refused when others could tamper with it
+  if (o.foreground) return serve(o, store, mountpoint, Fd());
   return daemonize_and_serve(o, store, mountpoint);
 }
 

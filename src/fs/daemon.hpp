@@ -6,16 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "engine/options.hpp"
+
 namespace taskfs::fs {
 
+// What the daemon serves (the engine's configuration) and where.
 struct DaemonOptions {
-  std::filesystem::path project_root;
-  std::filesystem::path tasks;
-  std::filesystem::path store;
+  EngineOptions engine;
   std::filesystem::path mountpoint;
-  std::vector<std::filesystem::path> allowed_paths;  // see EngineOptions
-  int jobs = 0;
-  std::string remote;  // the team cache's connection string, or empty
   bool foreground = false;
   // Lets every user read the mount, not only the one who mounted it. A
   // regular user needs `user_allow_other` in /etc/fuse.conf for it.

@@ -1,20 +1,16 @@
 // open, read and release: results stream from the store by range.
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <memory>
 #include <vector>
 
 #include "engine/reports.hpp"
+#include "fs/errors.hpp"
 #include "fs/filesystem.hpp"
 #include "fs/graph_picture.hpp"
-#include "log.hpp"
-#include "spec/variant.hpp"
 
 namespace taskfs::fs {
 namespace {
-
-Filesystem& self(fuse_req_t req) { return *static_cast<Filesystem*>(fuse_req_userdata(req)); }
 
 // An open file: the bytes it reads, fixed at open.
 struct OpenFile {
@@ -53,7 +49,7 @@ void reply_open(fuse_req_t req, Filesystem& fs, fuse_file_info fi, BlobReader re
   fi.keep_cache = page_cache ? 1 : 0;
   fi.direct_io = page_cache ? 0 : 1;
   if (fuse_reply_open(req, &fi) == 0) {
-    file.release();
+    static_cast<void>(file.release());  // fi.fh owns it now, until fs_release
   } else if (direct) {
     passthrough.release(fi.fh);
   }
@@ -85,69 +81,51 @@ bool watch_interrupt(fuse_req_t req, Filesystem& fs) {
   return !interrupted_while_registering;
 }
 
-// How long after its lookup an open of a cached version may skip the check.
-// The kernel looks a result up again on every open (entry timeout 0), so an
-// open normally comes microseconds after the lookup of the same syscall, which
-// just checked the key; repeating it would only double the cost.
-constexpr auto kLookupStillFresh = std::chrono::milliseconds(50);
-
 void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_info* fi) {
-  if (node.cached && std::chrono::steady_clock::now() - node.looked_up < kLookupStillFresh) {
+  std::string path = node.task + "/" + node.variant;
+  if (node.cached) {
+    // The lookup that gave this inode found this version cached: its probe
+    // stands (the kernel looks a result up again before every open, as its
+    // entry timeout is 0), and the version's bytes never change.
     try {
       return reply_open(req, fs, *fi, fs.engine().open_view(*node.cached), true);
-    } catch (const std::exception& e) {
-      log_line("open " + node.task + "/" + node.variant + ": " + e.what());
-      return (void)fuse_reply_err(req, EIO);
+    } catch (...) {
+      return reply_current_error(req, "open " + path);
     }
   }
   std::shared_ptr<const Request> request;
   try {
     request = fs.engine().resolve(node.task, node.variant);
-  } catch (const spec::PathError& e) {
-    log_line(node.task + "/" + node.variant + ": " + e.what());
-    return (void)fuse_reply_err(req, e.error_number());
-  } catch (const std::exception& e) {
-    log_line(node.task + "/" + node.variant + ": " + e.what());
-    return (void)fuse_reply_err(req, EIO);
+  } catch (...) {
+    return reply_current_error(req, path);
   }
   std::uint64_t serial = fs.add_pending(req);
   if (!watch_interrupt(req, fs)) {
     if (fs.take_pending(req, serial)) fuse_reply_err(req, EINTR);
     return;
   }
-  fuse_file_info info = *fi;
-  bool nocache = request->plan.target().task->nocache;
-  auto done = [req, serial, &fs, node, info, nocache](const Outcome& outcome) {
+  // Computed now, so not a version the kernel may cache: read past the page cache.
+  auto done = [req, serial, &fs, path, info = *fi](const Outcome& outcome) {
     if (!fs.take_pending(req, serial)) return;  // the reader was interrupted
-    if (!outcome.ok) {
-      log_line("read " + node.task + "/" + node.variant + ": " + outcome.error);
-      return (void)fuse_reply_err(req, EIO);
-    }
-    bool same_version = node.cached && outcome.result.view_hash == node.cached->view_hash;
-    if (!same_version && node.cached) {
-      // The result changed since lookup (rebuilt library, edited input):
-      // ESTALE makes the kernel look the path up again and find the new inode.
-      return (void)fuse_reply_err(req, ESTALE);
-    }
+    if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);
     try {
-      reply_open(req, fs, info, fs.engine().open_view(outcome.result), same_version && !nocache);
-    } catch (const std::exception& e) {
-      log_line("open " + node.task + "/" + node.variant + ": " + e.what());
-      fuse_reply_err(req, EIO);
+      reply_open(req, fs, info, fs.engine().open_view(outcome.result), false);
+    } catch (...) {
+      reply_current_error(req, "open " + path);
     }
   };
   try {
     fs.engine().compute(request, std::move(done));
-  } catch (const std::exception& e) {
-    log_line("read " + node.task + "/" + node.variant + ": " + e.what());
-    if (fs.take_pending(req, serial)) fuse_reply_err(req, EIO);
+  } catch (...) {
+    int error_number = log_current_error("read " + path);
+    if (fs.take_pending(req, serial)) fuse_reply_err(req, error_number);
   }
 }
 
 }  // namespace
 
 void fs_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
-  Filesystem& fs = self(req);
+  Filesystem& fs = Filesystem::of(req);
   auto node = fs.inodes().find(ino);
   if (!node) return (void)fuse_reply_err(req, ENOENT);
   if ((fi->flags & O_ACCMODE) != O_RDONLY) return (void)fuse_reply_err(req, EROFS);
@@ -155,13 +133,10 @@ void fs_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     try {
       std::string text = control_text(fs.engine(), node->control);
       std::uint64_t size = text.size();
-      // A typed offset: a literal 0 would pick the (head, fd, size) overload,
-      // and the release would close the daemon's fd 0.
-      return reply_open(req, fs, *fi, BlobReader(std::move(text), std::uint64_t{0}, size), false);
-    } catch (const std::exception& e) {
-      log_line(std::string("reading .taskfs/") + std::string(control_file_name(node->control)) +
-               ": " + e.what());
-      return (void)fuse_reply_err(req, EIO);
+      return reply_open(req, fs, *fi, BlobReader(std::move(text), 0, size), false);
+    } catch (...) {
+      return reply_current_error(
+          req, "reading .taskfs/" + std::string(control_file_name(node->control)));
     }
   }
   if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, EISDIR);
@@ -184,14 +159,13 @@ void fs_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info*
   try {
     std::size_t n = reader.read(buffer.data(), length, offset);
     fuse_reply_buf(req, buffer.data(), n);
-  } catch (const std::exception& e) {
-    log_line(std::string("reading a stored result: ") + e.what());
-    fuse_reply_err(req, EIO);
+  } catch (...) {
+    reply_current_error(req, "reading a stored result");
   }
 }
 
 void fs_release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
-  self(req).passthrough().release(fi->fh);
+  Filesystem::of(req).passthrough().release(fi->fh);
   std::unique_ptr<OpenFile> owned(reinterpret_cast<OpenFile*>(fi->fh));
   fuse_reply_err(req, 0);
 }

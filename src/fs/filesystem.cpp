@@ -17,6 +17,8 @@ fuse_lowlevel_ops make_operations() {
   fuse_lowlevel_ops ops{};
   ops.init = init;
   ops.lookup = fs_lookup;
+  ops.forget = fs_forget;
+  ops.forget_multi = fs_forget_multi;
   ops.getattr = fs_getattr;
   ops.opendir = fs_opendir;
   ops.readdir = fs_readdir;

@@ -17,6 +17,11 @@ class Filesystem {
  public:
   explicit Filesystem(Engine& engine) : engine_(engine) {}
 
+  // The filesystem serving a request (its session's userdata).
+  static Filesystem& of(fuse_req_t req) {
+    return *static_cast<Filesystem*>(fuse_req_userdata(req));
+  }
+
   // The operation table to pass to fuse_session_new, with this as userdata.
   static const fuse_lowlevel_ops& operations();
 
@@ -51,6 +56,8 @@ class Filesystem {
 
 // The operations, each in the file of its concern.
 void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char* name);
+void fs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
+void fs_forget_multi(fuse_req_t req, size_t count, fuse_forget_data* forgets);
 void fs_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 void fs_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 void fs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi);

@@ -1,7 +1,5 @@
 #include "fs/inode_table.hpp"
 
-#include <chrono>
-
 #include "clock.hpp"
 
 namespace taskfs::fs {
@@ -28,23 +26,24 @@ std::optional<ControlFile> control_file_named(std::string_view name) {
 }
 
 InodeTable::InodeTable() {
-  intern("/", Node{NodeKind::Root});
-  intern(std::string(kControlDirName), Node{NodeKind::ControlDir});
+  // In this order, so that the fixed numbers below are theirs.
+  std::lock_guard lock(mutex_);
+  intern_locked("/", Node{NodeKind::Root});
+  intern_locked(std::string(kControlDirName), Node{NodeKind::ControlDir});
   for (ControlFile f : kControlFiles) {
     Node n{NodeKind::ControlFile};
     n.control = f;
-    intern("." + std::string(control_file_name(f)), n);
+    intern_locked("." + std::string(control_file_name(f)), n);
   }
 }
 
-fuse_ino_t InodeTable::intern(const std::string& name, Node node) {
-  std::lock_guard lock(mutex_);
-  auto [it, fresh] = by_name_.try_emplace(name, kRoot + nodes_.size());
-  if (fresh) {
-    if (node.created == 0) node.created = epoch_seconds();
-    nodes_.push_back(std::move(node));
-  }
-  return it->second;
+std::unordered_map<fuse_ino_t, InodeTable::Entry>::iterator InodeTable::intern_locked(
+    const std::string& name, Node node) {
+  auto [named, fresh] = by_name_.try_emplace(name, next_);
+  if (!fresh) return nodes_.find(named->second);
+  ++next_;
+  if (node.created == 0) node.created = epoch_seconds();
+  return nodes_.emplace(named->second, Entry{std::move(node), name}).first;
 }
 
 fuse_ino_t InodeTable::control_file(ControlFile file) const {
@@ -54,7 +53,8 @@ fuse_ino_t InodeTable::control_file(ControlFile file) const {
 fuse_ino_t InodeTable::task_dir(const std::string& task) {
   Node n{NodeKind::TaskDir};
   n.task = task;
-  return intern("d/" + task, std::move(n));
+  std::lock_guard lock(mutex_);
+  return intern_locked("d/" + task, std::move(n))->first;
 }
 
 fuse_ino_t InodeTable::looked_up_result(const std::string& task, const std::string& variant,
@@ -67,16 +67,28 @@ fuse_ino_t InodeTable::looked_up_result(const std::string& task, const std::stri
   // Each version its own inode; all lookups that found it missing share one.
   std::string name =
       "r/" + task + "/" + variant + "#" + (found ? found->view_hash.hex() : "missing");
-  fuse_ino_t ino = intern(name, std::move(n));
   std::lock_guard lock(mutex_);
-  nodes_[ino - kRoot].looked_up = std::chrono::steady_clock::now();
-  return ino;
+  auto it = intern_locked(name, std::move(n));
+  ++it->second.lookups;  // counted under the same lock: a FORGET cannot free it in between
+  return it->first;
+}
+
+void InodeTable::forget(fuse_ino_t ino, std::uint64_t count) {
+  std::lock_guard lock(mutex_);
+  auto it = nodes_.find(ino);
+  if (it == nodes_.end() || it->second.node.kind != NodeKind::Result) return;
+  Entry& entry = it->second;
+  entry.lookups -= std::min(count, entry.lookups);
+  if (entry.lookups > 0) return;
+  by_name_.erase(entry.name);
+  nodes_.erase(it);
 }
 
 std::optional<Node> InodeTable::find(fuse_ino_t ino) const {
   std::lock_guard lock(mutex_);
-  if (ino < kRoot || ino - kRoot >= nodes_.size()) return std::nullopt;
-  return nodes_[ino - kRoot];
+  auto it = nodes_.find(ino);
+  if (it == nodes_.end()) return std::nullopt;
+  return it->second.node;
 }
 
 }  // namespace taskfs::fs

@@ -1,21 +1,22 @@
 // Inode numbers of the mount. Every result version gets its own inode, so the
 // kernel's page cache of one version never serves another: a path whose result
 // changes (rebuilt library, edited input) leads to a new inode on lookup.
+// Result inodes live while the kernel knows them: each lookup that returns
+// one counts, each FORGET uncounts, and at zero it is freed. Numbers are never
+// reused.
 #pragma once
 
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 
-#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <vector>
 
-#include "store/store.hpp"
+#include "engine/engine.hpp"
 
 namespace taskfs::fs {
 
@@ -38,9 +39,9 @@ struct Node {
   std::string variant;    // Result: canonical variant
   ControlFile control{};  // ControlFile
   double created = 0;     // its mtime: when the result was stored, or first seen
-  // Result: the version this inode is, or nullopt for "missing when looked up".
+  // Result: the version this inode is, as the lookup that made it found it
+  // (its probe, handed on to open), or nullopt for "missing when looked up".
   std::optional<ResultInfo> cached;
-  std::chrono::steady_clock::time_point looked_up;  // Result: the last lookup
 };
 
 class InodeTable {
@@ -51,22 +52,32 @@ class InodeTable {
   InodeTable();
 
   fuse_ino_t control_file(ControlFile file) const;
+  // The inode of a task's directory; kept for the mount's life (there are
+  // only as many as tasks).
   fuse_ino_t task_dir(const std::string& task);
-  // The inode of one version of a result; `created` is when it was stored.
   // The inode of a result as a lookup just found it: cached (`found`, whose
-  // version it is) or missing. Records when: an open that follows at once may
-  // rely on this lookup's check instead of repeating it.
+  // version it is) or missing. Counts one lookup of it: reply with it.
   fuse_ino_t looked_up_result(const std::string& task, const std::string& variant,
                               const std::optional<ResultInfo>& found);
+  // The kernel dropped `count` lookups of `ino`; a result inode left with none
+  // is freed. Other inodes are permanent.
+  void forget(fuse_ino_t ino, std::uint64_t count);
   // The node of an inode the kernel knows; nullopt for an unknown number.
   std::optional<Node> find(fuse_ino_t ino) const;
 
  private:
-  fuse_ino_t intern(const std::string& name, Node node);
+  struct Entry {
+    Node node;
+    std::string name;           // its key in by_name_
+    std::uint64_t lookups = 0;  // results only: lookups the kernel has not forgotten
+  };
+  // The inode named `name`, made from `node` if new. REQUIRES: mutex_ held.
+  std::unordered_map<fuse_ino_t, Entry>::iterator intern_locked(const std::string& name, Node node);
 
   mutable std::mutex mutex_;
   std::unordered_map<std::string, fuse_ino_t> by_name_;
-  std::vector<Node> nodes_;  // index: ino - kRoot
+  std::unordered_map<fuse_ino_t, Entry> nodes_;
+  fuse_ino_t next_ = kRoot;
 };
 
 }  // namespace taskfs::fs

@@ -136,8 +136,8 @@ void clear_stale_mount(const std::filesystem::path& mountpoint) {
 
 StoreLock::StoreLock(const StoreDir& store, const std::filesystem::path& mountpoint) {
   std::string path = (store.path() / kLockName).string();
-  fd_ = UniqueFd(store.open(kLockName, O_RDWR | O_CREAT));
-  if (fd_.get() < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  fd_.reset(store.open(kLockName, O_RDWR | O_CREAT));
+  if (!fd_) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
   // A daemon that was just unmounted may still be exiting: give it a moment,
   // but only while its mount point is no longer mounted.
   for (int attempt = 0; ::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0; ++attempt) {

@@ -5,7 +5,8 @@
 #include <filesystem>
 #include <string>
 
-#include "store/store_dir.hpp"
+#include "sys/store_dir.hpp"
+#include "sys/fd.hpp"
 
 namespace taskfs::fs {
 
@@ -42,7 +43,7 @@ class StoreLock {
   StoreLock(const StoreDir& store, const std::filesystem::path& mountpoint);
 
  private:
-  UniqueFd fd_;
+  Fd fd_;  // closing it releases the lock
 };
 
 }  // namespace taskfs::fs

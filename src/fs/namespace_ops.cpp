@@ -4,10 +4,11 @@
 
 #include <cerrno>
 #include <chrono>
+#include <functional>
 #include <memory>
 
+#include "fs/errors.hpp"
 #include "fs/filesystem.hpp"
-#include "key/hash.hpp"
 #include "log.hpp"
 #include "spec/variant.hpp"
 
@@ -32,8 +33,6 @@ double attr_timeout(const Node& node) {
       return kDirTimeout;
   }
 }
-
-Filesystem& self(fuse_req_t req) { return *static_cast<Filesystem*>(fuse_req_userdata(req)); }
 
 void reply_entry(fuse_req_t req, Filesystem& fs, fuse_ino_t ino, double entry_timeout) {
   fuse_entry_param e{};
@@ -64,7 +63,9 @@ timespec to_timespec(double seconds) {
 
 // A listed result's d_ino: `ls` only needs it non-zero and stable; lookup
 // gives the real inode.
-fuse_ino_t listing_ino(const std::string& name) { return hash_bytes(name).low | 1u << 31; }
+fuse_ino_t listing_ino(const std::string& name) {
+  return std::hash<std::string>{}(name) | 1u << 31;
+}
 
 Listing list(Filesystem& fs, fuse_ino_t ino, const Node& node) {
   Listing l;
@@ -126,6 +127,7 @@ bool Filesystem::attributes(fuse_ino_t ino, const Node& node, struct stat& st) {
 }
 
 void Filesystem::lookup_result(fuse_req_t req, const std::string& task, const char* name) {
+  fuse_ino_t ino;
   try {
     auto request = engine_.resolve(task, name);
     const std::string& variant = request->plan.target().variant;
@@ -136,18 +138,15 @@ void Filesystem::lookup_result(fuse_req_t req, const std::string& task, const ch
                                               std::to_string(NAME_MAX) + ")");
     }
     Probe probe = engine_.probe(*request);
-    reply_entry(req, *this, inodes_.looked_up_result(task, variant, probe.result), kResultTimeout);
-  } catch (const spec::PathError& e) {
-    log_line(task + "/" + name + ": " + e.what());
-    fuse_reply_err(req, e.error_number());
-  } catch (const std::exception& e) {
-    log_line(task + "/" + name + ": " + e.what());
-    fuse_reply_err(req, EIO);
+    ino = inodes_.looked_up_result(task, variant, probe.result);
+  } catch (...) {
+    return reply_current_error(req, task + "/" + name);
   }
+  reply_entry(req, *this, ino, kResultTimeout);
 }
 
 void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
-  Filesystem& fs = self(req);
+  Filesystem& fs = Filesystem::of(req);
   auto dir = fs.inodes().find(parent);
   if (!dir) return (void)fuse_reply_err(req, ENOENT);
   switch (dir->kind) {
@@ -172,8 +171,19 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   }
 }
 
+void fs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
+  Filesystem::of(req).inodes().forget(ino, nlookup);
+  fuse_reply_none(req);
+}
+
+void fs_forget_multi(fuse_req_t req, size_t count, fuse_forget_data* forgets) {
+  InodeTable& inodes = Filesystem::of(req).inodes();
+  for (size_t i = 0; i < count; ++i) inodes.forget(forgets[i].ino, forgets[i].nlookup);
+  fuse_reply_none(req);
+}
+
 void fs_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
-  Filesystem& fs = self(req);
+  Filesystem& fs = Filesystem::of(req);
   auto node = fs.inodes().find(ino);
   struct stat st {};
   if (!node || !fs.attributes(ino, *node, st)) return (void)fuse_reply_err(req, ENOENT);
@@ -181,7 +191,7 @@ void fs_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
 }
 
 void fs_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
-  Filesystem& fs = self(req);
+  Filesystem& fs = Filesystem::of(req);
   auto node = fs.inodes().find(ino);
   if (!node) return (void)fuse_reply_err(req, ENOENT);
   if (node->kind == NodeKind::Result || node->kind == NodeKind::ControlFile) {
@@ -190,10 +200,10 @@ void fs_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   try {
     auto listing = std::make_unique<Listing>(list(fs, ino, *node));
     fi->fh = reinterpret_cast<std::uint64_t>(listing.get());
-    if (fuse_reply_open(req, fi) == 0) listing.release();
-  } catch (const std::exception& e) {
-    log_line(std::string("listing a directory: ") + e.what());
-    fuse_reply_err(req, EIO);
+    // fi->fh owns it now, until fs_releasedir.
+    if (fuse_reply_open(req, fi) == 0) static_cast<void>(listing.release());
+  } catch (...) {
+    reply_current_error(req, "listing a directory");
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include "fs/filesystem.hpp"
 #include "log.hpp"
+#include "sys/fd.hpp"
 
 namespace taskfs::fs {
 namespace {
@@ -36,24 +37,22 @@ Passthrough& of(void* userdata) { return static_cast<Filesystem*>(userdata)->pas
 bool Passthrough::mount(fuse_session* se, const std::filesystem::path& mountpoint,
                         bool allow_other) {
   if (::geteuid() != 0) return false;
-  int fd = ::open("/dev/fuse", O_RDWR | O_CLOEXEC);
-  if (fd < 0) return false;
-  std::string options = "fd=" + std::to_string(fd) +
+  Fd fuse(::open("/dev/fuse", O_RDWR | O_CLOEXEC));
+  if (!fuse) return false;
+  std::string options = "fd=" + std::to_string(fuse.get()) +
                         ",rootmode=40000,user_id=" + std::to_string(::getuid()) +
                         ",group_id=" + std::to_string(::getgid()) + ",default_permissions" +
                         (allow_other ? ",allow_other" : "");
   if (::mount("taskfs", mountpoint.c_str(), "fuse.taskfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
               options.c_str()) != 0) {
-    ::close(fd);
     return false;
   }
   static const fuse_custom_io io{write_reply, read_request, nullptr, nullptr};
-  if (fuse_session_custom_io(se, &io, fd) != 0) {
+  if (fuse_session_custom_io(se, &io, fuse.get()) != 0) {
     ::umount2(mountpoint.c_str(), MNT_DETACH);
-    ::close(fd);
     return false;
   }
-  fd_ = fd;  // fuse_session_destroy closes it
+  fd_ = fuse.release();  // the session owns it now: fuse_session_destroy closes it
   return true;
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <optional>
 
+#include "fs/errors.hpp"
 #include "fs/filesystem.hpp"
 
 namespace taskfs::fs {
@@ -11,8 +12,6 @@ namespace {
 
 constexpr const char* kNames[] = {"user.taskfs.key", "user.taskfs.state", "user.taskfs.canonical",
                                   "user.taskfs.error", "user.taskfs.why"};
-
-Filesystem& self(fuse_req_t req) { return *static_cast<Filesystem*>(fuse_req_userdata(req)); }
 
 void reply_value(fuse_req_t req, const std::string& value, size_t size) {
   if (size == 0) return (void)fuse_reply_xattr(req, value.size());
@@ -34,7 +33,7 @@ std::optional<std::string> attribute(Filesystem& fs, const Node& node, std::stri
 }  // namespace
 
 void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {
-  Filesystem& fs = self(req);
+  Filesystem& fs = Filesystem::of(req);
   auto node = fs.inodes().find(ino);
   if (!node) return (void)fuse_reply_err(req, ENOENT);
   if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, ENODATA);
@@ -42,13 +41,16 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) 
     auto value = attribute(fs, *node, name);
     if (!value) return (void)fuse_reply_err(req, ENODATA);
     reply_value(req, *value, size);
-  } catch (const std::exception&) {
-    fuse_reply_err(req, ENODATA);  // the path no longer resolves (library rebuilt)
+  } catch (...) {
+    int error_number = log_current_error("getxattr " + node->task + "/" + node->variant);
+    // A path that no longer resolves (a rebuilt library dropped its task or
+    // param) has no attributes; any other failure is one.
+    fuse_reply_err(req, error_number == EIO ? EIO : ENODATA);
   }
 }
 
 void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
-  Filesystem& fs = self(req);
+  Filesystem& fs = Filesystem::of(req);
   auto node = fs.inodes().find(ino);
   if (!node) return (void)fuse_reply_err(req, ENOENT);
   std::string names;

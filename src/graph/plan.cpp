@@ -92,10 +92,8 @@ Plan make_plan(const Catalog& catalog, std::string_view task, std::string_view v
 }
 
 Plan make_plan_for_path(const Catalog& catalog, std::string_view path) {
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  std::size_t slash = path.find('/');
-  if (slash == std::string_view::npos) return make_plan(catalog, path, spec::kDefaultVariant);
-  return make_plan(catalog, path.substr(0, slash), path.substr(slash + 1));
+  spec::TaskPath split = spec::split_path(path);
+  return make_plan(catalog, split.task, split.variant);
 }
 
 }  // namespace taskfs

@@ -9,9 +9,11 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
 #include <utility>
 
 #include "spec/variant.hpp"
+#include "sys/io.hpp"
 
 namespace taskfs {
 namespace {
@@ -51,9 +53,7 @@ FileDigests::FileDigests(std::filesystem::path root,
       root_fd_(::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)),
       confinement_(root_, allowed) {}
 
-FileDigests::~FileDigests() {
-  if (root_fd_ >= 0) ::close(root_fd_);
-}
+FileDigests::~FileDigests() = default;
 
 std::string FileDigests::resolve(const std::string& path) const {
   return !path.empty() && path[0] == '/' ? path : root_prefix_ + path;
@@ -62,8 +62,8 @@ std::string FileDigests::resolve(const std::string& path) const {
 std::optional<FileStamp> FileDigests::checked_stamp(const std::string& path, bool confined,
                                                     bool glob_match) const {
   if (confined) confinement_.check_file(path, resolve(path));
-  bool relative = root_fd_ >= 0 && !path.empty() && path[0] != '/';
-  std::optional<FileStamp> found = relative ? stamp_of(path, root_fd_) : stamp_of(resolve(path));
+  bool relative = root_fd_ && !path.empty() && path[0] != '/';
+  std::optional<FileStamp> found = relative ? stamp_of(path, root_fd_.get()) : stamp_of(resolve(path));
   if (found && !found->is_regular() && !(glob_match && found->is_directory())) {
     throw not_regular(path, found->type);
   }
@@ -101,33 +101,22 @@ std::optional<FileDigest> FileDigests::hash_input(const std::string& path, bool 
   }
   // Non-blocking: a FIFO put in the file's place since the stat cannot hold
   // the open; the fstat below then refuses it.
-  int fd = ::open(full.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) throw unreadable(path, errno);
+  Fd fd(::open(full.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  if (!fd) throw unreadable(path, errno);
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    int err = errno;
-    ::close(fd);
-    throw unreadable(path, err);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw not_regular(path, st.st_mode & S_IFMT);
-  }
+  if (::fstat(fd.get(), &st) != 0) throw unreadable(path, errno);
+  if (!S_ISREG(st.st_mode)) throw not_regular(path, st.st_mode & S_IFMT);
   FileStamp stamp = stamp_from(st);
   Hasher hasher;
   std::vector<char> buf(1 << 20);
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw unreadable(path, err);
+  try {
+    for (std::size_t n = buf.size(); n == buf.size();) {
+      n = read_full(fd.get(), buf.data(), buf.size(), "reading");
+      hasher.bytes(std::string_view(buf.data(), n));
     }
-    if (n == 0) break;
-    hasher.bytes(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+  } catch (const std::system_error& e) {
+    throw unreadable(path, e.code().value());
   }
-  ::close(fd);
   Hash128 hash = hasher.finish();
   std::lock_guard lock(mutex_);
   cache_[full] = {stamp, hash};

@@ -12,6 +12,7 @@
 #include "key/file_stamp.hpp"
 #include "key/hash.hpp"
 #include "key/input_confinement.hpp"
+#include "sys/fd.hpp"
 
 namespace taskfs {
 
@@ -86,7 +87,7 @@ class FileDigests {
 
   std::filesystem::path root_;
   std::string root_prefix_;
-  int root_fd_ = -1;  // stat relative to it: shorter path walks than absolute paths
+  Fd root_fd_;  // stat relative to it: shorter path walks than absolute paths
   InputConfinement confinement_;
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> cache_;

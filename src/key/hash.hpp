@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,11 @@ struct Hash128 {
   // Parses 32 hex digits; throws std::invalid_argument otherwise.
   static Hash128 from_hex(std::string_view hex);
   bool operator==(const Hash128&) const = default;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(high, low);
+  }
 };
 
 // The XXH3-128 of some bytes.
@@ -45,3 +51,9 @@ class Hasher {
 };
 
 }  // namespace taskfs
+
+// Hashes are already uniformly distributed: any 64 bits of one make a good key.
+template <>
+struct std::hash<taskfs::Hash128> {
+  std::size_t operator()(const taskfs::Hash128& h) const noexcept { return h.low; }
+};

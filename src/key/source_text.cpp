@@ -81,20 +81,20 @@ std::string normalize_source(std::string_view s) {
   return out;
 }
 
-std::string strip_task_declarations(std::string_view s) {
+std::string strip_task_declarations(std::string_view normalized) {
   std::string out;
   std::size_t i = 0;
-  for (std::size_t at = s.find("::task(", i); at != std::string_view::npos;
-       at = s.find("::task(", i)) {
-    out.append(s.substr(i, at - i));
+  for (std::size_t at = normalized.find("::task(", i); at != std::string_view::npos;
+       at = normalized.find("::task(", i)) {
+    out.append(normalized.substr(i, at - i));
     // Skip to the ';' that ends the declaration, outside brackets and literals.
     int depth = 0;
     std::size_t j = at;
     std::string literal;
-    while (j < s.size()) {
-      char c = s[j];
+    while (j < normalized.size()) {
+      char c = normalized[j];
       if (c == '"' || c == '\'') {
-        j = copy_literal(s, j, literal);
+        j = copy_literal(normalized, j, literal);
         continue;
       }
       if (c == '(' || c == '{' || c == '[') ++depth;
@@ -104,7 +104,7 @@ std::string strip_task_declarations(std::string_view s) {
     }
     i = j;
   }
-  out.append(s.substr(i));
+  out.append(normalized.substr(i));
   return out;
 }
 

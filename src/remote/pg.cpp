@@ -39,7 +39,8 @@ std::int64_t Result::integer(int row, int column) const {
     std::memcpy(&v, raw.data(), 4);
     return static_cast<std::int32_t>(ntohl(v));
   }
-  if (raw.size() != 8) throw Error("expected an integer column, got " + std::to_string(raw.size()) + " bytes");
+  if (raw.size() != 8)
+    throw Error("expected an integer column, got " + std::to_string(raw.size()) + " bytes");
   std::uint64_t v;
   std::memcpy(&v, raw.data(), 8);
   return static_cast<std::int64_t>(from_network(v));

@@ -39,7 +39,7 @@ void forget_blob(pg::Connection& c, const std::string& id) {
 
 }  // namespace
 
-RemoteCache::RemoteCache(RemoteOptions options)
+RemoteCache::RemoteCache(const RemoteOptions& options)
     : reachability_(std::make_shared<Reachability>(options.retry_after)),
       lookup_(options, reachability_),
       uploader_(std::make_unique<Uploader>(options, reachability_)) {}

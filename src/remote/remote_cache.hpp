@@ -61,7 +61,7 @@ class RemoteCache {
  public:
   // Connects lazily: a remote that is down when this is made costs nothing
   // until the first lookup, and is then skipped for options.retry_after.
-  explicit RemoteCache(RemoteOptions options);
+  explicit RemoteCache(const RemoteOptions& options);
   // Stops the upload thread; uploads still queued are abandoned (see drain()).
   ~RemoteCache();
   RemoteCache(const RemoteCache&) = delete;

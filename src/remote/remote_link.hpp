@@ -16,8 +16,8 @@
 namespace taskfs::remote {
 
 struct RemoteOptions {
-  std::string conninfo;  // a libpq connection string or URI
-  int connect_timeout = 2;                    // seconds
+  std::string conninfo;                           // a libpq connection string or URI
+  int connect_timeout = 2;                        // seconds
   std::chrono::milliseconds retry_after{30'000};  // how long a down remote is skipped
 };
 

@@ -74,7 +74,8 @@ void insert_result(pg::Connection& c, const RemoteResult& r) {
 }  // namespace
 
 Uploader::Uploader(const RemoteOptions& options, std::shared_ptr<Reachability> reachability)
-    : link_(options, reachability), reachability_(std::move(reachability)),
+    : link_(options, reachability),
+      reachability_(std::move(reachability)),
       thread_([this] { loop(); }) {}
 
 Uploader::~Uploader() {
@@ -98,9 +99,10 @@ void Uploader::enqueue(RemoteResult result, std::vector<BlobSource> blobs) {
     std::sort(blobs.begin(), blobs.end(), [](const BlobSource& a, const BlobSource& b) {
       return std::tie(a.hash.high, a.hash.low) < std::tie(b.hash.high, b.hash.low);
     });
-    blobs.erase(std::unique(blobs.begin(), blobs.end(),
-                            [](const BlobSource& a, const BlobSource& b) { return a.hash == b.hash; }),
-                blobs.end());
+    blobs.erase(
+        std::unique(blobs.begin(), blobs.end(),
+                    [](const BlobSource& a, const BlobSource& b) { return a.hash == b.hash; }),
+        blobs.end());
     queue_.push_back({std::move(result), std::move(blobs), 0});
   }
   changed_.notify_all();

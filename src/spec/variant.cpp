@@ -93,4 +93,11 @@ std::string format_variant(std::string_view own_task, const OverrideMap& overrid
   return out.empty() ? std::string(kDefaultVariant) : out;
 }
 
+TaskPath split_path(std::string_view path) {
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  std::size_t slash = path.find('/');
+  if (slash == std::string_view::npos) return {path, kDefaultVariant};
+  return {path.substr(0, slash), path.substr(slash + 1)};
+}
+
 }  // namespace taskfs::spec

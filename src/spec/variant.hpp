@@ -35,6 +35,16 @@ struct Override {
 // The name of the file with no overrides.
 inline constexpr std::string_view kDefaultVariant = "default";
 
+// A path of the mount below its root: "task" or "task/variant".
+struct TaskPath {
+  std::string_view task;
+  std::string_view variant;  // kDefaultVariant when the path names only the task
+};
+
+// Splits "task" or "task/variant" (trailing slashes ignored); the one place
+// that reads a path as a whole.
+TaskPath split_path(std::string_view path);
+
 // Splits a variant into overrides. Throws PathError: ENOENT when an override
 // is not `[task=]param:value` (no file has that name), EINVAL when a value's
 // percent escapes are malformed (the value does not parse, as SPEC's EINVAL

@@ -8,8 +8,11 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <string>
+#include <system_error>
 
-#include "store/store_dir.hpp"
+#include "sys/store_dir.hpp"
+#include "sys/io.hpp"
 
 namespace taskfs {
 namespace {
@@ -25,12 +28,12 @@ constexpr int kTmpNameAttempts = 1000;
 
 BlobFileWriter::BlobFileWriter(int tmp_fd) : tmp_dir_(tmp_fd) {
   static std::atomic<unsigned> counter{0};
-  for (int attempt = 0; fd_ < 0 && attempt < kTmpNameAttempts; ++attempt) {
+  for (int attempt = 0; !fd_ && attempt < kTmpNameAttempts; ++attempt) {
     tmp_ = std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    fd_ = open_below(tmp_dir_, tmp_, O_WRONLY | O_CREAT | O_EXCL);
-    if (fd_ < 0 && errno != EEXIST) break;
+    fd_.reset(open_below(tmp_dir_, tmp_, O_WRONLY | O_CREAT | O_EXCL));
+    if (!fd_ && errno != EEXIST) break;
   }
-  if (fd_ < 0) {
+  if (!fd_) {
     int err = errno;
     tmp_.clear();  // not ours: nothing to remove
     fail("creating a file in tmp/", err);
@@ -38,32 +41,28 @@ BlobFileWriter::BlobFileWriter(int tmp_fd) : tmp_dir_(tmp_fd) {
 }
 
 BlobFileWriter::~BlobFileWriter() {
-  if (fd_ >= 0) ::close(fd_);
+  fd_.reset();
   if (!tmp_.empty()) ::unlinkat(tmp_dir_, tmp_.c_str(), 0);
 }
 
 void BlobFileWriter::append(std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("writing tmp/" + tmp_, errno);
-    bytes.remove_prefix(static_cast<std::size_t>(n));
+  try {
+    write_all(fd_.get(), bytes, "writing");
+  } catch (const std::system_error& e) {
+    fail("writing tmp/" + tmp_, e.code().value());
   }
 }
 
 void BlobFileWriter::commit(int blobs_fd, const std::string& name) {
   // On disk before the row that names it is committed: after a power loss a
   // committed row never points at a short file.
-  int err = ::fdatasync(fd_) == 0 ? 0 : errno;
-  if (::close(fd_) != 0 && err == 0) err = errno;
-  fd_ = -1;
-  if (err != 0) fail("writing tmp/" + tmp_, err);
+  if (::fdatasync(fd_.get()) != 0 || !fd_.close()) fail("writing tmp/" + tmp_, errno);
   std::string shard = name.substr(0, name.find('/'));
   if (::mkdirat(blobs_fd, shard.c_str(), 0700) != 0 && errno != EEXIST) {
     fail("creating blobs/" + shard, errno);
   }
-  UniqueFd dir(open_below(blobs_fd, shard, O_RDONLY | O_DIRECTORY));
-  if (dir.get() < 0) fail("opening blobs/" + shard, errno);
+  Fd dir(open_below(blobs_fd, shard, O_RDONLY | O_DIRECTORY));
+  if (!dir) fail("opening blobs/" + shard, errno);
   // renameat replaces a name and never follows it.
   std::string file = name.substr(shard.size() + 1);
   if (::renameat(tmp_dir_, tmp_.c_str(), dir.get(), file.c_str()) != 0) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "sys/fd.hpp"
+
 namespace taskfs {
 
 // A blob file being written piece by piece (a result streamed from the team
@@ -28,9 +30,9 @@ class BlobFileWriter {
   void commit(int blobs_fd, const std::string& name);
 
  private:
-  int tmp_dir_;
-  std::string tmp_;
-  int fd_ = -1;
+  int tmp_dir_;      // the store's tmp/, not owned
+  std::string tmp_;  // the file's name in tmp/; empty once renamed into place
+  Fd fd_;
 };
 
 // Writes `bytes` atomically to `name` below `blobs_fd` through a file in

@@ -1,50 +1,29 @@
 #include "store/blob_reader.hpp"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
+
+#include "sys/io.hpp"
 
 namespace taskfs {
 
 BlobReader::BlobReader(std::string bytes, std::uint64_t offset, std::uint64_t size)
     : bytes_(std::move(bytes)), offset_(offset), size_(size) {}
 
-BlobReader::BlobReader(int fd, std::uint64_t offset, std::uint64_t size)
-    : fd_(fd), offset_(offset), size_(size) {}
+BlobReader::BlobReader(Fd file, std::uint64_t offset, std::uint64_t size)
+    : file_(std::move(file)), offset_(offset), size_(size) {}
 
-BlobReader::BlobReader(std::string head, int fd, std::uint64_t size)
-    : bytes_(std::move(head)), fd_(fd), offset_(0), size_(size) {}
+BlobReader::BlobReader(std::string head, Fd file, std::uint64_t size)
+    : bytes_(std::move(head)), file_(std::move(file)), offset_(0), size_(size) {}
 
 bool BlobReader::is_whole_file() const {
   struct stat st {};
-  return fd() >= 0 && offset_ == 0 && ::fstat(fd_, &st) == 0 &&
+  return fd() >= 0 && offset_ == 0 && ::fstat(file_.get(), &st) == 0 &&
          static_cast<std::uint64_t>(st.st_size) == size_;
-}
-
-BlobReader::~BlobReader() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-BlobReader::BlobReader(BlobReader&& other) noexcept
-    : bytes_(std::move(other.bytes_)),
-      fd_(std::exchange(other.fd_, -1)),
-      offset_(other.offset_),
-      size_(other.size_) {}
-
-BlobReader& BlobReader::operator=(BlobReader&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    bytes_ = std::move(other.bytes_);
-    fd_ = std::exchange(other.fd_, -1);
-    offset_ = other.offset_;
-    size_ = other.size_;
-  }
-  return *this;
 }
 
 std::string_view BlobReader::memory() const {
@@ -54,7 +33,7 @@ std::string_view BlobReader::memory() const {
 std::size_t BlobReader::read(char* out, std::size_t length, std::uint64_t position) const {
   if (position >= size_) return 0;
   length = static_cast<std::size_t>(std::min<std::uint64_t>(length, size_ - position));
-  if (fd_ < 0) {
+  if (!file_) {
     std::memcpy(out, bytes_.data() + offset_ + position, length);
     return length;
   }
@@ -64,17 +43,13 @@ std::size_t BlobReader::read(char* out, std::size_t length, std::uint64_t positi
     done = std::min<std::size_t>(length, bytes_.size() - position);
     std::memcpy(out, bytes_.data() + position, done);
   }
-  while (done < length) {
-    std::uint64_t in_file = offset_ + position + done - bytes_.size();
-    ssize_t n = ::pread(fd_, out + done, length - done, static_cast<off_t>(in_file));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      throw std::runtime_error(std::string("reading a stored result: ") + std::strerror(errno));
-    }
-    if (n == 0) throw std::runtime_error("a stored result file is shorter than its record");
-    done += static_cast<std::size_t>(n);
-  }
-  return done;
+  if (done == length) return done;
+  std::uint64_t in_file = offset_ + position + done - bytes_.size();
+  std::size_t got =
+      pread_full(file_.get(), out + done, length - done, in_file, "reading a stored result");
+  if (got < length - done)
+    throw std::runtime_error("a stored result file is shorter than its record");
+  return length;
 }
 
 }  // namespace taskfs

@@ -9,13 +9,15 @@
 
 #include "log.hpp"
 #include "store/blob_file.hpp"
+#include "store/sqlite.hpp"
+#include "sys/fd.hpp"
 
 namespace taskfs {
 namespace {
 
 constexpr const char* kDatabaseName = "taskfs.db";
 // Blobs up to this size live in the database; larger ones in files.
-constexpr std::size_t kInlineLimit = 256 * 1024;
+constexpr std::size_t kInlineLimit = std::size_t{256} * 1024;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -83,7 +85,7 @@ Store::Store(std::filesystem::path dir) : dir_(refuse_foreign(std::move(dir))) {
   if (fresh) {
     // Made here, 0600 and not through a link; SQLite gives its -wal and -shm
     // files the database's mode.
-    UniqueFd created(dir_.open(kDatabaseName, O_RDWR | O_CREAT | O_EXCL));
+    Fd created(dir_.open(kDatabaseName, O_RDWR | O_CREAT | O_EXCL));
     if (created.get() < 0 && errno != EEXIST) {  // EEXIST: another process was first
       throw StoreError("cannot create " + db_path + ": " + std::strerror(errno));
     }
@@ -105,6 +107,8 @@ Store::Store(std::filesystem::path dir) : dir_(refuse_foreign(std::move(dir))) {
   blobs_ = dir_.open_subdir("blobs");
   tmp_ = dir_.open_subdir("tmp");
 }
+
+Store::~Store() = default;
 
 void Store::check_or_create_schema(bool fresh) {
   if (fresh) {
@@ -269,17 +273,19 @@ std::optional<ResultInfo> Store::find_result_locked(const Hash128& key) {
       static_cast<std::uint64_t>(q.column_int(4)), q.column_double(5)};
 }
 
-ResultInfo Store::put_result(const NewResult& r, std::string_view value,
-                             const detail::RenderedView& view) {
+ResultInfo Store::put_result(const NewResult& r, std::string_view value, const FileView& view) {
   std::lock_guard lock(mutex_);
   ResultInfo info;
   info.created = r.started + r.seconds;
   // Blob files are written before the transaction, so the database's write
   // lock is never held across a large write; until the commit nothing refers
   // to them, and an orphan left by a crash is only unused disk.
-  // A string's view is its value after cereal's size prefix: that prefix stays
-  // in the row, so the view is the whole blob file (what passthrough serves).
-  std::size_t head = view.is_value_suffix ? std::min(view.suffix_offset, value.size()) : 0;
+  // A view that is a suffix of the value leaves the value's first bytes (a
+  // size prefix, say) in the row: the view is then the whole blob file, which
+  // the kernel can read by itself (passthrough). This is the one place that
+  // splits a blob into a head and a file; BlobReader joins them back.
+  std::size_t head =
+      view.is_value_suffix ? std::min<std::size_t>(view.suffix_offset, value.size()) : 0;
   info.value_hash = stage_blob(value, head);
   info.value_size = value.size();
   if (view.is_value_suffix) {
@@ -351,13 +357,13 @@ BlobReader Store::open_blob(const Hash128& hash, std::uint64_t offset, std::uint
   // The blob is its head (in the row) followed by its file.
   std::string_view head = q.column_blob(3);
   std::string name = blob_name(hash);
-  int fd = open_below(blobs_.get(), name, O_RDONLY);
-  if (fd < 0) {
+  Fd fd(open_below(blobs_.get(), name, O_RDONLY));
+  if (!fd) {
     throw std::runtime_error("cannot open stored result " + (dir() / "blobs" / name).string() +
                              ": " + std::strerror(errno));
   }
-  if (offset >= head.size()) return BlobReader(fd, offset - head.size(), size);
-  return BlobReader(std::string(head.substr(offset)), fd, size);
+  if (offset >= head.size()) return BlobReader(std::move(fd), offset - head.size(), size);
+  return BlobReader(std::string(head.substr(offset)), std::move(fd), size);
 }
 
 std::vector<std::string> Store::variants(const std::string& task) {
@@ -393,17 +399,19 @@ std::vector<CachedRun> Store::cached_runs(const std::string& task) {
   q.bind(1, task);
   std::vector<CachedRun> out;
   while (q.step()) {
-    out.push_back({Hash128::from_hex(q.column_text(0)),
-                   {Hash128::from_hex(q.column_text(1)), static_cast<std::uint64_t>(q.column_int(2)),
-                    Hash128::from_hex(q.column_text(3)), static_cast<std::uint64_t>(q.column_int(4)),
-                    static_cast<std::uint64_t>(q.column_int(5)), q.column_double(6)},
-                   {}});
+    out.push_back(
+        {Hash128::from_hex(q.column_text(0)),
+         {Hash128::from_hex(q.column_text(1)), static_cast<std::uint64_t>(q.column_int(2)),
+          Hash128::from_hex(q.column_text(3)), static_cast<std::uint64_t>(q.column_int(4)),
+          static_cast<std::uint64_t>(q.column_int(5)), q.column_double(6)},
+         {}});
   }
   auto& p = db_->cached("SELECT kind, name, value FROM provenance WHERE key=?");
   for (auto& run : out) {
     sqlite::ResetOnExit p_done(p);
     p.bind(1, run.key.hex());
-    while (p.step()) run.provenance.push_back({p.column_text(0), p.column_text(1), p.column_text(2)});
+    while (p.step())
+      run.provenance.push_back({p.column_text(0), p.column_text(1), p.column_text(2)});
   }
   return out;
 }
@@ -415,7 +423,7 @@ std::optional<RunRecord> Store::run_of(const Hash128& key) {
       "ORDER BY id DESC LIMIT 1");
   sqlite::ResetOnExit q_done(q);
   if (!q.bind(1, key.hex()).step()) return std::nullopt;
-  return RunRecord{q.column_text(0), q.column_text(1), q.column_text(2), q.column_double(3),
+  return RunRecord{q.column_text(0),   q.column_text(1),     q.column_text(2), q.column_double(3),
                    q.column_double(4), q.column_int(5) != 0, q.column_text(6)};
 }
 

@@ -16,62 +16,14 @@
 #include "key/file_digest.hpp"
 #include "key/hash.hpp"
 #include "store/blob_reader.hpp"
-#include "store/sqlite.hpp"
-#include "store/store_dir.hpp"
-#include "taskfs/detail/task_def.hpp"
+#include "store/records.hpp"
+#include "sys/store_dir.hpp"
 
 namespace taskfs {
 
-// Where a result's value and its file view are.
-struct ResultInfo {
-  Hash128 value_hash;
-  std::uint64_t value_size = 0;
-  Hash128 view_hash;
-  std::uint64_t view_offset = 0;
-  std::uint64_t view_size = 0;
-  double created = 0;  // when it was stored, seconds since the epoch
-};
-
-// One input that made a result: kind is "param", "input" or "file".
-struct Provenance {
-  std::string kind;
-  std::string name;
-  std::string value;
-
-  template <class Archive>
-  void serialize(Archive& ar) {
-    ar(kind, name, value);
-  }
-};
-
-// One execution of a task, successful or not.
-struct RunRecord {
-  std::string task;
-  std::string variant;
-  std::string key;
-  double started = 0;  // seconds since the epoch
-  double seconds = 0;
-  bool ok = false;
-  std::string error;
-};
-
-// A cached result of a task and what its key was made of.
-struct CachedRun {
-  Hash128 key;
-  ResultInfo result;
-  std::vector<Provenance> provenance;
-};
-
-// What put_result records besides the bytes.
-struct NewResult {
-  Hash128 key;
-  std::string task;
-  std::string variant;
-  bool cache = true;  // false for nocache tasks: bytes are kept, no result row
-  std::vector<Provenance> provenance;
-  double started = 0;
-  double seconds = 0;
-};
+namespace sqlite {
+class Database;
+}  // namespace sqlite
 
 class Store {
  public:
@@ -82,6 +34,9 @@ class Store {
   // exist. Throws StoreError, touching nothing, when `dir` is not a taskfs
   // store, has an unknown schema version, or is not safe (see StoreDir).
   explicit Store(std::filesystem::path dir);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
 
   const std::filesystem::path& dir() const { return dir_.path(); }
 
@@ -91,8 +46,7 @@ class Store {
   // Stores a value and its view, then (for cached results) the result row,
   // provenance and run record, in one transaction: a process killed at any
   // point leaves either the whole result or none.
-  ResultInfo put_result(const NewResult& result, std::string_view value,
-                        const detail::RenderedView& view);
+  ResultInfo put_result(const NewResult& result, std::string_view value, const FileView& view);
   void record_run(const RunRecord& run);
 
   // Streams the bytes of one blob into `sink`, in order; false when they did
@@ -163,8 +117,8 @@ class Store {
   static std::string blob_name(const Hash128& hash);
 
   StoreDir dir_;
-  UniqueFd blobs_;
-  UniqueFd tmp_;
+  Fd blobs_;
+  Fd tmp_;
   std::mutex mutex_;
   std::unique_ptr<sqlite::Database> db_;
 };

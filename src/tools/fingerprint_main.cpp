@@ -138,16 +138,8 @@ Options parse(const std::vector<std::string>& args) {
   return o;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  Options o;
-  try {
-    o = parse(std::vector<std::string>(argv + 1, argv + argc));
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "taskfs-fingerprint: " << e.what() << "\n";
-    return 2;
-  }
+// Writes each task header's fingerprint; exit status as main's.
+int fingerprint(const Options& o) {
   taskfs::Hasher support;
   std::set<fs::path> support_seen;
   for (const auto& s : o.support_sources) collect(s, o, support_seen, support);
@@ -167,4 +159,22 @@ int main(int argc, char** argv) {
                      "#define TASKFS_SOURCE_FINGERPRINT \"" + hasher.finish().hex() + "\"\n");
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  try {
+    o = parse(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "taskfs-fingerprint: " << e.what() << "\n";
+    return 2;
+  }
+  try {
+    return fingerprint(o);
+  } catch (const std::exception& e) {  // an unreadable source file, say
+    std::cerr << "taskfs-fingerprint: " << e.what() << "\n";
+    return 1;
+  }
 }

@@ -45,7 +45,7 @@ class StoreSafetyTest : public ::testing::Test {
 
   ResultInfo put(Store& store, const std::string& task, std::string_view value) {
     NewResult r{hash_bytes(task), task, "default", true, {}, 1000.0, 0.5};
-    detail::RenderedView view;
+    FileView view;
     view.text = "view of " + task;
     return store.put_result(r, value, view);
   }

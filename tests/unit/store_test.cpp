@@ -34,8 +34,8 @@ std::string read_range(const BlobReader& reader, std::size_t length, std::uint64
 
 std::string read_all(const BlobReader& reader) { return read_range(reader, reader.size(), 0); }
 
-detail::RenderedView text_view(std::string text) {
-  detail::RenderedView view;
+FileView text_view(std::string text) {
+  FileView view;
   view.text = std::move(text);
   return view;
 }
@@ -57,7 +57,7 @@ class StoreTest : public ::testing::Test {
   }
 
   ResultInfo put(const std::string& task, const std::string& variant, std::string_view value,
-                 const detail::RenderedView& view, bool cache = true) {
+                 const FileView& view, bool cache = true) {
     NewResult r{hash_bytes(task + "/" + variant), task, variant, cache, {}, 1000.0, 0.5};
     r.provenance = {{"param", "n", "3"}};
     return store().put_result(r, value, view);
@@ -141,7 +141,7 @@ TEST_F(StoreTest, EqualLargeValuesShareOneBlobFile) {
 
 TEST_F(StoreTest, ViewCanBeASuffixOfTheValue) {
   std::string value = std::string(8, '\x05') + "hello";  // a size prefix, then raw bytes
-  detail::RenderedView view;
+  FileView view;
   view.is_value_suffix = true;
   view.suffix_offset = 8;
   ResultInfo info = put("s", "default", value, view);
@@ -153,7 +153,7 @@ TEST_F(StoreTest, ViewCanBeASuffixOfTheValue) {
 
 TEST_F(StoreTest, LargeViewSuffixIsReadFromTheValueFile) {
   std::string value = std::string(8, '\0') + pattern_bytes(kLarge);
-  detail::RenderedView view;
+  FileView view;
   view.is_value_suffix = true;
   view.suffix_offset = 8;
   ResultInfo info = put("s", "default", value, view);

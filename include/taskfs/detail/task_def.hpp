@@ -50,8 +50,6 @@ struct TaskDef {
   // Upstream tasks, in the order the function takes them.
   std::vector<const TaskHandleBase*> inputs;
   std::vector<ParamDecl> params;
-  // The function's arguments in order: true for an input, false for a param.
-  std::vector<bool> argument_is_input;
   // Per input argument, how many of `inputs` it takes: 1 for .input(), the
   // vector's size for .inputs().
   std::vector<std::size_t> input_widths;
@@ -71,10 +69,9 @@ struct TaskDef {
       invoke;
 };
 
-// All tasks one library declares, plus the first declaration error if any.
+// All tasks one library declares.
 struct Registry {
   std::vector<TaskDef> tasks;
-  std::string error;
 };
 
 // The registry of the library being built. Hidden, so that every task library
@@ -89,6 +86,6 @@ __attribute__((visibility("hidden"))) inline Registry& registry() {
 // The entry point a task library exports; taskfs_add_tasks links it in. Its
 // name carries the layout version of the structures above: a library built
 // against another layout is refused with a message, not loaded into a crash.
-#define TASKFS_REGISTRY_ENTRY taskfs_registry_v3
-#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v3"
+#define TASKFS_REGISTRY_ENTRY taskfs_registry_v4
+#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v4"
 extern "C" const taskfs::detail::Registry* TASKFS_REGISTRY_ENTRY();

@@ -10,28 +10,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "sys/fd.hpp"
+
 namespace taskfs {
 
 // A store that cannot be opened: not a store, an unknown schema, a lock held,
 // a directory that others could tamper with.
 class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
-};
-
-// An owned file descriptor, closed with its owner.
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd = -1) : fd_(fd) {}
-  ~UniqueFd();
-  UniqueFd(UniqueFd&& other) noexcept;
-  UniqueFd& operator=(UniqueFd&& other) noexcept;
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-
-  int get() const { return fd_; }
-
- private:
-  int fd_;
 };
 
 class StoreDir {
@@ -50,7 +36,7 @@ class StoreDir {
   // is 0600. Returns the fd, or -1 with errno set.
   int open(const std::string& name, int flags) const;
   // Opens the subdirectory `name`, creating it 0700 if missing. Throws StoreError.
-  UniqueFd open_subdir(const std::string& name) const;
+  Fd open_subdir(const std::string& name) const;
 
   // Removes group and other permissions from the directory itself (a store
   // made by an older taskfs was 0755); true when there were any to remove.
@@ -58,7 +44,7 @@ class StoreDir {
 
  private:
   std::filesystem::path path_;
-  UniqueFd fd_;
+  Fd fd_;
 };
 
 // Opens `name` below the directory `dir_fd` without following symbolic links

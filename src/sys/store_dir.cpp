@@ -1,4 +1,4 @@
-#include "store/store_dir.hpp"
+#include "sys/store_dir.hpp"
 
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -71,20 +71,6 @@ int open_below(int dir_fd, const std::string& name, int flags, mode_t mode) {
   return ::openat(dir_fd, name.c_str(), flags, mode);
 }
 
-UniqueFd::~UniqueFd() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-UniqueFd::UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-
-UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
 StoreDir::StoreDir(std::filesystem::path path) : path_(std::move(path)) {
   std::error_code ec;
   if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path(), ec);
@@ -94,7 +80,7 @@ StoreDir::StoreDir(std::filesystem::path path) : path_(std::move(path)) {
   }
   // The store's own path may be a link the project chose (a store on another
   // disk); what is below it is opened without following any.
-  fd_ = UniqueFd(::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  fd_ = Fd(::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd() < 0) {
     int err = errno;
     throw StoreError(err == ENOTDIR
@@ -113,11 +99,11 @@ int StoreDir::open(const std::string& name, int flags) const {
   return open_below(fd(), name, flags);
 }
 
-UniqueFd StoreDir::open_subdir(const std::string& name) const {
+Fd StoreDir::open_subdir(const std::string& name) const {
   if (::mkdirat(fd(), name.c_str(), 0700) != 0 && errno != EEXIST) {
     throw StoreError("cannot create " + (path_ / name).string() + ": " + std::strerror(errno));
   }
-  UniqueFd dir(open_below(fd(), name, O_RDONLY | O_DIRECTORY));
+  Fd dir(open_below(fd(), name, O_RDONLY | O_DIRECTORY));
   if (dir.get() < 0) {
     std::string why = std::strerror(errno);
     struct stat st {};

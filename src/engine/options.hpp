@@ -1,0 +1,25 @@
+// The engine's configuration, on its own so that the front ends can compose
+// theirs of it without the whole engine.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace taskfs {
+
+// What an engine works on; the front ends compose their configuration of it.
+struct EngineOptions {
+  std::filesystem::path project_root;
+  std::filesystem::path library;
+  std::filesystem::path store_dir;
+  // Where file and glob values given in a path may lie besides the project
+  // root (taskfs.ini's allow_paths); relative ones are taken from the root.
+  std::vector<std::filesystem::path> allowed_paths;
+  int jobs = 0;                   // worker processes; 0: one per core
+  int log_fd = 2;                 // where task code's output goes
+  std::string worker_executable;  // empty: taskfs-worker next to this program
+  std::string remote;             // the team cache's libpq connection string; empty: none
+};
+
+}  // namespace taskfs
