@@ -6,8 +6,9 @@
 #   streams it into store B and serves it from there;
 # - what a remote miss adds to a cold read: cold reads of small results with a
 #   remote that lacks them, against the same reads with no remote;
-# - uploads never delay a read: a cold 256 MiB read that uploads afterwards,
-#   against the same read with no remote.
+# - uploads never delay a read: cold 256 MiB reads that upload afterwards (while
+#   the 200 small results above may still upload), against the same reads with
+#   no remote.
 source "$(dirname "$0")/lib.sh"
 begin_figure team_cache
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,21 +50,28 @@ cold_reads_ms() {
   end=$(now_us)
   calc "($end - $start) / 1000 / $count" 3
 }
+# The median ms of cold reads of three distinct 256 MiB results (each computed,
+# stored, then uploaded when there is a remote, while the next one is read).
+cold_256_ms() {
+  local n times=()
+  for n in 0 1 2; do times+=("$(time_ms cat "mnt/bytes/n:$(((256 << 20) + n))")"); done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n 2p
+}
 say "cold reads of small results that the remote lacks"
 miss_ms=$(cold_reads_ms 5000 200)
-cold_256_remote=$(time_ms cat "mnt/bytes/n:$((256 << 20))")
+cold_256_remote=$(cold_256_ms)
 unmount_fg mnt "$DAEMON_PID"
 
 cd "$FIG_DIR/local_only"
 mount_fg mnt "$BENCH_BYTES_LIB" store
 say "the same reads with no remote"
 local_ms=$(cold_reads_ms 5000 200)
-cold_256_local=$(time_ms cat "mnt/bytes/n:$((256 << 20))")
+cold_256_local=$(cold_256_ms)
 unmount_fg mnt "$DAEMON_PID"
 
 added=$(calc "$miss_ms - $local_ms" 3)
 row "9 team cache: a remote miss, added to a cold read" "$added ms ($miss_ms vs $local_ms ms a read)" \
   "< 2 ms" "cold reads with no remote: $local_ms ms" "$(check "$added" '<' 2)"
-row "9 team cache: a cold 256 MiB read that uploads after it" "$cold_256_remote ms" \
+row "9 team cache: a cold 256 MiB read that uploads after it (median of 3)" "$cold_256_remote ms" \
   "no slower than without a remote (+10%)" "no remote: $cold_256_local ms" \
   "$(check "$cold_256_remote" '<=' "$(calc "$cold_256_local * 1.1 + 2" 1)")"

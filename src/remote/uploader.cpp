@@ -1,5 +1,10 @@
 #include "remote/uploader.hpp"
 
+#include <linux/ioprio.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <tuple>
 
@@ -71,6 +76,19 @@ void insert_result(pg::Connection& c, const RemoteResult& r) {
           .real(r.created));
 }
 
+// Uploads take what reads leave: the calling thread gets the lowest CPU
+// priority (nice 19) and the lowest best-effort disk priority, as backup tools
+// run under nice and ionice. Not SCHED_IDLE or the idle I/O class: those can
+// starve an upload on a busy machine, and `taskfs run` waits for its uploads.
+void yield_to_reads() {
+  pid_t thread = static_cast<pid_t>(::syscall(SYS_gettid));
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(thread), 19) != 0) {
+    log_line("team cache: cannot lower the upload thread's priority; uploads compete with reads");
+  }
+  [[maybe_unused]] long io = ::syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, thread,
+                                       IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 7));
+}
+
 }  // namespace
 
 Uploader::Uploader(const RemoteOptions& options, std::shared_ptr<Reachability> reachability)
@@ -129,6 +147,7 @@ std::uint64_t Uploader::failed() const {
 }
 
 void Uploader::loop() {
+  yield_to_reads();
   std::unique_lock lock(mutex_);
   while (true) {
     changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
