@@ -10,15 +10,11 @@
 #include "engine/reports.hpp"
 
 namespace taskfs::cli {
-namespace po = boost::program_options;
 
 int ls_command(const Args& args) {
-  po::options_description options("options");
-  add_project_options(options);
-  auto parsed = parse_args(args, "taskfs ls [TASK]",
-                           "Lists the tasks with their params and defaults; with TASK, the "
-                           "variants of TASK that are cached.",
-                           options);
+  auto parsed = parse_project_args(args, "taskfs ls [TASK]",
+                                   "Lists the tasks with their params and defaults; with TASK, the "
+                                   "variants of TASK that are cached.");
   if (!parsed) return 0;
   if (parsed->positional.size() > 1) throw UsageError("taskfs ls: give at most one TASK");
   auto engine = open_engine(load_project(parsed->flags));
@@ -34,9 +30,7 @@ int ls_command(const Args& args) {
 }
 
 int graph_command(const Args& args) {
-  po::options_description options("options");
-  add_project_options(options);
-  auto parsed = parse_args(args, "taskfs graph", "Prints the task graph in Graphviz DOT.", options);
+  auto parsed = parse_project_args(args, "taskfs graph", "Prints the task graph in Graphviz DOT.");
   if (!parsed) return 0;
   if (!parsed->positional.empty()) throw UsageError("taskfs graph takes no arguments");
   auto engine = open_engine(load_project(parsed->flags));
@@ -45,12 +39,9 @@ int graph_command(const Args& args) {
 }
 
 int status_command(const Args& args) {
-  po::options_description options("options");
-  add_project_options(options);
-  auto parsed = parse_args(args, "taskfs status",
-                           "Shows what the mounted daemon runs and what failed; without a "
-                           "daemon, the latest runs recorded in the store.",
-                           options);
+  auto parsed = parse_project_args(args, "taskfs status",
+                                   "Shows what the mounted daemon runs and what failed; without a "
+                                   "daemon, the latest runs recorded in the store.");
   if (!parsed) return 0;
   if (!parsed->positional.empty()) throw UsageError("taskfs status takes no arguments");
   Project project = load_project(parsed->flags);

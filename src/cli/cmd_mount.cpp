@@ -10,34 +10,32 @@ namespace taskfs::cli {
 namespace po = boost::program_options;
 
 int mount_command(const Args& args) {
-  po::options_description options("options");
-  add_project_options(options);
+  po::options_description options;
   options.add_options()("foreground,f", "stay in the foreground, logging to stderr")(
       "allow-other",
       "let every user read the mount (a regular user needs user_allow_other in "
-      "/etc/fuse.conf)")(
-      "log-max-size", po::value<std::string>()->value_name("SIZE"),
-      "rotate <store>/daemon.log past SIZE (default 10M)");
-  auto parsed = parse_args(args,
-                           "taskfs mount [MOUNTPOINT] [--tasks LIB] [--store DIR] [-j N] "
-                           "[--foreground] [--allow-other] [--log-max-size S]",
-                           "Mounts the project's tasks: every task result is a file.", options);
+      "/etc/fuse.conf)")("log-max-size", po::value<std::string>()->value_name("SIZE"),
+                         "rotate <store>/daemon.log past SIZE (default 10M)");
+  auto parsed =
+      parse_project_args(args,
+                         "taskfs mount [MOUNTPOINT] [--tasks LIB] [--store DIR] [-j N] "
+                         "[--foreground] [--allow-other] [--log-max-size S]",
+                         "Mounts the project's tasks: every task result is a file.", options);
   if (!parsed) return 0;
   if (parsed->positional.size() > 1) throw UsageError("taskfs mount: give at most one MOUNTPOINT");
   Project project = load_project(parsed->flags);
   if (!parsed->positional.empty()) {
     project.mountpoint = std::filesystem::absolute(parsed->positional[0]).lexically_normal();
   }
-  return fs::mount_and_serve({project.engine, project.mountpoint,
-                              parsed->flags.count("foreground") > 0,
-                              project.allow_other || parsed->flags.count("allow-other") > 0,
-                              project.log_max_bytes});
+  return fs::mount_and_serve(
+      {project.engine, project.mountpoint, parsed->flags.count("foreground") > 0,
+       project.allow_other || parsed->flags.count("allow-other") > 0, project.log_max_bytes});
 }
 
 int unmount_command(const Args& args) {
-  po::options_description options("options");
   auto parsed = parse_args(args, "taskfs unmount [MOUNTPOINT]",
-                           "Unmounts the project's mount; its daemon exits.", options);
+                           "Unmounts the project's mount; its daemon exits.",
+                           po::options_description("options"));
   if (!parsed) return 0;
   if (parsed->positional.size() > 1)
     throw UsageError("taskfs unmount: give at most one MOUNTPOINT");

@@ -109,12 +109,10 @@ class Progress {
 }  // namespace
 
 int run_command(const Args& args) {
-  boost::program_options::options_description options("options");
-  add_project_options(options);
-  auto parsed = parse_args(args, "taskfs run PATH... [--tasks LIB] [--store DIR] [-j N]",
-                           "Computes each TASK[/VARIANT] (e.g. results/train=maxiter:5) and "
-                           "prints it to stdout.",
-                           options);
+  auto parsed =
+      parse_project_args(args, "taskfs run PATH... [--tasks LIB] [--store DIR] [-j N]",
+                         "Computes each TASK[/VARIANT] (e.g. results/train=maxiter:5) and "
+                         "prints it to stdout.");
   if (!parsed) return 0;
   if (parsed->positional.empty()) throw UsageError("taskfs run: give at least one PATH");
   Project project = load_project(parsed->flags);

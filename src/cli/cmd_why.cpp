@@ -7,16 +7,13 @@
 #include "cli/project.hpp"
 
 namespace taskfs::cli {
-namespace po = boost::program_options;
 
 int why_command(const Args& args) {
-  po::options_description options("options");
-  add_project_options(options);
-  auto parsed = parse_args(args, "taskfs why PATH",
-                           "Says why PATH would run (what differs from the closest cached run of "
-                           "its task, upstream to the root cause), or when it was computed. "
-                           "Computes nothing.",
-                           options);
+  auto parsed =
+      parse_project_args(args, "taskfs why PATH",
+                         "Says why PATH would run (what differs from the closest cached run of "
+                         "its task, upstream to the root cause), or when it was computed. "
+                         "Computes nothing.");
   if (!parsed) return 0;
   if (parsed->positional.size() != 1) throw UsageError("taskfs why: give one PATH");
   auto engine = open_engine(load_project(parsed->flags));

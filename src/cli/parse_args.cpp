@@ -32,4 +32,13 @@ std::optional<ParsedArgs> parse_args(const Args& args, const std::string& usage,
   return parsed;
 }
 
+std::optional<ParsedArgs> parse_project_args(const Args& args, const std::string& usage,
+                                             const std::string& summary,
+                                             const po::options_description& extra) {
+  po::options_description options("options");
+  add_project_options(options);
+  for (const auto& option : extra.options()) options.add(option);
+  return parse_args(args, usage, summary, options);
+}
+
 }  // namespace taskfs::cli

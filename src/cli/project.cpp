@@ -32,10 +32,15 @@ std::uint64_t parse_size(const std::string& text, const std::string& what) {
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   std::string_view suffix(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  int shift = suffix.empty() ? 0 : suffix == "K" ? 10 : suffix == "M" ? 20 : suffix == "G" ? 30 : -1;
+  int shift = suffix.empty()  ? 0
+              : suffix == "K" ? 10
+              : suffix == "M" ? 20
+              : suffix == "G" ? 30
+                              : -1;
   if (ec != std::errc{} || end == text.data() || shift < 0 || value == 0 ||
       value > (std::numeric_limits<std::uint64_t>::max() >> shift)) {
-    throw UsageError(what + ": expected a size such as 10M (bytes, or K, M, G), got '" + text + "'");
+    throw UsageError(what + ": expected a size such as 10M (bytes, or K, M, G), got '" + text +
+                     "'");
   }
   return value << shift;
 }
@@ -59,8 +64,7 @@ Project load_project(const po::variables_map& flags) {
     po::options_description keys;
     keys.add_options()("tasks", po::value(&tasks))("store", po::value(&store))(
         "mountpoint", po::value(&mountpoint))("jobs", po::value(&p.engine.jobs))(
-        "remote", po::value(&p.engine.remote))("allow_paths",
-                                               po::value(&allow_paths)->composing())(
+        "remote", po::value(&p.engine.remote))("allow_paths", po::value(&allow_paths)->composing())(
         "allow_other", po::value(&p.allow_other))("log_max_size", po::value(&log_max_size));
     std::ifstream in(*file);
     po::variables_map ini;

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <string>
 
-#include "sys/store_dir.hpp"
 #include "sys/fd.hpp"
+#include "sys/store_dir.hpp"
 
 namespace taskfs::fs {
 

@@ -63,7 +63,8 @@ std::optional<FileStamp> FileDigests::checked_stamp(const std::string& path, boo
                                                     bool glob_match) const {
   if (confined) confinement_.check_file(path, resolve(path));
   bool relative = root_fd_ && !path.empty() && path[0] != '/';
-  std::optional<FileStamp> found = relative ? stamp_of(path, root_fd_.get()) : stamp_of(resolve(path));
+  std::optional<FileStamp> found =
+      relative ? stamp_of(path, root_fd_.get()) : stamp_of(resolve(path));
   if (found && !found->is_regular() && !(glob_match && found->is_directory())) {
     throw not_regular(path, found->type);
   }

@@ -42,8 +42,7 @@ class FileDigests {
   FileDigest digest(const std::string& path, bool confined = false);
   // The hash and the stamp it was taken at, or nullopt for a directory (a glob
   // may match one; it is not an input).
-  std::optional<FileDigest> digest_unless_directory(const std::string& path,
-                                                    bool confined = false);
+  std::optional<FileDigest> digest_unless_directory(const std::string& path, bool confined = false);
   // The checks of a confined digest() without reading the file: throws
   // spec::PathError when `path` would be refused. A file that does not exist
   // passes (reading it will say so); a directory passes when `glob_match`.

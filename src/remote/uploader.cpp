@@ -85,8 +85,8 @@ void yield_to_reads() {
   if (::setpriority(PRIO_PROCESS, static_cast<id_t>(thread), 19) != 0) {
     log_line("team cache: cannot lower the upload thread's priority; uploads compete with reads");
   }
-  [[maybe_unused]] long io = ::syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, thread,
-                                       IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 7));
+  [[maybe_unused]] long io =
+      ::syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, thread, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 7));
 }
 
 }  // namespace

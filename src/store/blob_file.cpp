@@ -11,8 +11,8 @@
 #include <string>
 #include <system_error>
 
-#include "sys/store_dir.hpp"
 #include "sys/io.hpp"
+#include "sys/store_dir.hpp"
 
 namespace taskfs {
 namespace {

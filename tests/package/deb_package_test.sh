@@ -8,19 +8,8 @@
 set -eu
 build=$1
 project=$2
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskfs-deb-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-step="setup"
-
-fail() {
-  echo "FAIL ($step): $*" >&2
-  exit 1
-}
-
-# Other builds share the machine: every cmake and make takes the build lock.
-locked() {
-  flock /tmp/taskfs-build.lock "$@"
-}
+test_name=deb
+. "$(dirname "$0")/../lib.sh"
 
 step="cpack"
 (cd "$build" && locked cpack -G DEB -B "$tmp/cpack") >"$tmp/cpack.log" 2>&1 || {

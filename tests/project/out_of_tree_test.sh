@@ -15,19 +15,8 @@
 set -eu
 build=$1
 project=$2
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskfs-out-of-tree-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-step="setup"
-
-fail() {
-  echo "FAIL ($step): $*" >&2
-  exit 1
-}
-
-# Other builds share the machine: every cmake and make takes the build lock.
-locked() {
-  flock /tmp/taskfs-build.lock "$@"
-}
+test_name=out-of-tree
+. "$(dirname "$0")/../lib.sh"
 
 rebuild() {
   locked cmake --build "$tmp/build" -j2 >"$tmp/build.log" 2>&1 || {
