@@ -10,7 +10,7 @@ libcereal-dev rapidjson-dev libboost-program-options-dev libgtest-dev libgmock-d
 libbenchmark-dev zlib1g-dev dataset-fashion-mnist attr python3 util-linux
 libpq-dev postgresql
 libgraphviz-dev libpng-dev python3-numpy bash-completion groff-base dpkg-dev file
-clang libclang-rt-dev"
+clang libclang-rt-dev clang-format"
 
 missing=""
 for p in $PACKAGES; do
