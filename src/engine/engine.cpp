@@ -151,32 +151,39 @@ std::optional<ResultInfo> Engine::lookup(const Hash128& key) {
   return found;
 }
 
-Probe Engine::probe(const Request& request) {
-  const Plan& plan = request.plan;
-  std::vector<std::optional<ResultInfo>> results(plan.nodes.size());
-  Probe probe;
-  for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+Engine::CachedWalk Engine::walk_cached(const Plan& plan) {
+  std::size_t n = plan.nodes.size();
+  CachedWalk walk{std::vector<std::optional<NodeKey>>(n), std::vector<std::optional<ResultInfo>>(n),
+                  std::vector<std::string>(n)};
+  for (std::size_t i = 0; i < n; ++i) {
     const PlanNode& node = plan.nodes[i];
     std::vector<const ResultInfo*> upstream;
     for (std::size_t input : node.inputs) {
-      if (results[input]) upstream.push_back(&*results[input]);
+      if (walk.results[input]) upstream.push_back(&*walk.results[input]);
     }
     if (upstream.size() != node.inputs.size()) continue;  // some upstream not cached
-    Hash128 key;
     try {
-      key = node_key(plan, node, upstream, digests_).key;
-    } catch (const std::exception&) {
-      continue;  // an unreadable input file: not cached, and computing will say why
+      walk.keys[i] = node_key(plan, node, upstream, digests_);
+    } catch (const std::exception& e) {
+      walk.key_error[i] = e.what();  // an unreadable input file: computing will say why
+      continue;
     }
-    if (i + 1 == plan.nodes.size()) probe.key = key;
-    if (!node.task->nocache) results[i] = lookup(key);
+    if (!node.task->nocache) walk.results[i] = lookup(walk.keys[i]->key);
   }
+  return walk;
+}
+
+Probe Engine::probe(const Request& request) {
+  const Plan& plan = request.plan;
+  CachedWalk walk = walk_cached(plan);
+  Probe probe;
+  if (walk.keys.back()) probe.key = walk.keys.back()->key;
   std::lock_guard lock(mutex_);
   if (plan.target().task->nocache) {
     probe.state = ResultState::Nocache;
-  } else if (results.back()) {
+  } else if (walk.results.back()) {
     probe.state = ResultState::Cached;
-    probe.result = results.back();
+    probe.result = walk.results.back();
   } else if (probe.key && flights_.contains(*probe.key)) {
     probe.state = ResultState::Running;
   } else if (auto it = failed_.find(plan.canonical_path()); it != failed_.end()) {

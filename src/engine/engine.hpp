@@ -146,6 +146,16 @@ class Engine {
   void prefetch(const std::vector<Hash128>& keys);
   void node_done(const std::shared_ptr<Computation>& c, std::size_t i, const Outcome& outcome);
   std::optional<ResultInfo> lookup(const Hash128& key);
+  // What is cached of a plan, computing nothing: each node's key where every
+  // upstream result is cached (an unreadable input file leaves it unset and
+  // says why in key_error), and its result where the store has it. What
+  // probe and why both start from.
+  struct CachedWalk {
+    std::vector<std::optional<NodeKey>> keys;
+    std::vector<std::optional<ResultInfo>> results;
+    std::vector<std::string> key_error;
+  };
+  CachedWalk walk_cached(const Plan& plan);
   void run_once(const Hash128& key, exec::RunRequest request,
                 std::function<void(const Outcome&)> done);
   // Runs a task whose result neither store has. REQUIRES: its flight exists.

@@ -1,6 +1,6 @@
 // Engine::why: what differs between a result's key now and the closest cached
 // run of its task, walked upstream to the root cause. Nothing is computed:
-// keys are made only where every upstream result is cached (as probe does).
+// it starts from what walk_cached finds, as probe does.
 #include <filesystem>
 #include <optional>
 
@@ -36,27 +36,16 @@ std::string shown_path(const std::string& file, const std::filesystem::path& roo
 
 std::string Engine::why(const Request& request) {
   const Plan& plan = request.plan;
+  CachedWalk cached = walk_cached(plan);
+  std::size_t target = plan.nodes.size() - 1;
+  if (!cached.key_error[target].empty()) {
+    return "cannot make its key: " + cached.key_error[target] + "\n";
+  }
   WhyWalk walk{plan,
-               std::vector<std::optional<NodeKey>>(plan.nodes.size()),
-               std::vector<std::optional<ResultInfo>>(plan.nodes.size()),
+               std::move(cached.keys),
+               std::move(cached.results),
                std::vector<bool>(plan.nodes.size()),
                {}};
-  for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
-    const PlanNode& node = plan.nodes[i];
-    std::vector<const ResultInfo*> upstream;
-    for (std::size_t input : node.inputs) {
-      if (walk.results[input]) upstream.push_back(&*walk.results[input]);
-    }
-    if (upstream.size() != node.inputs.size()) continue;
-    try {
-      walk.keys[i] = node_key(plan, node, upstream, digests_);
-    } catch (const std::exception& e) {
-      if (i + 1 == plan.nodes.size()) return std::string("cannot make its key: ") + e.what() + "\n";
-      continue;
-    }
-    if (!node.task->nocache) walk.results[i] = lookup(walk.keys[i]->key);
-  }
-  std::size_t target = plan.nodes.size() - 1;
   const PlanNode& node = plan.nodes[target];
   if (node.task->nocache) {
     // What else a read would run: the upstream results that are not cached.

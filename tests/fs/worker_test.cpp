@@ -19,10 +19,14 @@ class WorkerTest : public ProjectTest {
     ASSERT_NO_FATAL_FAILURE(mount(kFsTasks, /*jobs=*/1));
   }
 
-  // SIGKILLs every worker, as the OOM killer might; false if there was none.
+  // SIGKILLs every worker, as the OOM killer might, and waits until they are
+  // dead (a signal is delivered, not obeyed, at once); false if there was none.
   bool kill_workers() {
     std::vector<pid_t> pids = workers();
     for (pid_t pid : pids) ::kill(pid, SIGKILL);
+    for (pid_t pid : pids) {
+      if (!eventually([pid] { return !process_alive(pid); })) return false;
+    }
     return !pids.empty();
   }
 
