@@ -15,11 +15,14 @@ int mount_command(const Args& args) {
       "allow-other",
       "let every user read the mount (a regular user needs user_allow_other in "
       "/etc/fuse.conf)")("log-max-size", po::value<std::string>()->value_name("SIZE"),
-                         "rotate <store>/daemon.log past SIZE (default 10M)");
+                         "rotate <store>/daemon.log past SIZE (default 10M)")(
+      "store-max-size", po::value<std::string>()->value_name("SIZE"),
+      "after a write, evict the least recently read results while the store holds more than "
+      "SIZE (default: unlimited)");
   auto parsed =
       parse_project_args(args,
                          "taskfs mount [MOUNTPOINT] [--tasks LIB] [--store DIR] [-j N] "
-                         "[--foreground] [--allow-other] [--log-max-size S]",
+                         "[--foreground] [--allow-other] [--log-max-size S] [--store-max-size S]",
                          "Mounts the project's tasks: every task result is a file.", options);
   if (!parsed) return 0;
   if (parsed->positional.size() > 1) throw UsageError("taskfs mount: give at most one MOUNTPOINT");

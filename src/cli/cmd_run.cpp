@@ -139,6 +139,7 @@ int run_command(const Args& args) {
       status = 1;
       continue;
     }
+    engine->note_read(o.key);
     try {
       print_result(*engine, o.result);
     } catch (const OutputClosed&) {

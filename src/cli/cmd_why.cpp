@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/daemon_link.hpp"
 #include "cli/engine_session.hpp"
 #include "cli/parse_args.hpp"
 #include "cli/project.hpp"
@@ -16,8 +17,16 @@ int why_command(const Args& args) {
                          "Computes nothing.");
   if (!parsed) return 0;
   if (parsed->positional.size() != 1) throw UsageError("taskfs why: give one PATH");
+  Project project = load_project(parsed->flags, false);
+  const std::string& path = parsed->positional[0];
+  if (auto mount = live_mount(project)) {
+    // The daemon answers at once, and knows the reads it has not written yet.
+    std::cout << ask_daemon(*mount / path, "user.taskfs.why", path);
+    return 0;
+  }
+  // Without a daemon, the library resolves the path.
   auto engine = open_engine(load_project(parsed->flags));
-  std::cout << engine->why(*resolve_path(*engine, parsed->positional[0]));
+  std::cout << engine->why(*resolve_path(*engine, path));
   return 0;
 }
 

@@ -15,6 +15,9 @@ int ls_command(const Args& args);       // taskfs ls [TASK]
 int graph_command(const Args& args);    // taskfs graph
 int status_command(const Args& args);   // taskfs status
 int why_command(const Args& args);      // taskfs why PATH
+int gc_command(const Args& args);       // taskfs gc [--max-size S]
+int du_command(const Args& args);       // taskfs du
+int rm_command(const Args& args);       // taskfs rm PATH
 int mount_command(const Args& args);    // taskfs mount [MOUNTPOINT]
 int unmount_command(const Args& args);  // taskfs unmount [MOUNTPOINT]
 

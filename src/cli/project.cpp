@@ -36,10 +36,11 @@ std::uint64_t parse_size(const std::string& text, const std::string& what) {
               : suffix == "K" ? 10
               : suffix == "M" ? 20
               : suffix == "G" ? 30
+              : suffix == "T" ? 40
                               : -1;
   if (ec != std::errc{} || end == text.data() || shift < 0 || value == 0 ||
       value > (std::numeric_limits<std::uint64_t>::max() >> shift)) {
-    throw UsageError(what + ": expected a size such as 10M (bytes, or K, M, G), got '" + text +
+    throw UsageError(what + ": expected a size such as 10M (bytes, or K, M, G, T), got '" + text +
                      "'");
   }
   return value << shift;
@@ -54,10 +55,10 @@ void add_project_options(po::options_description& options) {
       "the team cache: a PostgreSQL connection string (libpq)");
 }
 
-Project load_project(const po::variables_map& flags) {
+Project load_project(const po::variables_map& flags, bool needs_library) {
   Project p;
   p.engine.project_root = fs::current_path();
-  std::string tasks, store = ".taskfs", mountpoint = "mnt", log_max_size;
+  std::string tasks, store = ".taskfs", mountpoint = "mnt", log_max_size, store_max_size;
   std::vector<std::string> allow_paths;
   if (auto file = find_project_file()) {
     p.engine.project_root = file->parent_path();
@@ -65,7 +66,8 @@ Project load_project(const po::variables_map& flags) {
     keys.add_options()("tasks", po::value(&tasks))("store", po::value(&store))(
         "mountpoint", po::value(&mountpoint))("jobs", po::value(&p.engine.jobs))(
         "remote", po::value(&p.engine.remote))("allow_paths", po::value(&allow_paths)->composing())(
-        "allow_other", po::value(&p.allow_other))("log_max_size", po::value(&log_max_size));
+        "allow_other", po::value(&p.allow_other))("log_max_size", po::value(&log_max_size))(
+        "store_max_size", po::value(&store_max_size));
     std::ifstream in(*file);
     po::variables_map ini;
     try {
@@ -75,6 +77,9 @@ Project load_project(const po::variables_map& flags) {
       throw UsageError(file->string() + ": " + e.what());
     }
     if (!log_max_size.empty()) p.log_max_bytes = parse_size(log_max_size, "log_max_size");
+    if (!store_max_size.empty()) {
+      p.engine.store_max_bytes = parse_size(store_max_size, "store_max_size");
+    }
   }
   const fs::path& root = p.engine.project_root;
   p.engine.library = tasks.empty() ? fs::path() : under(root, tasks);
@@ -92,8 +97,12 @@ Project load_project(const po::variables_map& flags) {
   if (flags.count("log-max-size")) {
     p.log_max_bytes = parse_size(flags["log-max-size"].as<std::string>(), "--log-max-size");
   }
+  if (flags.count("store-max-size")) {
+    p.engine.store_max_bytes =
+        parse_size(flags["store-max-size"].as<std::string>(), "--store-max-size");
+  }
   if (p.engine.jobs < 0) throw UsageError("-j must be 0 (one worker per core) or more");
-  if (p.engine.library.empty()) {
+  if (needs_library && p.engine.library.empty()) {
     throw UsageError("no task library: pass --tasks LIB or write 'tasks = ...' in taskfs.ini");
   }
   return p;

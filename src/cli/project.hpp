@@ -29,15 +29,16 @@ struct Project {
   std::uint64_t log_max_bytes = 10 << 20;
 };
 
-// A size as taskfs.ini and flags spell it: bytes, or a number with a K, M or G
-// suffix (powers of 1024). Throws UsageError naming `what` when malformed or 0.
+// A size as taskfs.ini and flags spell it: bytes, or a number with a K, M, G
+// or T suffix (powers of 1024). Throws UsageError naming `what` when malformed or 0.
 std::uint64_t parse_size(const std::string& text, const std::string& what);
 
 // Adds --tasks, --store, -j and --remote to a command's options.
 void add_project_options(boost::program_options::options_description& options);
 
-// Reads taskfs.ini and applies the flags in `flags`. Throws UsageError when no
-// task library is named or taskfs.ini is malformed.
-Project load_project(const boost::program_options::variables_map& flags);
+// Reads taskfs.ini and applies the flags in `flags`. Throws UsageError when
+// taskfs.ini is malformed, or no task library is named and `needs_library`
+// (commands that only read or trim the store need none).
+Project load_project(const boost::program_options::variables_map& flags, bool needs_library = true);
 
 }  // namespace taskfs::cli

@@ -17,6 +17,9 @@ struct Engine::Computation {
   std::vector<std::size_t> pending;  // inputs not yet done, per node
   std::vector<std::vector<std::size_t>> dependents;
   bool finished = false;
+  // The results it served, produced or fed to its tasks, kept from eviction
+  // until it is done (and its reader has opened the target).
+  std::vector<PinTable::Pin> pins;
 };
 
 void Engine::compute(std::shared_ptr<const Request> request,
@@ -86,15 +89,18 @@ std::optional<NodeKey> Engine::key_of(const std::shared_ptr<Computation>& c, std
 
 void Engine::prefetch(const std::vector<Hash128>& keys) {
   std::vector<Hash128> unknown;
+  std::uint64_t evictions = 0;
   {
     std::lock_guard lock(mutex_);
     for (const auto& k : keys) {
       if (!known_.contains(k)) unknown.push_back(k);
     }
+    evictions = evictions_;
   }
   if (unknown.size() < 2) return;
   std::vector<std::optional<ResultInfo>> found = store_.find_results(unknown);
   std::lock_guard lock(mutex_);
+  if (evictions != evictions_) return;  // some may be gone: looked up one by one
   for (std::size_t k = 0; k < unknown.size(); ++k) {
     if (found[k]) known_.emplace(unknown[k], *found[k]);
   }
@@ -140,6 +146,7 @@ void Engine::node_done(const std::shared_ptr<Computation>& c, std::size_t i,
     std::lock_guard lock(c->mutex);
     if (c->finished) return;
     ++nodes_done_;
+    if (outcome.ok) c->pins.push_back(pin(outcome.result));
     if (outcome.ok && i + 1 < c->results.size()) {
       c->results[i] = outcome.result;
       for (std::size_t d : c->dependents[i]) {
@@ -152,6 +159,8 @@ void Engine::node_done(const std::shared_ptr<Computation>& c, std::size_t i,
   if (ready.empty() && (!outcome.ok || i + 1 == c->results.size())) {
     if (!outcome.stale_code) remember(c->request->plan.canonical_path(), outcome);
     c->done(outcome);
+    std::lock_guard lock(c->mutex);
+    c->pins.clear();
     return;
   }
   for (std::size_t d : ready) advance(c, d);

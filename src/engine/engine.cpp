@@ -74,6 +74,7 @@ void Engine::shutdown() {
   pool_->shutdown();
   if (remote_) remote_->stop();  // queued fetches end as misses, which the pool fails
   persist_digests();             // what lookups hashed since the last computation
+  reads_.flush();
 }
 
 bool Engine::drain_uploads(std::chrono::milliseconds timeout) {
@@ -139,14 +140,16 @@ std::shared_ptr<const Request> Engine::resolve_path(std::string_view path) {
 }
 
 std::optional<ResultInfo> Engine::lookup(const Hash128& key) {
+  std::uint64_t evictions = 0;
   {
     std::lock_guard lock(mutex_);
     if (auto it = known_.find(key); it != known_.end()) return it->second;
+    evictions = evictions_;
   }
   std::optional<ResultInfo> found = store_.find_result(key);
   if (found) {
     std::lock_guard lock(mutex_);
-    known_.emplace(key, *found);
+    if (evictions == evictions_) known_.emplace(key, *found);
   }
   return found;
 }
@@ -247,6 +250,8 @@ void Engine::execute(const Hash128& key, exec::RunRequest request) {
       }
     }
     finish_flight(key, outcome);
+    // After the readers have their bytes: the store may have passed its size.
+    if (outcome.ok && cache) keep_in_bounds(outcome.result);
   });
 }
 

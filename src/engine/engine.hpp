@@ -20,6 +20,8 @@
 #include "engine/library_watch.hpp"
 #include "engine/node_key.hpp"
 #include "engine/options.hpp"
+#include "engine/pins.hpp"
+#include "engine/read_log.hpp"
 #include "engine/remote_level.hpp"
 #include "exec/worker_pool.hpp"
 #include "graph/plan.hpp"
@@ -124,6 +126,22 @@ class Engine {
   // `timeout` passed; true when nothing is left (or there is no team cache).
   bool drain_uploads(std::chrono::milliseconds timeout);
 
+  // --- keeping the store in bounds (SPEC 7, store_keeping.cpp)
+  // Keeps a result's bytes from eviction while the pin lives (an open file).
+  PinTable::Pin pin(const ResultInfo& result) { return pins_.pin(result); }
+  // A reader opened the cached result `key`: counted for why and for eviction.
+  void note_read(const Hash128& key) { reads_.note(key); }
+  // How often `key` was read since it was stored, and when last.
+  ReadCount reads_of(const Hash128& key);
+  // Evicts least recently read results until the store holds at most
+  // `max_bytes` (nullopt: the store_max_size option), never a result being
+  // read, computed, or fed to a running computation. Throws
+  // std::invalid_argument when no size is given either way.
+  Eviction collect(std::optional<std::uint64_t> max_bytes);
+  // Forgets the cached result of `request` (taskfs rm): the next read
+  // recomputes it. Throws std::runtime_error when it is not cached.
+  Eviction forget(const Request& request);
+
   // For tests only: the store, to count runs.
   Store& store() { return store_; }
 
@@ -173,6 +191,12 @@ class Engine {
   // LibraryWatch's loader: the store's copy of the catalog when the library
   // is unchanged, else what a fresh worker reads; the pool then moves on.
   std::shared_ptr<const Catalog> load_catalog(const FileStamp& stamp, std::uint64_t generation);
+  // After a result was stored: evicts when the store passed store_max_size.
+  void keep_in_bounds(const ResultInfo& stored);
+  // REQUIRES: keeping_mutex_ held.
+  Eviction evict_locked(std::uint64_t max_bytes);
+  // Forgets what the engine remembers of results no longer stored.
+  void forget_known(const std::vector<Hash128>& keys);
 
   EngineOptions options_;
   exec::WorkerConfig worker_config_;
@@ -181,6 +205,13 @@ class Engine {
   std::unique_ptr<exec::WorkerPool> pool_;
   std::unique_ptr<LibraryWatch> library_;
   std::unique_ptr<RemoteLevel> remote_;  // null without a team cache
+  PinTable pins_;
+  ReadLog reads_{store_};
+  std::mutex keeping_mutex_;  // one eviction at a time
+  // The store's size when last measured, and what was stored since (an
+  // estimate: blobs two results share count twice until the next measure).
+  std::optional<std::uint64_t> measured_bytes_;  // keeping_mutex_
+  std::atomic<std::uint64_t> unmeasured_bytes_{0};
 
   std::mutex mutex_;
   std::unordered_map<Hash128, Flight> flights_;          // by cache key
@@ -191,6 +222,9 @@ class Engine {
   std::deque<Failure> failures_;
   std::atomic<std::size_t> nodes_planned_{0};
   std::atomic<std::size_t> nodes_done_{0};
+  // Evictions so far: a lookup that began before one does not remember what
+  // it found, which may be gone.
+  std::uint64_t evictions_ = 0;
 };
 
 }  // namespace taskfs

@@ -2,6 +2,7 @@
 // theirs of it without the whole engine.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct EngineOptions {
   int log_fd = 2;                 // where task code's output goes
   std::string worker_executable;  // empty: taskfs-worker next to this program
   std::string remote;             // the team cache's libpq connection string; empty: none
+  // store_max_size: past it, results are evicted after a write (least
+  // recently read first); 0: unlimited.
+  std::uint64_t store_max_bytes = 0;
 };
 
 }  // namespace taskfs

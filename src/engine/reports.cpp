@@ -163,4 +163,57 @@ std::vector<RunRecord> recorded_runs(const std::filesystem::path& store_dir, int
   return Store(store_dir).recent_runs(limit);
 }
 
+std::string size_text(std::uint64_t bytes) {
+  constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double size = static_cast<double>(bytes);
+  int unit = 0;
+  while (size >= 1024 && unit < 4) {
+    size /= 1024;
+    ++unit;
+  }
+  char buf[32];
+  if (unit == 0) {
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f %s", size, kUnits[unit]);
+  }
+  return buf;
+}
+
+std::string eviction_report(const Eviction& e) {
+  std::string out = "evicted " + std::to_string(e.keys.size()) +
+                    (e.keys.size() == 1 ? " result" : " results") + ": the store held " +
+                    size_text(e.bytes_before) + ", now " + size_text(e.bytes_after) + "\n";
+  if (e.kept_in_use > 0) {
+    out += "kept " + std::to_string(e.kept_in_use) + " in use (being read or computed on)\n";
+  }
+  if (e.orphan_files > 0) {
+    out += "removed " + std::to_string(e.orphan_files) +
+           " blob files no result named (left by an interrupted eviction)\n";
+  }
+  return out;
+}
+
+std::string forget_report(const std::string& path, const Eviction& e) {
+  return "forgot " + path + ": the store held " + size_text(e.bytes_before) + ", now " +
+         size_text(e.bytes_after) + "\n";
+}
+
+std::string usage_report(const std::vector<TaskUsage>& usage, bool exact) {
+  auto size = [&](std::uint64_t bytes) { return exact ? std::to_string(bytes) : size_text(bytes); };
+  std::uint64_t total = 0;
+  std::string out;
+  char line[512];
+  for (const auto& u : usage) {
+    total += u.bytes;
+    std::string what = u.task.empty() ? "(no result: nocache outputs, freed by taskfs gc)"
+                                      : u.task + " (" + std::to_string(u.results) +
+                                            (u.results == 1 ? " result)" : " results)");
+    std::snprintf(line, sizeof line, "%12s  %s\n", size(u.bytes).c_str(), what.c_str());
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "%12s  (total)\n", size(total).c_str());
+  return out + line;
+}
+
 }  // namespace taskfs

@@ -32,4 +32,14 @@ std::string runs_report(const std::vector<RunRecord>& runs);
 // read without loading any task library. Throws StoreError.
 std::vector<RunRecord> recorded_runs(const std::filesystem::path& store_dir, int limit);
 
+// A size as reports show it: "812 B", "1.5 MiB" (powers of 1024).
+std::string size_text(std::uint64_t bytes);
+// What an eviction did (taskfs gc): results, bytes before and after.
+std::string eviction_report(const Eviction& eviction);
+// What forgetting `path` did (taskfs rm).
+std::string forget_report(const std::string& path, const Eviction& eviction);
+// taskfs du: one line a task, largest first, then "(total)"; sizes in bytes
+// when `exact`, else human-readable.
+std::string usage_report(const std::vector<TaskUsage>& usage, bool exact);
+
 }  // namespace taskfs

@@ -55,12 +55,17 @@ std::string Engine::why(const Request& request) {
   }
   if (walk.results[target]) {
     std::string line = "cached: computed " + clock_time(walk.results[target]->created);
-    if (auto run = store_.run_of(walk.keys[target]->key)) {
+    const Hash128& key = walk.keys[target]->key;
+    if (auto run = store_.run_of(key)) {
       line += ", took " + seconds_text(run->seconds);
     } else {
       line += " (fetched, not run here)";
     }
-    return line + "\n";
+    ReadCount reads = reads_of(key);
+    if (reads.count == 0) return line + ", not read since\n";
+    return line + ", read " + std::to_string(reads.count) +
+           (reads.count == 1 ? " time" : " times") + " since (last " + clock_time(reads.last) +
+           ")\n";
   }
   explain_missing(walk, target, 0);
   return walk.out;

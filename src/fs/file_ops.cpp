@@ -12,9 +12,10 @@
 namespace taskfs::fs {
 namespace {
 
-// An open file: the bytes it reads, fixed at open.
+// An open file: the bytes it reads, fixed at open, kept from eviction.
 struct OpenFile {
   BlobReader reader;
+  PinTable::Pin pin;
 };
 
 std::string control_text(Engine& engine, ControlFile file) {
@@ -32,8 +33,8 @@ std::string control_text(Engine& engine, ControlFile file) {
 }
 
 void reply_open(fuse_req_t req, Filesystem& fs, fuse_file_info fi, BlobReader reader,
-                bool page_cache) {
-  auto file = std::make_unique<OpenFile>(OpenFile{std::move(reader)});
+                PinTable::Pin pin, bool page_cache) {
+  auto file = std::make_unique<OpenFile>(OpenFile{std::move(reader), std::move(pin)});
   fi.fh = reinterpret_cast<std::uint64_t>(file.get());
   // A version-specific inode has immutable content: the kernel may read its
   // blob file directly (passthrough) or keep its pages. Anything else (missing
@@ -88,9 +89,15 @@ void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_inf
     // stands (the kernel looks a result up again before every open, as its
     // entry timeout is 0), and the version's bytes never change.
     try {
-      return reply_open(req, fs, *fi, fs.engine().open_view(*node.cached), true);
+      // Pinned first: an eviction from now on leaves it.
+      PinTable::Pin pin = fs.engine().pin(*node.cached);
+      BlobReader reader = fs.engine().open_view(*node.cached);
+      if (node.key) fs.engine().note_read(*node.key);
+      return reply_open(req, fs, *fi, std::move(reader), std::move(pin), true);
     } catch (...) {
-      return reply_current_error(req, "open " + path);
+      // Evicted between the lookup and this open (taskfs gc): computed again
+      // below, as a missing result would be.
+      log_current_error("open " + path + " (computing it again)");
     }
   }
   std::shared_ptr<const Request> request;
@@ -109,7 +116,10 @@ void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_inf
     if (!fs.take_pending(req, serial)) return;  // the reader was interrupted
     if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);
     try {
-      reply_open(req, fs, info, fs.engine().open_view(outcome.result), false);
+      PinTable::Pin pin = fs.engine().pin(outcome.result);
+      BlobReader reader = fs.engine().open_view(outcome.result);
+      fs.engine().note_read(outcome.key);
+      reply_open(req, fs, info, std::move(reader), std::move(pin), false);
     } catch (...) {
       reply_current_error(req, "open " + path);
     }
@@ -133,7 +143,7 @@ void fs_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     try {
       std::string text = control_text(fs.engine(), node->control);
       std::uint64_t size = text.size();
-      return reply_open(req, fs, *fi, BlobReader(std::move(text), 0, size), false);
+      return reply_open(req, fs, *fi, BlobReader(std::move(text), 0, size), {}, false);
     } catch (...) {
       return reply_current_error(
           req, "reading .taskfs/" + std::string(control_file_name(node->control)));

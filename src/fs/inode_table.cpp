@@ -58,7 +58,8 @@ fuse_ino_t InodeTable::task_dir(const std::string& task) {
 }
 
 fuse_ino_t InodeTable::looked_up_result(const std::string& task, const std::string& variant,
-                                        const std::optional<ResultInfo>& found) {
+                                        const std::optional<ResultInfo>& found,
+                                        const std::optional<Hash128>& key) {
   Node n{NodeKind::Result};
   n.task = task;
   n.variant = variant;
@@ -70,6 +71,9 @@ fuse_ino_t InodeTable::looked_up_result(const std::string& task, const std::stri
   std::lock_guard lock(mutex_);
   auto it = intern_locked(name, std::move(n));
   ++it->second.lookups;  // counted under the same lock: a FORGET cannot free it in between
+  // Two keys may give the same bytes (a rebuild that changed nothing here):
+  // reads count for the key the path has now.
+  it->second.node.key = key;
   return it->first;
 }
 

@@ -42,6 +42,8 @@ struct Node {
   // Result: the version this inode is, as the lookup that made it found it
   // (its probe, handed on to open), or nullopt for "missing when looked up".
   std::optional<ResultInfo> cached;
+  // Result: its cache key as the latest lookup found it (reads are counted by key).
+  std::optional<Hash128> key;
 };
 
 class InodeTable {
@@ -58,7 +60,8 @@ class InodeTable {
   // The inode of a result as a lookup just found it: cached (`found`, whose
   // version it is) or missing. Counts one lookup of it: reply with it.
   fuse_ino_t looked_up_result(const std::string& task, const std::string& variant,
-                              const std::optional<ResultInfo>& found);
+                              const std::optional<ResultInfo>& found,
+                              const std::optional<Hash128>& key);
   // The kernel dropped `count` lookups of `ino`; a result inode left with none
   // is freed. Other inodes are permanent.
   void forget(fuse_ino_t ino, std::uint64_t count);

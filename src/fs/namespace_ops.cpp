@@ -138,7 +138,7 @@ void Filesystem::lookup_result(fuse_req_t req, const std::string& task, const ch
                                               std::to_string(NAME_MAX) + ")");
     }
     Probe probe = engine_.probe(*request);
-    ino = inodes_.looked_up_result(task, variant, probe.result);
+    ino = inodes_.looked_up_result(task, variant, probe.result, probe.key);
   } catch (...) {
     return reply_current_error(req, task + "/" + name);
   }

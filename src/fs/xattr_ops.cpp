@@ -1,9 +1,18 @@
 // Extended attributes of results: user.taskfs.key, state, canonical, error, why.
 // Other nodes have none; never ENOSYS, which would turn xattrs off for the mount.
+//
+// Requests to the daemon are xattrs too (the CLI's one way in, see
+// cli/daemon_link.hpp): user.taskfs.rm of a result forgets it, and
+// user.taskfs.gc[:BYTES] of .taskfs/ evicts. They act when asked, so they
+// are never listed (`getfattr -d` never asks for them); their value is the
+// report, or "error: ..." when the request failed.
 #include <cerrno>
+#include <charconv>
 #include <cstring>
+#include <functional>
 #include <optional>
 
+#include "engine/reports.hpp"
 #include "fs/errors.hpp"
 #include "fs/filesystem.hpp"
 
@@ -19,10 +28,45 @@ void reply_value(fuse_req_t req, const std::string& value, size_t size) {
   fuse_reply_buf(req, value.data(), value.size());
 }
 
+constexpr std::string_view kForget = "user.taskfs.rm";
+constexpr std::string_view kCollect = "user.taskfs.gc";
+
+// The answer to a request: its report, or its failure as "error: ...".
+std::string answer(const std::function<std::string()>& act) {
+  try {
+    return act();
+  } catch (const std::exception& e) {
+    return std::string("error: ") + e.what() + "\n";
+  }
+}
+
+// user.taskfs.gc (to the daemon's store_max_size) or user.taskfs.gc:BYTES.
+std::optional<std::string> collect_request(Filesystem& fs, std::string_view name) {
+  if (name.substr(0, kCollect.size()) != kCollect) return std::nullopt;
+  std::string_view size = name.substr(kCollect.size());
+  return answer([&] {
+    std::optional<std::uint64_t> max_bytes;
+    if (!size.empty()) {
+      std::uint64_t bytes = 0;
+      auto [end, ec] = std::from_chars(size.data() + 1, size.data() + size.size(), bytes);
+      if (size[0] != ':' || ec != std::errc{} || end != size.data() + size.size()) {
+        throw std::invalid_argument("a gc request is user.taskfs.gc:BYTES");
+      }
+      max_bytes = bytes;
+    }
+    return eviction_report(fs.engine().collect(max_bytes));
+  });
+}
+
 std::optional<std::string> attribute(Filesystem& fs, const Node& node, std::string_view name) {
   if (name == kNames[2]) return node.task + "/" + node.variant;
   auto request = fs.engine().resolve(node.task, node.variant);
   if (name == kNames[4]) return fs.engine().why(*request);
+  if (name == kForget) {
+    return answer([&] {
+      return forget_report(request->plan.canonical_path(), fs.engine().forget(*request));
+    });
+  }
   Probe probe = fs.engine().probe(*request);
   if (name == kNames[0]) return probe.key ? probe.key->hex() : std::string();
   if (name == kNames[1]) return std::string(state_name(probe.state));
@@ -36,6 +80,11 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) 
   Filesystem& fs = Filesystem::of(req);
   auto node = fs.inodes().find(ino);
   if (!node) return (void)fuse_reply_err(req, ENOENT);
+  if (node->kind == NodeKind::ControlDir) {
+    auto value = collect_request(fs, name);
+    if (!value) return (void)fuse_reply_err(req, ENODATA);
+    return reply_value(req, *value, size);
+  }
   if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, ENODATA);
   try {
     auto value = attribute(fs, *node, name);

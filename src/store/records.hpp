@@ -3,6 +3,7 @@
 // these, not the database behind them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -73,6 +74,30 @@ struct FileView {
   bool is_value_suffix = false;
   std::uint64_t suffix_offset = 0;
   std::string text;
+};
+
+// How often a result was read since it was stored, and when last (SPEC 7).
+struct ReadCount {
+  std::int64_t count = 0;
+  double last = 0;  // seconds since the epoch; 0: never read
+};
+
+// What one task's cached results take in the store.
+struct TaskUsage {
+  std::string task;
+  std::int64_t results = 0;
+  // The bytes of its results' blobs, each counted once per task (a blob that
+  // results of two tasks share counts in both).
+  std::uint64_t bytes = 0;
+};
+
+// What an eviction (taskfs gc, taskfs rm) did.
+struct Eviction {
+  std::vector<Hash128> keys;       // the results forgotten
+  std::uint64_t bytes_before = 0;  // the blobs' bytes before and after
+  std::uint64_t bytes_after = 0;
+  std::size_t orphan_files = 0;  // blob files no row named (a killed eviction's)
+  std::size_t kept_in_use = 0;   // results left because they were read or computed on
 };
 
 }  // namespace taskfs

@@ -10,6 +10,7 @@
 #include "log.hpp"
 #include "store/blob_file.hpp"
 #include "store/sqlite.hpp"
+#include "store/store_lock.hpp"
 #include "sys/fd.hpp"
 
 namespace taskfs {
@@ -50,6 +51,13 @@ UPDATE meta SET value = '2' WHERE name = 'schema_version';
 constexpr const char* kUpgradeTo3 = R"sql(
 ALTER TABLE blobs ADD COLUMN head BLOB;
 UPDATE meta SET value = '3' WHERE name = 'schema_version';
+)sql";
+
+// Version 4 counts the reads of each result (written in batches by the
+// daemon): `taskfs why` shows them, and eviction goes least recently read first.
+constexpr const char* kUpgradeTo4 = R"sql(
+CREATE TABLE reads(key TEXT PRIMARY KEY, count INTEGER NOT NULL, last_read REAL NOT NULL);
+UPDATE meta SET value = '4' WHERE name = 'schema_version';
 )sql";
 
 // What a directory may hold before the store's database exists: the log and
@@ -118,6 +126,7 @@ void Store::check_or_create_schema(bool fresh) {
     db_->exec("INSERT INTO meta VALUES('schema_version', '1'), ('application', 'taskfs')");
     db_->exec(kUpgradeTo2);
     db_->exec(kUpgradeTo3);
+    db_->exec(kUpgradeTo4);
     txn.commit();
   }
   // Reading the schema first: on a file that is not a database this is what fails.
@@ -129,13 +138,15 @@ void Store::check_or_create_schema(bool fresh) {
                      " is an SQLite database but not a taskfs store; left untouched");
   }
   std::string found = schema_version();
-  if (found == "1" || found == "2") {
+  if (found == "1" || found == "2" || found == "3") {
     // Our own older layout: upgraded in one transaction, said in the log.
     sqlite::Transaction txn(*db_);
     if (found == "1") db_->exec(kUpgradeTo2);
-    db_->exec(kUpgradeTo3);
+    if (found != "3") db_->exec(kUpgradeTo3);
+    db_->exec(kUpgradeTo4);
     txn.commit();
-    log_line("upgraded the store " + dir().string() + " from schema version " + found + " to 3");
+    log_line("upgraded the store " + dir().string() + " from schema version " + found + " to " +
+             std::to_string(kSchemaVersion));
     found = schema_version();
   }
   if (found != std::to_string(kSchemaVersion)) {
@@ -222,6 +233,8 @@ bool Store::stream_in(const BlobFetch& fetch, ImportedBlob& blob, std::size_t he
 
 bool Store::import_result(const Hash128& key, const std::string& task, const std::string& variant,
                           const ResultInfo& info, const BlobFetch& fetch) {
+  // From finding a blob in place to naming it (see kBlobsLock).
+  StoreLock blobs_lock(dir_, kBlobsLock, StoreLock::Mode::Shared);
   bool view_in_value = info.view_hash == info.value_hash;
   std::vector<std::pair<ImportedBlob, std::size_t>> wanted;  // with their head sizes
   wanted.push_back({{info.value_hash, info.value_size, {}}, view_in_value ? info.view_offset : 0});
@@ -274,6 +287,8 @@ std::optional<ResultInfo> Store::find_result_locked(const Hash128& key) {
 }
 
 ResultInfo Store::put_result(const NewResult& r, std::string_view value, const FileView& view) {
+  // From finding or writing its blob files to naming them (see kBlobsLock).
+  StoreLock blobs_lock(dir_, kBlobsLock, StoreLock::Mode::Shared);
   std::lock_guard lock(mutex_);
   ResultInfo info;
   info.created = r.started + r.seconds;

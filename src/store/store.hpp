@@ -11,6 +11,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "key/file_digest.hpp"
@@ -28,7 +30,7 @@ class Database;
 class Store {
  public:
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens the store in `dir`, creating it (0700, files 0600) if it does not
   // exist. Throws StoreError, touching nothing, when `dir` is not a taskfs
@@ -85,7 +87,37 @@ class Store {
   // How many times a task ran successfully (tests count executions with it).
   std::int64_t count_runs(const std::string& task);
 
+  // --- what the store holds, how it is read (store_usage.cpp)
+  // The bytes of every stored blob: what store_max_size bounds.
+  std::uint64_t stored_bytes();
+  // Bytes and results by task, largest first; the blobs no result names (the
+  // outputs of nocache tasks, say) under the task name "".
+  std::vector<TaskUsage> usage_by_task();
+  // Adds counted reads to results that are still stored, in one transaction.
+  void add_reads(const std::vector<std::pair<Hash128, ReadCount>>& reads);
+  // How often the result `key` was read since it was stored, and when last.
+  ReadCount reads_of(const Hash128& key);
+
+  // --- keeping it in bounds (store_eviction.cpp)
+  // Evicts results, least recently read first (never read: by when they were
+  // stored), until the blobs take at most `max_bytes`. Blobs no result names
+  // go first. Results with a blob in `in_use` stay. Rows go in one
+  // transaction, then the files; files a killed eviction left behind are
+  // removed at the end of the next one.
+  Eviction evict_to(std::uint64_t max_bytes, const std::unordered_set<Hash128>& in_use);
+  // Forgets the results `keys` (taskfs rm), with the blobs no other result
+  // names and that are not in `in_use`. Keys not stored are ignored.
+  Eviction forget(const std::vector<Hash128>& keys, const std::unordered_set<Hash128>& in_use);
+
  private:
+  class EvictionModel;
+  // Deletes the rows of the evicted results and doomed blobs in one
+  // transaction, then the blob files, then files no row names.
+  // REQUIRES: mutex_ and the blobs lock held.
+  void finish_eviction(const EvictionModel& model, Eviction& eviction);
+  // Removes the files below blobs/ that are not in `kept`; how many.
+  // REQUIRES: the blobs lock held exclusively.
+  std::size_t remove_orphan_files(const std::unordered_set<std::string>& kept);
   void check_or_create_schema(bool fresh);
   // REQUIRES: mutex_ held.
   std::optional<ResultInfo> find_result_locked(const Hash128& key);

@@ -32,6 +32,9 @@ CASES = [
     ("taskfs ls confusion", "taskfs ls confusion_png "),
     ("taskfs wh", "taskfs why "),
     ("taskfs why train/max", "taskfs why train/maxiter:"),
+    ("taskfs rm train/max", "taskfs rm train/maxiter:"),
+    ("taskfs gc --max", "taskfs gc --max-size "),
+    ("taskfs d", "taskfs du "),
 ]
 
 

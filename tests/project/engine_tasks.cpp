@@ -186,6 +186,16 @@ const auto gated = tf::task("gated").run(TASKFS_FN([]() {
   return 42;
 }));
 
+// `gated` with an upstream result as its input: a computation that holds an
+// input while it runs.
+const auto gated_sum =
+    tf::task("gated_sum").input(source).run(TASKFS_FN([](const std::vector<int>& v) {
+      wait_for_file("gate.open", "gated_sum timed out: gate.open never appeared");
+      int sum = 0;
+      for (int x : v) sum += x;
+      return sum;
+    }));
+
 // Wide fan-in: many tasks of one type, passed to one function as a vector, with
 // an ordinary input and a param around them.
 std::vector<tf::Task<int>> make_parts(int count) {
