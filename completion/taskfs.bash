@@ -1,7 +1,7 @@
 # bash completion for taskfs: its commands and their flags, and for the paths
-# of `taskfs run` and `taskfs why` (and the TASK of `taskfs ls`) the project's
-# task names, then `default`, param names (`maxiter:`) and upstream tasks
-# (`train=`).
+# of `taskfs run`, `taskfs why` and `taskfs log` (and the TASK of `taskfs ls`)
+# the project's task names, then `default`, param names (`maxiter:`) and
+# upstream tasks (`train=`).
 #
 # Commands and flags are read from `taskfs --help` and `taskfs COMMAND --help`,
 # and tasks from `taskfs ls`, so the completion follows the program and the
@@ -86,7 +86,7 @@ _taskfs() {
       return
       ;;
     --store) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
-    -j | --jobs | --remote) return ;;
+    -j | --jobs | --remote | --log-max-size | --task-log-max-size) return ;;
   esac
   if [[ $word == -* ]]; then
     local flags
@@ -96,7 +96,7 @@ _taskfs() {
     return
   fi
   case $command in
-    run | why)
+    run | why | log)
       local candidates
       candidates=$(_taskfs_catalog | _taskfs_path_candidates "$word" | sort)
       mapfile -t COMPREPLY < <(compgen -W "$candidates" -- "$word")

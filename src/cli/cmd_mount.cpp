@@ -16,10 +16,12 @@ int mount_command(const Args& args) {
       "let every user read the mount (a regular user needs user_allow_other in "
       "/etc/fuse.conf)")("log-max-size", po::value<std::string>()->value_name("SIZE"),
                          "rotate <store>/daemon.log past SIZE (default 10M)");
+  add_task_log_option(options);
   auto parsed =
       parse_project_args(args,
                          "taskfs mount [MOUNTPOINT] [--tasks LIB] [--store DIR] [-j N] "
-                         "[--foreground] [--allow-other] [--log-max-size S]",
+                         "[--foreground] [--allow-other] [--log-max-size S] "
+                         "[--task-log-max-size S]",
                          "Mounts the project's tasks: every task result is a file.", options);
   if (!parsed) return 0;
   if (parsed->positional.size() > 1) throw UsageError("taskfs mount: give at most one MOUNTPOINT");

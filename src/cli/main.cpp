@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  status               what runs, what failed\n"
     "  graph                the task graph as DOT\n"
     "  why PATH             why PATH would run, or when it was computed\n"
+    "  log PATH             what PATH's task printed on its latest run\n"
     "\n"
     "Every command has --help.\n";
 
@@ -28,11 +29,10 @@ int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const Args&)> commands{
       {"run", run_command},       {"ls", ls_command},       {"graph", graph_command},
       {"status", status_command}, {"mount", mount_command}, {"unmount", unmount_command},
-      {"why", why_command}};
+      {"why", why_command},       {"log", log_command}};
   if (argc < 2) {
-    std::cerr
-        << "taskfs: give a command: mount, unmount, run, ls, status, graph or why (see taskfs "
-           "--help)\n";
+    std::cerr << "taskfs: give a command: mount, unmount, run, ls, status, graph, why or log (see "
+                 "taskfs --help)\n";
     return 2;
   }
   std::string name = argv[1];

@@ -54,10 +54,15 @@ void add_project_options(po::options_description& options) {
       "the team cache: a PostgreSQL connection string (libpq)");
 }
 
+void add_task_log_option(po::options_description& options) {
+  options.add_options()("task-log-max-size", po::value<std::string>()->value_name("SIZE"),
+                        "keep the last SIZE bytes a task prints in a run (default 16M)");
+}
+
 Project load_project(const po::variables_map& flags) {
   Project p;
   p.engine.project_root = fs::current_path();
-  std::string tasks, store = ".taskfs", mountpoint = "mnt", log_max_size;
+  std::string tasks, store = ".taskfs", mountpoint = "mnt", log_max_size, task_log_max_size;
   std::vector<std::string> allow_paths;
   if (auto file = find_project_file()) {
     p.engine.project_root = file->parent_path();
@@ -65,7 +70,8 @@ Project load_project(const po::variables_map& flags) {
     keys.add_options()("tasks", po::value(&tasks))("store", po::value(&store))(
         "mountpoint", po::value(&mountpoint))("jobs", po::value(&p.engine.jobs))(
         "remote", po::value(&p.engine.remote))("allow_paths", po::value(&allow_paths)->composing())(
-        "allow_other", po::value(&p.allow_other))("log_max_size", po::value(&log_max_size));
+        "allow_other", po::value(&p.allow_other))("log_max_size", po::value(&log_max_size))(
+        "task_log_max_size", po::value(&task_log_max_size));
     std::ifstream in(*file);
     po::variables_map ini;
     try {
@@ -75,6 +81,9 @@ Project load_project(const po::variables_map& flags) {
       throw UsageError(file->string() + ": " + e.what());
     }
     if (!log_max_size.empty()) p.log_max_bytes = parse_size(log_max_size, "log_max_size");
+    if (!task_log_max_size.empty()) {
+      p.engine.task_log_max_size = parse_size(task_log_max_size, "task_log_max_size");
+    }
   }
   const fs::path& root = p.engine.project_root;
   p.engine.library = tasks.empty() ? fs::path() : under(root, tasks);
@@ -91,6 +100,10 @@ Project load_project(const po::variables_map& flags) {
   if (flags.count("remote")) p.engine.remote = flags["remote"].as<std::string>();
   if (flags.count("log-max-size")) {
     p.log_max_bytes = parse_size(flags["log-max-size"].as<std::string>(), "--log-max-size");
+  }
+  if (flags.count("task-log-max-size")) {
+    p.engine.task_log_max_size =
+        parse_size(flags["task-log-max-size"].as<std::string>(), "--task-log-max-size");
   }
   if (p.engine.jobs < 0) throw UsageError("-j must be 0 (one worker per core) or more");
   if (p.engine.library.empty()) {

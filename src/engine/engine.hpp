@@ -25,6 +25,7 @@
 #include "graph/plan.hpp"
 #include "key/file_digest.hpp"
 #include "store/store.hpp"
+#include "store/task_log.hpp"
 
 namespace taskfs {
 
@@ -124,6 +125,9 @@ class Engine {
   // `timeout` passed; true when nothing is left (or there is no team cache).
   bool drain_uploads(std::chrono::milliseconds timeout);
 
+  // What tasks printed: the latest run's output per task and variant (SPEC 7).
+  const TaskLogs& task_logs() const { return task_logs_; }
+
   // For tests only: the store, to count runs.
   Store& store() { return store_; }
 
@@ -177,6 +181,7 @@ class Engine {
   EngineOptions options_;
   exec::WorkerConfig worker_config_;
   Store store_;
+  TaskLogs task_logs_;
   FileDigests digests_;
   std::unique_ptr<exec::WorkerPool> pool_;
   std::unique_ptr<LibraryWatch> library_;

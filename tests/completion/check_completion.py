@@ -32,6 +32,9 @@ CASES = [
     ("taskfs ls confusion", "taskfs ls confusion_png "),
     ("taskfs wh", "taskfs why "),
     ("taskfs why train/max", "taskfs why train/maxiter:"),
+    ("taskfs lo", "taskfs log "),
+    ("taskfs log train/max", "taskfs log train/maxiter:"),
+    ("taskfs run --task-log", "taskfs run --task-log-max-size "),
 ]
 
 
