@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 #include "records.hpp"
@@ -79,7 +80,8 @@ inline double loss_and_gradient(const Model& model, const std::vector<float>& sa
 }
 
 // Fits the model in at most `maxiter` steps; stops earlier once a step
-// changes the loss by less than `eps`.
+// changes the loss by less than `eps`. Prints the loss every 10 steps: the
+// task's log (mnt/.taskfs/log/train/...) shows the progress while it runs.
 inline Model fit_softmax(const FeatureSet& f, int maxiter, double eps) {
   Model model;
   model.dim = f.dim;
@@ -92,6 +94,7 @@ inline Model fit_softmax(const FeatureSet& f, int maxiter, double eps) {
   std::vector<float> gradient(model.weights.size()), velocity(model.weights.size());
   for (int step = 0;; ++step) {
     model.loss.push_back(loss_and_gradient(model, samples, f.labels, gradient));
+    if (step % 10 == 0) std::printf("step %4d of %d: loss %.4f\n", step, maxiter, model.loss[step]);
     if (step > 0 && std::abs(model.loss[step - 1] - model.loss[step]) < eps) {
       model.converged = true;
       break;

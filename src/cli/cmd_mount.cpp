@@ -19,10 +19,12 @@ int mount_command(const Args& args) {
       "store-max-size", po::value<std::string>()->value_name("SIZE"),
       "after a write, evict the least recently read results while the store holds more than "
       "SIZE (default: unlimited)");
+  add_task_log_option(options);
   auto parsed =
       parse_project_args(args,
                          "taskfs mount [MOUNTPOINT] [--tasks LIB] [--store DIR] [-j N] "
-                         "[--foreground] [--allow-other] [--log-max-size S] [--store-max-size S]",
+                         "[--foreground] [--allow-other] [--log-max-size S] [--store-max-size S] "
+                         "[--task-log-max-size S]",
                          "Mounts the project's tasks: every task result is a file.", options);
   if (!parsed) return 0;
   if (parsed->positional.size() > 1) throw UsageError("taskfs mount: give at most one MOUNTPOINT");

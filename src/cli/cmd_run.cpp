@@ -109,10 +109,14 @@ class Progress {
 }  // namespace
 
 int run_command(const Args& args) {
+  boost::program_options::options_description options;
+  add_task_log_option(options);
   auto parsed =
       parse_project_args(args, "taskfs run PATH... [--tasks LIB] [--store DIR] [-j N]",
                          "Computes each TASK[/VARIANT] (e.g. results/train=maxiter:5) and "
-                         "prints it to stdout.");
+                         "prints it to stdout; what tasks print goes to their logs (taskfs "
+                         "log PATH).",
+                         options);
   if (!parsed) return 0;
   if (parsed->positional.empty()) throw UsageError("taskfs run: give at least one PATH");
   Project project = load_project(parsed->flags);

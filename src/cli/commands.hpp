@@ -18,6 +18,7 @@ int why_command(const Args& args);      // taskfs why PATH
 int gc_command(const Args& args);       // taskfs gc [--max-size S]
 int du_command(const Args& args);       // taskfs du
 int rm_command(const Args& args);       // taskfs rm PATH
+int log_command(const Args& args);      // taskfs log PATH
 int mount_command(const Args& args);    // taskfs mount [MOUNTPOINT]
 int unmount_command(const Args& args);  // taskfs unmount [MOUNTPOINT]
 

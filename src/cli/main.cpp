@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  status               what runs, what failed\n"
     "  graph                the task graph as DOT\n"
     "  why PATH             why PATH would run, or when it was computed and how often read\n"
+    "  log PATH             what PATH's task printed on its latest run\n"
     "  gc [--max-size S]    evict the least recently read results down to a size\n"
     "  du                   the store's size by task\n"
     "  rm PATH              forget one cached result (the next read recomputes it)\n"
@@ -31,12 +32,11 @@ int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const Args&)> commands{
       {"run", run_command},       {"ls", ls_command},       {"graph", graph_command},
       {"status", status_command}, {"mount", mount_command}, {"unmount", unmount_command},
-      {"why", why_command},       {"gc", gc_command},       {"du", du_command},
-      {"rm", rm_command}};
+      {"why", why_command},       {"log", log_command},     {"gc", gc_command},
+      {"du", du_command},         {"rm", rm_command}};
   if (argc < 2) {
-    std::cerr
-        << "taskfs: give a command: mount, unmount, run, ls, status, graph, why, gc, du or rm "
-           "(see taskfs --help)\n";
+    std::cerr << "taskfs: give a command: mount, unmount, run, ls, status, graph, why, log, gc, "
+                 "du or rm (see taskfs --help)\n";
     return 2;
   }
   std::string name = argv[1];

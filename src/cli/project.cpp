@@ -55,10 +55,16 @@ void add_project_options(po::options_description& options) {
       "the team cache: a PostgreSQL connection string (libpq)");
 }
 
+void add_task_log_option(po::options_description& options) {
+  options.add_options()("task-log-max-size", po::value<std::string>()->value_name("SIZE"),
+                        "keep the last SIZE bytes a task prints in a run (default 16M)");
+}
+
 Project load_project(const po::variables_map& flags, bool needs_library) {
   Project p;
   p.engine.project_root = fs::current_path();
-  std::string tasks, store = ".taskfs", mountpoint = "mnt", log_max_size, store_max_size;
+  std::string tasks, store = ".taskfs", mountpoint = "mnt", log_max_size, store_max_size,
+                     task_log_max_size;
   std::vector<std::string> allow_paths;
   if (auto file = find_project_file()) {
     p.engine.project_root = file->parent_path();
@@ -67,7 +73,8 @@ Project load_project(const po::variables_map& flags, bool needs_library) {
         "mountpoint", po::value(&mountpoint))("jobs", po::value(&p.engine.jobs))(
         "remote", po::value(&p.engine.remote))("allow_paths", po::value(&allow_paths)->composing())(
         "allow_other", po::value(&p.allow_other))("log_max_size", po::value(&log_max_size))(
-        "store_max_size", po::value(&store_max_size));
+        "store_max_size", po::value(&store_max_size))("task_log_max_size",
+                                                      po::value(&task_log_max_size));
     std::ifstream in(*file);
     po::variables_map ini;
     try {
@@ -79,6 +86,9 @@ Project load_project(const po::variables_map& flags, bool needs_library) {
     if (!log_max_size.empty()) p.log_max_bytes = parse_size(log_max_size, "log_max_size");
     if (!store_max_size.empty()) {
       p.engine.store_max_bytes = parse_size(store_max_size, "store_max_size");
+    }
+    if (!task_log_max_size.empty()) {
+      p.engine.task_log_max_size = parse_size(task_log_max_size, "task_log_max_size");
     }
   }
   const fs::path& root = p.engine.project_root;
@@ -100,6 +110,10 @@ Project load_project(const po::variables_map& flags, bool needs_library) {
   if (flags.count("store-max-size")) {
     p.engine.store_max_bytes =
         parse_size(flags["store-max-size"].as<std::string>(), "--store-max-size");
+  }
+  if (flags.count("task-log-max-size")) {
+    p.engine.task_log_max_size =
+        parse_size(flags["task-log-max-size"].as<std::string>(), "--task-log-max-size");
   }
   if (p.engine.jobs < 0) throw UsageError("-j must be 0 (one worker per core) or more");
   if (needs_library && p.engine.library.empty()) {

@@ -35,6 +35,8 @@ std::uint64_t parse_size(const std::string& text, const std::string& what);
 
 // Adds --tasks, --store, -j and --remote to a command's options.
 void add_project_options(boost::program_options::options_description& options);
+// Adds --task-log-max-size, for the commands that run tasks.
+void add_task_log_option(boost::program_options::options_description& options);
 
 // Reads taskfs.ini and applies the flags in `flags`. Throws UsageError when
 // taskfs.ini is malformed, or no task library is named and `needs_library`

@@ -53,10 +53,13 @@ Engine::Engine(EngineOptions options)
     : options_(std::move(options)),
       worker_config_(worker_config(options_)),
       store_(options_.store_dir),
+      task_logs_(store_.dir_fd()),
       digests_(options_.project_root, options_.allowed_paths) {
   // A worker that dies makes writes to its pipe fail with EPIPE, not kill us.
   ::signal(SIGPIPE, SIG_IGN);
-  pool_ = std::make_unique<exec::WorkerPool>(worker_config_, pool_size(options_.jobs));
+  pool_ =
+      std::make_unique<exec::WorkerPool>(worker_config_, pool_size(options_.jobs),
+                                         exec::RunLogging{&task_logs_, options_.task_log_max_size});
   digests_.preload(store_.load_file_digests());
   library_ = std::make_unique<LibraryWatch>(
       worker_config_.library, [this](const FileStamp& stamp, std::uint64_t generation) {

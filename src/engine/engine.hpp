@@ -27,6 +27,7 @@
 #include "graph/plan.hpp"
 #include "key/file_digest.hpp"
 #include "store/store.hpp"
+#include "store/task_log.hpp"
 
 namespace taskfs {
 
@@ -142,6 +143,9 @@ class Engine {
   // recomputes it. Throws std::runtime_error when it is not cached.
   Eviction forget(const Request& request);
 
+  // What tasks printed: the latest run's output per task and variant (SPEC 7).
+  const TaskLogs& task_logs() const { return task_logs_; }
+
   // For tests only: the store, to count runs.
   Store& store() { return store_; }
 
@@ -201,6 +205,7 @@ class Engine {
   EngineOptions options_;
   exec::WorkerConfig worker_config_;
   Store store_;
+  TaskLogs task_logs_;
   FileDigests digests_;
   std::unique_ptr<exec::WorkerPool> pool_;
   std::unique_ptr<LibraryWatch> library_;

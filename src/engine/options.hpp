@@ -17,8 +17,11 @@ struct EngineOptions {
   // Where file and glob values given in a path may lie besides the project
   // root (taskfs.ini's allow_paths); relative ones are taken from the root.
   std::vector<std::filesystem::path> allowed_paths;
-  int jobs = 0;                   // worker processes; 0: one per core
-  int log_fd = 2;                 // where task code's output goes
+  int jobs = 0;    // worker processes; 0: one per core
+  int log_fd = 2;  // the workers' stdout and stderr outside runs
+  // What a task prints while it runs is kept per run, its last bytes up to
+  // this many (taskfs.ini's task_log_max_size).
+  std::uint64_t task_log_max_size = std::uint64_t{16} << 20;
   std::string worker_executable;  // empty: taskfs-worker next to this program
   std::string remote;             // the team cache's libpq connection string; empty: none
   // store_max_size: past it, results are evicted after a write (least

@@ -18,6 +18,12 @@
 
 namespace taskfs::exec {
 
+// A worker's descriptors: requests come in on one, replies go out on another,
+// and while a task runs its stdout and stderr go to the third.
+inline constexpr int kRequestFd = 3;
+inline constexpr int kReplyFd = 4;
+inline constexpr int kTaskOutputFd = 5;
+
 // The first message a worker sends: what its library declares.
 struct CatalogMessage {
   std::string error;  // non-empty when the library could not be loaded

@@ -1,6 +1,8 @@
 // taskfs-worker: loads a task library and runs tasks on request, storing each
 // result itself so that large values never cross the pipe. Requests arrive on
-// fd 3, replies leave on fd 4; the task's own stdout and stderr go to the log.
+// fd 3, replies leave on fd 4; while a task runs, its stdout and stderr go to
+// fd 5, which its coordinator keeps as the run's log.
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,8 +25,39 @@
 namespace taskfs::exec {
 namespace {
 
-constexpr int kRequestFd = 3;
-constexpr int kReplyFd = 4;
+// The worker's own stdout and stderr (the coordinator's log), kept aside while
+// a task prints to the output pipe.
+struct OwnOutput {
+  int out = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, kTaskOutputFd + 1);
+  int err = ::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, kTaskOutputFd + 1);
+};
+
+// stdout and stderr are the output pipe for the life of one run. At its end,
+// what the task left in C stdio and iostream buffers is flushed, so that it
+// belongs to this run and not to the next one. (A task that crashes loses
+// what its buffers held: stdout is line-buffered, so at most a partial line,
+// unless the task made its own buffers.)
+class CapturedOutput {
+ public:
+  explicit CapturedOutput(const OwnOutput& own) : own_(own) {
+    ::dup2(kTaskOutputFd, STDOUT_FILENO);
+    ::dup2(kTaskOutputFd, STDERR_FILENO);
+  }
+  ~CapturedOutput() {
+    // iostreams not synced with stdio have buffers of their own.
+    std::cout.flush();
+    std::cerr.flush();
+    std::clog.flush();
+    std::fflush(nullptr);
+    ::dup2(own_.out, STDOUT_FILENO);
+    ::dup2(own_.err, STDERR_FILENO);
+  }
+  CapturedOutput(const CapturedOutput&) = delete;
+  CapturedOutput& operator=(const CapturedOutput&) = delete;
+
+ private:
+  const OwnOutput& own_;
+};
 
 // Runs one task and stores its result, filling `reply` (started is set).
 void run_task(const TaskLibrary& library, Store& store, const RunRequest& request,
@@ -93,19 +127,20 @@ int serve(const std::string& library_path, const std::string& store_dir) {
   if (!library) return 1;
 
   std::unique_ptr<Store> store;
+  const OwnOutput own;
   RunRequest request;
   while (receive(kRequestFd, request)) {
     RunReply reply;
     reply.started = epoch_seconds();
     try {
       if (!store) store = std::make_unique<Store>(store_dir);
+      CapturedOutput captured(own);  // flushed before the reply: all of it is in the pipe then
       run_task(*library, *store, request, reply);
     } catch (const std::exception& e) {
       reply.error = e.what();
     } catch (...) {
       reply.error = "the task threw a non-standard exception";
     }
-    std::fflush(stdout);
     send(kReplyFd, reply);
   }
   return 0;
@@ -120,6 +155,9 @@ int main(int argc, char** argv) {
                  "usage: taskfs-worker LIBRARY STORE_DIR (started by taskfs, not by hand)\n");
     return 2;
   }
+  // Each line of a task's progress reaches its log as it is printed, and a
+  // crash loses at most a partial line.
+  std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
   try {
     return taskfs::exec::serve(argv[1], argv[2]);
   } catch (const std::exception& e) {

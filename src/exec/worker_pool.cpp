@@ -7,8 +7,8 @@
 #include "clock.hpp"
 
 namespace taskfs::exec {
-WorkerPool::WorkerPool(WorkerConfig config, int size)
-    : config_(std::move(config)), runners_(static_cast<std::size_t>(size)) {
+WorkerPool::WorkerPool(WorkerConfig config, int size, RunLogging logging)
+    : config_(std::move(config)), logging_(logging), runners_(static_cast<std::size_t>(size)) {
   for (std::size_t i = 0; i < runners_.size(); ++i)
     threads_.emplace_back([this, i] { run_loop(i); });
 }
@@ -135,7 +135,7 @@ RunReply WorkerPool::execute(Runner& runner, const Job& job) {
       if (stopping_) return shutting_down();
       runner.busy_pid = runner.worker->pid();
     }
-    RunReply reply = runner.worker->run(job.request);
+    RunReply reply = run_logged(*runner.worker, job.request);
     std::lock_guard lock(mutex_);
     runner.busy_pid = -1;
     return reply;
@@ -146,6 +146,14 @@ RunReply WorkerPool::execute(Runner& runner, const Job& job) {
   runner.busy_pid = -1;
   runner.worker.reset();
   return failed;
+}
+
+RunReply WorkerPool::run_logged(WorkerProcess& worker, const RunRequest& request) {
+  if (logging_.logs == nullptr) return worker.run(request, [](std::string_view) {});
+  // Completed when it goes, after the worker died too: a task that crashes
+  // keeps what it printed before.
+  RunLog log = logging_.logs->start_run(request.task, request.variant, logging_.max_size);
+  return worker.run(request, [&log](std::string_view bytes) { log.append(bytes); });
 }
 
 }  // namespace taskfs::exec

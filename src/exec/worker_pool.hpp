@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "exec/worker_process.hpp"
+#include "store/task_log.hpp"
 
 namespace taskfs::exec {
 
@@ -24,12 +25,19 @@ struct RunningJob {
   double started = 0;  // seconds since the epoch
 };
 
+// Where the pool keeps what tasks print: each run's log, its last
+// `max_size` bytes (see TaskLogs).
+struct RunLogging {
+  const TaskLogs* logs = nullptr;  // none: the output is read and dropped
+  std::uint64_t max_size = 0;
+};
+
 class WorkerPool {
  public:
   using Done = std::function<void(const RunReply&)>;
 
   // Starts `size` runner threads; workers are spawned when first needed.
-  WorkerPool(WorkerConfig config, int size);
+  WorkerPool(WorkerConfig config, int size, RunLogging logging = {});
   // Stops the runners (see shutdown()).
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -70,8 +78,11 @@ class WorkerPool {
   void run_loop(std::size_t index);
   static RunReply shutting_down();
   RunReply execute(Runner& runner, const Job& job);
+  // Runs the request on `worker`, keeping what it prints as the run's log.
+  RunReply run_logged(WorkerProcess& worker, const RunRequest& request);
 
   WorkerConfig config_;
+  RunLogging logging_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;

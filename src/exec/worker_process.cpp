@@ -4,10 +4,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -50,10 +52,19 @@ WorkerProcess::WorkerProcess(const WorkerConfig& config) {
   }
   reply_ = Fd(from_worker[0]);
   Fd reply_write(from_worker[1]);
+  int from_task[2];
+  if (::pipe2(from_task, O_CLOEXEC) != 0) {
+    throw std::runtime_error(std::string("cannot create worker pipes: ") + std::strerror(errno));
+  }
+  output_ = Fd(from_task[0]);
+  Fd output_write(from_task[1]);
+  // Only this end: the task writes to its own end as any program does, blocking.
+  ::fcntl(output_.get(), F_SETFL, O_NONBLOCK);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, request_read.get(), 3);
-  posix_spawn_file_actions_adddup2(&actions, reply_write.get(), 4);
+  posix_spawn_file_actions_adddup2(&actions, request_read.get(), kRequestFd);
+  posix_spawn_file_actions_adddup2(&actions, reply_write.get(), kReplyFd);
+  posix_spawn_file_actions_adddup2(&actions, output_write.get(), kTaskOutputFd);
   posix_spawn_file_actions_adddup2(&actions, config.log_fd, 1);
   posix_spawn_file_actions_adddup2(&actions, config.log_fd, 2);
   posix_spawn_file_actions_addchdir_np(&actions, config.project_root.c_str());
@@ -84,6 +95,7 @@ WorkerProcess::WorkerProcess(const WorkerConfig& config) {
   // Only the worker holds these ends now: its exit is then seen as end of file.
   request_read.reset();
   reply_write.reset();
+  output_write.reset();
   try {
     pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
     if (!pidfd_) throw std::runtime_error(std::string("pidfd_open: ") + std::strerror(errno));
@@ -99,6 +111,7 @@ WorkerProcess::WorkerProcess(const WorkerConfig& config) {
 void WorkerProcess::release() {
   request_.reset();
   reply_.reset();
+  output_.reset();
   if (pid_ > 0) {
     ::kill(-pid_, SIGKILL);  // the worker's process group: it and what its tasks started
     ::waitpid(pid_, nullptr, 0);
@@ -136,18 +149,51 @@ void WorkerProcess::died() {
   throw WorkerDied(describe_exit(status));
 }
 
-void WorkerProcess::await_reply() {
+void WorkerProcess::await_reply(const OutputSink* output) {
   // The process, not the pipe, says the worker died: a child the task forked
   // inherits the pipe and would keep it open long after.
-  pollfd watched[] = {{reply_.get(), POLLIN, 0}, {pidfd_.get(), POLLIN, 0}};
-  while (::poll(watched, 2, -1) < 0) {
-    if (errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+  pollfd watched[] = {{reply_.get(), POLLIN, 0},
+                      {pidfd_.get(), POLLIN, 0},
+                      {output != nullptr ? output_.get() : -1, POLLIN, 0}};
+  for (;;) {
+    while (::poll(watched, 3, -1) < 0) {
+      if (errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+    }
+    if ((watched[2].revents & POLLIN) != 0) {
+      drain_output(*output);
+    } else if (watched[2].revents != 0) {
+      watched[2].fd = -1;  // every writer gone: nothing more will come
+    }
+    if (watched[0].revents == 0 && watched[1].revents == 0) continue;
+    // The task's output was written before the reply, or before the death:
+    // all of it is in the pipe now.
+    if (output != nullptr) drain_output(*output);
+    // A reply written just before the exit is still a reply.
+    if (watched[0].revents == 0) died();
+    return;
   }
-  // A reply written just before the exit is still a reply.
-  if (watched[0].revents == 0) died();
 }
 
-RunReply WorkerProcess::run(const RunRequest& request) {
+void WorkerProcess::drain_output(const OutputSink& output) {
+  // What the pipe holds now, and no more: a process the task started may
+  // go on writing as fast as it is read.
+  int pending = 0;
+  if (::ioctl(output_.get(), FIONREAD, &pending) != 0) return;
+  char buffer[64 * 1024];
+  while (pending > 0) {
+    ssize_t n =
+        ::read(output_.get(), buffer, std::min(sizeof buffer, static_cast<std::size_t>(pending)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    output(std::string_view(buffer, static_cast<std::size_t>(n)));
+    pending -= static_cast<int>(n);
+  }
+}
+
+RunReply WorkerProcess::run(const RunRequest& request, const OutputSink& output) {
+  // Output that came between runs is no run's (a process a task left behind
+  // printing after it ended): it must not open the next run's log.
+  drain_output([](std::string_view) {});
   RunReply reply;
   bool sent = true;
   try {
@@ -156,7 +202,7 @@ RunReply WorkerProcess::run(const RunRequest& request) {
     sent = false;  // a broken pipe: the worker is gone; say how it died below
   }
   if (sent) {
-    await_reply();  // throws WorkerDied itself
+    await_reply(&output);  // throws WorkerDied itself
     try {
       if (receive(reply_.get(), reply)) return reply;
     } catch (const std::runtime_error&) {

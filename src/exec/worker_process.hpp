@@ -1,11 +1,14 @@
 // One worker process, seen from the coordinator: spawned with posix_spawn (never
-// fork in the threaded daemon), spoken to over two pipes.
+// fork in the threaded daemon), spoken to over two pipes. A third pipe carries
+// what the task code prints while it runs (its stdout and stderr).
 #pragma once
 
 #include <sys/types.h>
 
+#include <functional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "exec/protocol.hpp"
 #include "sys/fd.hpp"
@@ -22,8 +25,13 @@ struct WorkerConfig {
   std::string library;
   std::string store_dir;
   std::string project_root;  // the worker's working directory
-  int log_fd = 2;            // the task code's stdout and stderr
+  // The worker's stdout and stderr outside runs (a library's initializers,
+  // the worker's own last words); during a run they are the output pipe.
+  int log_fd = 2;
 };
+
+// Takes the output of a running task as it arrives.
+using OutputSink = std::function<void(std::string_view)>;
 
 class WorkerProcess {
  public:
@@ -36,8 +44,10 @@ class WorkerProcess {
 
   // What the library declares, or the reason it could not be loaded.
   const CatalogMessage& catalog() const { return catalog_; }
-  // Runs one task. Throws WorkerDied, saying how, if the worker dies meanwhile.
-  RunReply run(const RunRequest& request);
+  // Runs one task, handing what it prints to `output` as it comes, up to
+  // the reply or the worker's death. Throws WorkerDied, saying how, if the
+  // worker dies meanwhile.
+  RunReply run(const RunRequest& request, const OutputSink& output);
   pid_t pid() const { return pid_; }
   // False once the process has ended (killed while idle, say); reaps it.
   bool alive();
@@ -45,8 +55,11 @@ class WorkerProcess {
  private:
   // Kills the worker's process group, reaps the worker, throws WorkerDied.
   [[noreturn]] void died();
-  // Waits until a reply can be read; died() if the worker exits first.
-  void await_reply();
+  // Waits until a reply can be read, passing on the task's output meanwhile
+  // (when `output` is set); died() if the worker exits first.
+  void await_reply(const OutputSink* output = nullptr);
+  // Reads what the output pipe holds now into `output`.
+  void drain_output(const OutputSink& output);
   // Closes the pipes, kills and reaps the process.
   void release();
 
@@ -54,6 +67,7 @@ class WorkerProcess {
   Fd pidfd_;    // becomes readable when the worker exits
   Fd request_;  // to the worker
   Fd reply_;    // from the worker
+  Fd output_;   // from the worker: the task's stdout and stderr (non-blocking)
   CatalogMessage catalog_;
 };
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "engine/reports.hpp"
@@ -12,11 +13,38 @@
 namespace taskfs::fs {
 namespace {
 
-// An open file: the bytes it reads, fixed at open, kept from eviction.
+// An open file: the bytes it reads, fixed at open and kept from eviction; or
+// a task's log, read afresh each time (it grows while its task runs, and a new
+// run replaces it).
 struct OpenFile {
   BlobReader reader;
   PinTable::Pin pin;
+  struct Log {
+    std::string task;
+    std::string variant;
+  };
+  std::optional<Log> log;
 };
+
+// Opens a log: off the page cache, whose pages and size would go stale as it grows.
+void open_log(fuse_req_t req, const Node& node, fuse_file_info fi) {
+  auto file = std::make_unique<OpenFile>(OpenFile{{}, {}, OpenFile::Log{node.task, node.variant}});
+  fi.fh = reinterpret_cast<std::uint64_t>(file.get());
+  fi.keep_cache = 0;
+  fi.direct_io = 1;
+  if (fuse_reply_open(req, &fi) == 0) static_cast<void>(file.release());  // fi.fh owns it now
+}
+
+void read_log(fuse_req_t req, Engine& engine, const OpenFile::Log& log, std::size_t size,
+              std::uint64_t offset, std::vector<char>& buffer) {
+  buffer.resize(std::max(buffer.size(), size));
+  try {
+    fuse_reply_buf(req, buffer.data(),
+                   engine.task_logs().read(log.task, log.variant, buffer.data(), size, offset));
+  } catch (...) {
+    reply_current_error(req, "reading the log of " + log.task + "/" + log.variant);
+  }
+}
 
 std::string control_text(Engine& engine, ControlFile file) {
   switch (file) {
@@ -34,7 +62,7 @@ std::string control_text(Engine& engine, ControlFile file) {
 
 void reply_open(fuse_req_t req, Filesystem& fs, fuse_file_info fi, BlobReader reader,
                 PinTable::Pin pin, bool page_cache) {
-  auto file = std::make_unique<OpenFile>(OpenFile{std::move(reader), std::move(pin)});
+  auto file = std::make_unique<OpenFile>(OpenFile{std::move(reader), std::move(pin), std::nullopt});
   fi.fh = reinterpret_cast<std::uint64_t>(file.get());
   // A version-specific inode has immutable content: the kernel may read its
   // blob file directly (passthrough) or keep its pages. Anything else (missing
@@ -149,22 +177,25 @@ void fs_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
           req, "reading .taskfs/" + std::string(control_file_name(node->control)));
     }
   }
+  if (node->kind == NodeKind::LogFile) return open_log(req, *node, *fi);
   if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, EISDIR);
   open_result(req, fs, *node, fi);
 }
 
 void fs_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
   const auto* file = reinterpret_cast<const OpenFile*>(fi->fh);
-  const BlobReader& reader = file->reader;
   auto offset = static_cast<std::uint64_t>(off);
-  if (offset >= reader.size()) return (void)fuse_reply_buf(req, nullptr, 0);
-  std::size_t length = std::min<std::uint64_t>(size, reader.size() - offset);
   // The reply goes out of a buffer this thread owns, even for bytes the open
   // file holds in memory: the kernel may let the reader close the file, and
   // another thread free it in fs_release, as soon as it has the bytes, while
   // writev here has not returned yet. (libfuse's own fd path would copy through
   // a fresh 1 MiB mapping per request: a buffer kept per thread is cheaper.)
   thread_local std::vector<char> buffer;
+  if (file->log)
+    return read_log(req, Filesystem::of(req).engine(), *file->log, size, offset, buffer);
+  const BlobReader& reader = file->reader;
+  if (offset >= reader.size()) return (void)fuse_reply_buf(req, nullptr, 0);
+  std::size_t length = std::min<std::uint64_t>(size, reader.size() - offset);
   buffer.resize(std::max(buffer.size(), length));
   try {
     std::size_t n = reader.read(buffer.data(), length, offset);

@@ -34,6 +34,8 @@ class Filesystem {
   // Looks up `name` in a task directory: resolves, probes, and picks the inode
   // of the result version now current. Replies to req.
   void lookup_result(fuse_req_t req, const std::string& task, const char* name);
+  // Looks up `name` in .taskfs/log/<task>: the log of its canonical variant.
+  void lookup_log(fuse_req_t req, const std::string& task, const char* name);
 
   // Requests waiting for a computation, so that an interrupt (Ctrl-C on the
   // reader) and the computation's end answer each exactly once.

@@ -1,5 +1,7 @@
 #include "fs/inode_table.hpp"
 
+#include <iterator>
+
 #include "clock.hpp"
 
 namespace taskfs::fs {
@@ -35,6 +37,7 @@ InodeTable::InodeTable() {
     n.control = f;
     intern_locked("." + std::string(control_file_name(f)), n);
   }
+  intern_locked("l", Node{NodeKind::LogDir});
 }
 
 std::unordered_map<fuse_ino_t, InodeTable::Entry>::iterator InodeTable::intern_locked(
@@ -48,6 +51,10 @@ std::unordered_map<fuse_ino_t, InodeTable::Entry>::iterator InodeTable::intern_l
 
 fuse_ino_t InodeTable::control_file(ControlFile file) const {
   return kControlDir + 1 + static_cast<fuse_ino_t>(file);
+}
+
+fuse_ino_t InodeTable::log_dir() const {
+  return control_file(kControlFiles[0]) + std::size(kControlFiles);
 }
 
 fuse_ino_t InodeTable::task_dir(const std::string& task) {
@@ -65,11 +72,30 @@ fuse_ino_t InodeTable::looked_up_result(const std::string& task, const std::stri
   n.variant = variant;
   n.created = found ? found->created : 0;
   n.cached = found;
+  n.key = key;
   // Each version its own inode; all lookups that found it missing share one.
-  std::string name =
-      "r/" + task + "/" + variant + "#" + (found ? found->view_hash.hex() : "missing");
+  return looked_up("r/" + task + "/" + variant + "#" + (found ? found->view_hash.hex() : "missing"),
+                   std::move(n));
+}
+
+fuse_ino_t InodeTable::log_task_dir(const std::string& task) {
+  Node n{NodeKind::LogTaskDir};
+  n.task = task;
   std::lock_guard lock(mutex_);
-  auto it = intern_locked(name, std::move(n));
+  return intern_locked("ld/" + task, std::move(n))->first;
+}
+
+fuse_ino_t InodeTable::looked_up_log(const std::string& task, const std::string& variant) {
+  Node n{NodeKind::LogFile};
+  n.task = task;
+  n.variant = variant;
+  return looked_up("lf/" + task + "/" + variant, std::move(n));
+}
+
+fuse_ino_t InodeTable::looked_up(const std::string& name, Node node) {
+  std::optional<Hash128> key = node.key;
+  std::lock_guard lock(mutex_);
+  auto it = intern_locked(name, std::move(node));
   ++it->second.lookups;  // counted under the same lock: a FORGET cannot free it in between
   // Two keys may give the same bytes (a rebuild that changed nothing here):
   // reads count for the key the path has now.
@@ -80,7 +106,8 @@ fuse_ino_t InodeTable::looked_up_result(const std::string& task, const std::stri
 void InodeTable::forget(fuse_ino_t ino, std::uint64_t count) {
   std::lock_guard lock(mutex_);
   auto it = nodes_.find(ino);
-  if (it == nodes_.end() || it->second.node.kind != NodeKind::Result) return;
+  if (it == nodes_.end()) return;
+  if (it->second.node.kind != NodeKind::Result && it->second.node.kind != NodeKind::LogFile) return;
   Entry& entry = it->second;
   entry.lookups -= std::min(count, entry.lookups);
   if (entry.lookups > 0) return;

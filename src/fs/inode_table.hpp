@@ -20,13 +20,16 @@
 
 namespace taskfs::fs {
 
-enum class NodeKind { Root, ControlDir, ControlFile, TaskDir, Result };
+// LogDir is .taskfs/log, LogTaskDir .taskfs/log/<task>, LogFile the latest
+// run's output of .taskfs/log/<task>/<variant>.
+enum class NodeKind { Root, ControlDir, ControlFile, TaskDir, Result, LogDir, LogTaskDir, LogFile };
 
 // The files in .taskfs/.
 enum class ControlFile { Status, Tasks, Graph, GraphPicture };
 inline constexpr ControlFile kControlFiles[] = {ControlFile::Status, ControlFile::Tasks,
                                                 ControlFile::Graph, ControlFile::GraphPicture};
 inline constexpr std::string_view kControlDirName = ".taskfs";
+inline constexpr std::string_view kLogDirName = "log";  // in .taskfs/
 std::string_view control_file_name(ControlFile file);
 std::optional<ControlFile> control_file_named(std::string_view name);
 
@@ -35,8 +38,8 @@ struct Node {
   explicit Node(NodeKind k) : kind(k) {}
 
   NodeKind kind = NodeKind::Root;
-  std::string task;       // TaskDir, Result
-  std::string variant;    // Result: canonical variant
+  std::string task;       // TaskDir, Result, LogTaskDir, LogFile
+  std::string variant;    // Result, LogFile: canonical variant
   ControlFile control{};  // ControlFile
   double created = 0;     // its mtime: when the result was stored, or first seen
   // Result: the version this inode is, as the lookup that made it found it
@@ -62,8 +65,14 @@ class InodeTable {
   fuse_ino_t looked_up_result(const std::string& task, const std::string& variant,
                               const std::optional<ResultInfo>& found,
                               const std::optional<Hash128>& key);
-  // The kernel dropped `count` lookups of `ino`; a result inode left with none
-  // is freed. Other inodes are permanent.
+  // .taskfs/log, and its directory of `task` (kept for the mount's life).
+  fuse_ino_t log_dir() const;
+  fuse_ino_t log_task_dir(const std::string& task);
+  // The inode of the log of task/variant (canonical), whichever run's it is
+  // when read. Counts one lookup of it, as looked_up_result does.
+  fuse_ino_t looked_up_log(const std::string& task, const std::string& variant);
+  // The kernel dropped `count` lookups of `ino`; a result or log inode left
+  // with none is freed. Other inodes are permanent.
   void forget(fuse_ino_t ino, std::uint64_t count);
   // The node of an inode the kernel knows; nullopt for an unknown number.
   std::optional<Node> find(fuse_ino_t ino) const;
@@ -72,10 +81,12 @@ class InodeTable {
   struct Entry {
     Node node;
     std::string name;           // its key in by_name_
-    std::uint64_t lookups = 0;  // results only: lookups the kernel has not forgotten
+    std::uint64_t lookups = 0;  // results and logs: lookups the kernel has not forgotten
   };
   // The inode named `name`, made from `node` if new. REQUIRES: mutex_ held.
   std::unordered_map<fuse_ino_t, Entry>::iterator intern_locked(const std::string& name, Node node);
+  // The inode named `name`, made from `node` if new, with one more lookup.
+  fuse_ino_t looked_up(const std::string& name, Node node);
 
   mutable std::mutex mutex_;
   std::unordered_map<std::string, fuse_ino_t> by_name_;

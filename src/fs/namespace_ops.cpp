@@ -28,6 +28,7 @@ double attr_timeout(const Node& node) {
     case NodeKind::Result:
       return node.cached ? kImmutableTimeout : kResultTimeout;
     case NodeKind::ControlFile:
+    case NodeKind::LogFile:  // grows while its task runs
       return kResultTimeout;
     default:
       return kDirTimeout;
@@ -81,6 +82,15 @@ Listing list(Filesystem& fs, fuse_ino_t ino, const Node& node) {
       l.entries.push_back(
           {std::string(control_file_name(f)), fs.inodes().control_file(f), S_IFREG});
     }
+    l.entries.push_back({std::string(kLogDirName), fs.inodes().log_dir(), S_IFDIR});
+  } else if (node.kind == NodeKind::LogDir) {
+    for (const auto& t : fs.engine().catalog().catalog->tasks()) {
+      l.entries.push_back({t.name, fs.inodes().log_task_dir(t.name), S_IFDIR});
+    }
+  } else if (node.kind == NodeKind::LogTaskDir) {
+    for (const auto& v : fs.engine().task_logs().variants(node.task)) {
+      l.entries.push_back({v, listing_ino("log/" + node.task + "/" + v), S_IFREG});
+    }
   } else {
     for (const auto& v : fs.engine().cached_variants(node.task)) {
       // A name no lookup would accept (computed by `taskfs run`, say) would
@@ -104,6 +114,8 @@ bool Filesystem::attributes(fuse_ino_t ino, const Node& node, struct stat& st) {
     case NodeKind::Root:
     case NodeKind::ControlDir:
     case NodeKind::TaskDir:
+    case NodeKind::LogDir:
+    case NodeKind::LogTaskDir:
       st.st_mode = S_IFDIR | 0555;
       st.st_nlink = 2;
       return true;
@@ -119,6 +131,16 @@ bool Filesystem::attributes(fuse_ino_t ino, const Node& node, struct stat& st) {
         // Missing: newer than anything made from it (make will read it).
         ::clock_gettime(CLOCK_REALTIME, &st.st_mtim);
         st.st_ctim = st.st_mtim;
+      }
+      st.st_blocks = (st.st_size + 511) / 512;
+      return true;
+    case NodeKind::LogFile:
+      // The latest run's log as it is now: `tail -f` sees it grow.
+      st.st_mode = S_IFREG | 0444;
+      st.st_nlink = 1;
+      if (auto log = engine_.task_logs().find(node.task, node.variant)) {
+        st.st_size = static_cast<off_t>(log->size);
+        st.st_mtim = st.st_ctim = to_timespec(log->modified);
       }
       st.st_blocks = (st.st_size + 511) / 512;
       return true;
@@ -145,6 +167,19 @@ void Filesystem::lookup_result(fuse_req_t req, const std::string& task, const ch
   reply_entry(req, *this, ino, kResultTimeout);
 }
 
+void Filesystem::lookup_log(fuse_req_t req, const std::string& task, const char* name) {
+  fuse_ino_t ino;
+  try {
+    // Any spelling of a variant names its canonical log, which may not exist
+    // yet: `tail -f` may wait for a run to start.
+    auto request = engine_.resolve(task, name);
+    ino = inodes_.looked_up_log(task, request->plan.target().variant);
+  } catch (...) {
+    return reply_current_error(req, "log/" + task + "/" + name);
+  }
+  reply_entry(req, *this, ino, kResultTimeout);
+}
+
 void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   Filesystem& fs = Filesystem::of(req);
   auto dir = fs.inodes().find(parent);
@@ -163,9 +198,17 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
       if (auto f = control_file_named(name)) {
         return reply_entry(req, fs, fs.inodes().control_file(*f), kResultTimeout);
       }
+      if (name == kLogDirName) return reply_entry(req, fs, fs.inodes().log_dir(), kDirTimeout);
       return (void)fuse_reply_err(req, ENOENT);
     case NodeKind::TaskDir:
       return fs.lookup_result(req, dir->task, name);
+    case NodeKind::LogDir:
+      if (fs.engine().catalog().catalog->find(name) == nullptr) {
+        return (void)fuse_reply_err(req, ENOENT);
+      }
+      return reply_entry(req, fs, fs.inodes().log_task_dir(name), kDirTimeout);
+    case NodeKind::LogTaskDir:
+      return fs.lookup_log(req, dir->task, name);
     default:
       return (void)fuse_reply_err(req, ENOTDIR);
   }
@@ -194,7 +237,8 @@ void fs_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   Filesystem& fs = Filesystem::of(req);
   auto node = fs.inodes().find(ino);
   if (!node) return (void)fuse_reply_err(req, ENOENT);
-  if (node->kind == NodeKind::Result || node->kind == NodeKind::ControlFile) {
+  if (node->kind == NodeKind::Result || node->kind == NodeKind::ControlFile ||
+      node->kind == NodeKind::LogFile) {
     return (void)fuse_reply_err(req, ENOTDIR);
   }
   try {

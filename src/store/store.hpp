@@ -41,6 +41,9 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   const std::filesystem::path& dir() const { return dir_.path(); }
+  // The store's directory, held open: what is kept beside the database
+  // (task logs) is opened relative to it.
+  int dir_fd() const { return dir_.fd(); }
 
   std::optional<ResultInfo> find_result(const Hash128& key);
   // find_result for many keys in one read transaction (one round of locks).

@@ -35,6 +35,9 @@ CASES = [
     ("taskfs rm train/max", "taskfs rm train/maxiter:"),
     ("taskfs gc --max", "taskfs gc --max-size "),
     ("taskfs d", "taskfs du "),
+    ("taskfs lo", "taskfs log "),
+    ("taskfs log train/max", "taskfs log train/maxiter:"),
+    ("taskfs run --task-log", "taskfs run --task-log-max-size "),
 ]
 
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -118,6 +119,20 @@ const auto slow = tf::task("slow")
                         if (!gate.empty()) wait_for_gate(gate);
                         return "slept " + std::to_string(ms) + " ms, gate '" + gate + "'\n";
                       }));
+
+// Prints `lines` numbered lines on stdout and one on stderr, then waits for
+// `gate` when set, then crashes when `crash`: what the task log tests read.
+const auto chatty = tf::task("chatty")
+                        .param("lines", 3)
+                        .param("gate", std::string())
+                        .param("crash", false)
+                        .run(TASKFS_FN([](int lines, const std::string& gate, bool crash) {
+                          for (int i = 1; i <= lines; ++i) std::printf("line %d of %d\n", i, lines);
+                          std::fputs("chatty: done printing\n", stderr);
+                          if (!gate.empty()) wait_for_gate(gate);
+                          if (crash) ::raise(SIGSEGV);
+                          return lines;
+                        }));
 
 // Failures: a task that crashes its worker, and one that throws. With `fork`,
 // the crash comes after forking a child that would never end on its own, and

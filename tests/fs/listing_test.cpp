@@ -16,8 +16,9 @@ TEST_F(ListingTest, LsOfTheRootListsEveryTaskAndTheControlDirectory) {
   ASSERT_TRUE(ls.succeeded()) << ls.err;
   EXPECT_EQ(
       ls.out,
-      ".taskfs\nbig\ncrash\nfail\nlisting\nnumbers\nprefixes\nreport\nslow\nstats\ntotal\nwords\n");
-  EXPECT_EQ(sh("ls mnt/.taskfs").out, "graph.dot\ngraph.svg\nstatus\ntasks\n");
+      ".taskfs\nbig\nchatty\ncrash\nfail\nlisting\nnumbers\nprefixes\nreport\nslow\nstats\ntotal\n"
+      "words\n");
+  EXPECT_EQ(sh("ls mnt/.taskfs").out, "graph.dot\ngraph.svg\nlog\nstatus\ntasks\n");
 }
 
 TEST_F(ListingTest, LsOfATaskListsDefaultAndTheCanonicalSpellingOfReadVariants) {

@@ -92,10 +92,20 @@ void ProjectTest::stop_daemon() {
 }
 
 void ProjectTest::expect_no_sanitizer_report() const {
-  // The daemon and its workers write to the log, foreground or not.
-  std::string log = daemon_log();
-  for (const char* report : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
-    EXPECT_EQ(log.find(report), std::string::npos) << "a sanitizer report in the daemon log";
+  // The daemon and its workers write to the log, foreground or not; a worker
+  // running a task writes to that run's task log.
+  std::vector<fs::path> logs{store() / "daemon.log"};
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(store() / "logs", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) logs.push_back(it->path());
+  }
+  for (const fs::path& log : logs) {
+    std::string text = read_file(log.string());
+    for (const char* report :
+         {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
+      EXPECT_EQ(text.find(report), std::string::npos) << "a sanitizer report in " << log;
+    }
   }
 }
 

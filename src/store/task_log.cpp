@@ -1,0 +1,221 @@
+#include "store/task_log.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <system_error>
+
+#include "key/hash.hpp"
+#include "log.hpp"
+#include "sys/io.hpp"
+#include "sys/store_dir.hpp"
+
+namespace taskfs {
+namespace {
+
+constexpr const char* kLogsDir = "logs";
+constexpr std::size_t kCopyChunk = 1 << 20;
+constexpr int kTemporaryNameAttempts = 1000;
+// A cap so large it is no cap; twice it still fits in 64 bits.
+constexpr std::uint64_t kLargestCap = std::uint64_t{1} << 62;
+
+// The file name of a variant's log: the canonical variant itself, which has
+// no '/', unless it is too long for a file name or starts with '.' (the
+// prefix of the names a listing leaves out: temporary files); then its hash.
+std::string log_file_name(const std::string& variant) {
+  if (!variant.empty() && variant.size() <= NAME_MAX && variant[0] != '.') return variant;
+  return ".v-" + hash_bytes(variant).hex();
+}
+
+std::string task_dir_name(const std::string& task) { return std::string(kLogsDir) + "/" + task; }
+
+[[noreturn]] void fail(const char* doing) {
+  throw std::system_error(errno, std::generic_category(), doing);
+}
+
+// Copies `size` bytes of `from` at `offset` to the end of `to`.
+void copy_range(int from, std::uint64_t offset, std::uint64_t size, int to) {
+  std::string chunk(static_cast<std::size_t>(std::min<std::uint64_t>(size, kCopyChunk)), '\0');
+  while (size > 0) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(size, chunk.size()));
+    std::size_t got = pread_full(from, chunk.data(), want, offset, "reading the log back");
+    if (got == 0) return;  // shorter than recorded: someone truncated it
+    write_all(to, std::string_view(chunk.data(), got), "writing the log");
+    offset += got;
+    size -= got;
+  }
+}
+
+}  // namespace
+
+RunLog::RunLog(Fd dir, std::string name, std::string label, std::uint64_t max_size)
+    : dir_(std::move(dir)),
+      name_(std::move(name)),
+      label_(std::move(label)),
+      max_size_(std::min(max_size, kLargestCap)),
+      given_up_(!dir_) {}
+
+void RunLog::append(std::string_view bytes) {
+  if (given_up_ || bytes.empty()) return;
+  try {
+    if (!file_) {
+      // Created aside and renamed in: a run of the same variant in another
+      // process may have taken the name meanwhile, and its file is its own.
+      std::string temporary;
+      Fd file = create_temporary(temporary);
+      if (::renameat(dir_.get(), temporary.c_str(), dir_.get(), name_.c_str()) != 0) {
+        int error = errno;
+        ::unlinkat(dir_.get(), temporary.c_str(), 0);
+        errno = error;
+        fail("naming the log");
+      }
+      file_ = std::move(file);
+    }
+    if (body_ + bytes.size() > 2 * max_size_) return rewrite(bytes);
+    write_all(file_.get(), bytes, "writing the log");
+    body_ += bytes.size();
+  } catch (const std::exception& e) {
+    give_up(e.what());
+  }
+}
+
+void RunLog::finish() {
+  if (!given_up_ && file_ && body_ > max_size_) {
+    try {
+      rewrite({});
+    } catch (const std::exception& e) {
+      give_up(e.what());
+    }
+  }
+  file_.reset();
+}
+
+Fd RunLog::create_temporary(std::string& name) const {
+  static std::atomic<unsigned> counter{0};
+  for (int attempt = 0; attempt < kTemporaryNameAttempts; ++attempt) {
+    name = ".run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    Fd file(open_below(dir_.get(), name, O_RDWR | O_CREAT | O_EXCL));
+    if (file) return file;
+    if (errno != EEXIST) break;
+  }
+  fail("creating a log file");
+}
+
+void RunLog::rewrite(std::string_view incoming) {
+  std::uint64_t from_incoming = std::min<std::uint64_t>(incoming.size(), max_size_);
+  std::uint64_t from_body = std::min(body_, max_size_ - from_incoming);
+  std::uint64_t dropped = dropped_ + (body_ - from_body) + (incoming.size() - from_incoming);
+  std::string note = "[taskfs: " + std::to_string(dropped) +
+                     " bytes of earlier output dropped; the last " + std::to_string(max_size_) +
+                     " are kept]\n";
+  std::string temporary;
+  Fd next = create_temporary(temporary);
+  try {
+    write_all(next.get(), note, "writing the log");
+    copy_range(file_.get(), note_ + body_ - from_body, from_body, next.get());
+    write_all(next.get(), incoming.substr(incoming.size() - from_incoming), "writing the log");
+    if (!still_latest()) {
+      // A newer run of this variant owns the name: this run's output is no
+      // one's latest any more, and is not kept.
+      ::unlinkat(dir_.get(), temporary.c_str(), 0);
+      given_up_ = true;
+      file_.reset();
+      return;
+    }
+    if (::renameat(dir_.get(), temporary.c_str(), dir_.get(), name_.c_str()) != 0) {
+      fail("naming the log");
+    }
+  } catch (...) {
+    ::unlinkat(dir_.get(), temporary.c_str(), 0);
+    throw;
+  }
+  file_ = std::move(next);
+  note_ = note.size();
+  body_ = from_body + from_incoming;
+  dropped_ = dropped;
+}
+
+bool RunLog::still_latest() const {
+  struct stat named {
+  }, ours{};
+  return ::fstatat(dir_.get(), name_.c_str(), &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+         ::fstat(file_.get(), &ours) == 0 && named.st_dev == ours.st_dev &&
+         named.st_ino == ours.st_ino;
+}
+
+void RunLog::give_up(const std::string& why) {
+  given_up_ = true;
+  file_.reset();
+  log_line("the output of " + label_ + " is not kept past this point: " + why);
+}
+
+RunLog TaskLogs::start_run(const std::string& task, const std::string& variant,
+                           std::uint64_t max_size) const {
+  const std::string dir_name = task_dir_name(task);
+  Fd dir(open_below(store_fd_, dir_name, O_RDONLY | O_DIRECTORY));
+  if (!dir && errno == ENOENT) {
+    // The first run of this task with this store. Each level is made
+    // relative to the one above, never through a link.
+    if (::mkdirat(store_fd_, kLogsDir, 0700) == 0 || errno == EEXIST) {
+      Fd logs(open_below(store_fd_, kLogsDir, O_RDONLY | O_DIRECTORY));
+      if (logs && (::mkdirat(logs.get(), task.c_str(), 0700) == 0 || errno == EEXIST)) {
+        dir.reset(open_below(store_fd_, dir_name, O_RDONLY | O_DIRECTORY));
+      }
+    }
+  }
+  std::string name = log_file_name(variant);
+  if (!dir) {
+    log_line("the output of " + task + "/" + variant + " is not kept: cannot open " + dir_name +
+             " in the store: " + std::strerror(errno));
+    return RunLog(Fd(), std::move(name), task + "/" + variant, max_size);
+  }
+  // The previous run's output goes when this run starts, not at its first
+  // byte: a reader never takes it for this run's.
+  ::unlinkat(dir.get(), name.c_str(), 0);
+  return RunLog(std::move(dir), std::move(name), task + "/" + variant, max_size);
+}
+
+Fd TaskLogs::open(const std::string& task, const std::string& variant) const {
+  return Fd(open_below(store_fd_, task_dir_name(task) + "/" + log_file_name(variant), O_RDONLY));
+}
+
+std::optional<LogFileInfo> TaskLogs::find(const std::string& task,
+                                          const std::string& variant) const {
+  Fd log = open(task, variant);
+  struct stat st {};
+  if (!log || ::fstat(log.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return LogFileInfo{
+      static_cast<std::uint64_t>(st.st_size),
+      static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) * 1e-9};
+}
+
+std::size_t TaskLogs::read(const std::string& task, const std::string& variant, char* out,
+                           std::size_t size, std::uint64_t offset) const {
+  Fd log = open(task, variant);
+  if (!log) return 0;
+  return pread_full(log.get(), out, size, offset, "reading a task log");
+}
+
+std::vector<std::string> TaskLogs::variants(const std::string& task) const {
+  std::vector<std::string> out;
+  Fd dir(open_below(store_fd_, task_dir_name(task), O_RDONLY | O_DIRECTORY));
+  if (!dir) return out;
+  std::unique_ptr<DIR, int (*)(DIR*)> listing(::fdopendir(dir.get()), ::closedir);
+  if (!listing) return out;
+  static_cast<void>(dir.release());  // the listing owns it now
+  while (const dirent* entry = ::readdir(listing.get())) {
+    if (entry->d_name[0] != '.') out.emplace_back(entry->d_name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace taskfs
