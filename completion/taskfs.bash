@@ -1,5 +1,5 @@
 # bash completion for taskfs: its commands and their flags, and for the paths
-# of `taskfs run` and `taskfs why` (and the TASK of `taskfs ls`) the project's
+# of `taskfs run`, `why` and `cancel` (and the TASK of `taskfs ls`) the project's
 # task names, then `default`, param names (`maxiter:`) and upstream tasks
 # (`train=`).
 #
@@ -86,7 +86,7 @@ _taskfs() {
       return
       ;;
     --store) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
-    -j | --jobs | --remote) return ;;
+    -j | --jobs | --remote | --task-timeout) return ;;
   esac
   if [[ $word == -* ]]; then
     local flags
@@ -96,7 +96,7 @@ _taskfs() {
     return
   fi
   case $command in
-    run | why)
+    run | why | cancel)
       local candidates
       candidates=$(_taskfs_catalog | _taskfs_path_candidates "$word" | sort)
       mapfile -t COMPREPLY < <(compgen -W "$candidates" -- "$word")

@@ -15,6 +15,8 @@ int ls_command(const Args& args);       // taskfs ls [TASK]
 int graph_command(const Args& args);    // taskfs graph
 int status_command(const Args& args);   // taskfs status
 int why_command(const Args& args);      // taskfs why PATH
+int cancel_command(const Args& args);   // taskfs cancel PATH
+int fsck_command(const Args& args);     // taskfs fsck
 int mount_command(const Args& args);    // taskfs mount [MOUNTPOINT]
 int unmount_command(const Args& args);  // taskfs unmount [MOUNTPOINT]
 

@@ -18,6 +18,8 @@ constexpr const char* kUsage =
     "  status               what runs, what failed\n"
     "  graph                the task graph as DOT\n"
     "  why PATH             why PATH would run, or when it was computed\n"
+    "  cancel PATH          stop a running computation of the mounted daemon\n"
+    "  fsck                 verify every stored result against its content hash\n"
     "\n"
     "Every command has --help.\n";
 
@@ -26,13 +28,13 @@ constexpr const char* kUsage =
 int main(int argc, char** argv) {
   using namespace taskfs::cli;
   const std::map<std::string, int (*)(const Args&)> commands{
-      {"run", run_command},       {"ls", ls_command},       {"graph", graph_command},
-      {"status", status_command}, {"mount", mount_command}, {"unmount", unmount_command},
-      {"why", why_command}};
+      {"run", run_command},       {"ls", ls_command},         {"graph", graph_command},
+      {"status", status_command}, {"mount", mount_command},   {"unmount", unmount_command},
+      {"why", why_command},       {"cancel", cancel_command}, {"fsck", fsck_command}};
   if (argc < 2) {
     std::cerr
-        << "taskfs: give a command: mount, unmount, run, ls, status, graph or why (see taskfs "
-           "--help)\n";
+        << "taskfs: give a command: mount, unmount, run, ls, status, graph, why, cancel or fsck "
+           "(see taskfs --help)\n";
     return 2;
   }
   std::string name = argv[1];

@@ -36,8 +36,14 @@ std::uint64_t parse_size(const std::string& text, const std::string& what);
 // Adds --tasks, --store, -j and --remote to a command's options.
 void add_project_options(boost::program_options::options_description& options);
 
-// Reads taskfs.ini and applies the flags in `flags`. Throws UsageError when no
-// task library is named or taskfs.ini is malformed.
-Project load_project(const boost::program_options::variables_map& flags);
+// Adds --allow-path, for the commands that resolve paths (mount, run, why).
+void add_allow_path_option(boost::program_options::options_description& options);
+// Adds --task-timeout, for the commands that compute (mount, run).
+void add_timeout_option(boost::program_options::options_description& options);
+
+// Reads taskfs.ini and applies the flags in `flags`. Throws UsageError when
+// taskfs.ini is malformed, or no task library is named and `library_required`.
+Project load_project(const boost::program_options::variables_map& flags,
+                     bool library_required = true);
 
 }  // namespace taskfs::cli

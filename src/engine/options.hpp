@@ -16,7 +16,10 @@ struct EngineOptions {
   // Where file and glob values given in a path may lie besides the project
   // root (taskfs.ini's allow_paths); relative ones are taken from the root.
   std::vector<std::filesystem::path> allowed_paths;
-  int jobs = 0;                   // worker processes; 0: one per core
+  int jobs = 0;  // worker processes; 0: one per core
+  // How long a task may run unless it sets its own .timeout() (taskfs.ini's
+  // task_timeout); 0: no limit.
+  double task_timeout_seconds = 0;
   int log_fd = 2;                 // where task code's output goes
   std::string worker_executable;  // empty: taskfs-worker next to this program
   std::string remote;             // the team cache's libpq connection string; empty: none

@@ -8,10 +8,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 #include <vector>
 
 extern char** environ;
@@ -136,12 +141,35 @@ void WorkerProcess::died() {
   throw WorkerDied(describe_exit(status));
 }
 
-void WorkerProcess::await_reply() {
+void WorkerProcess::kill() { ::syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGKILL, nullptr, 0); }
+
+void WorkerProcess::await_reply(double timeout_seconds) {
+  using Clock = std::chrono::steady_clock;
+  auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                     std::chrono::duration<double>(timeout_seconds));
   // The process, not the pipe, says the worker died: a child the task forked
   // inherits the pipe and would keep it open long after.
   pollfd watched[] = {{reply_.get(), POLLIN, 0}, {pidfd_.get(), POLLIN, 0}};
-  while (::poll(watched, 2, -1) < 0) {
-    if (errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+  for (;;) {
+    int wait_ms = -1;
+    if (timeout_seconds > 0) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+      wait_ms = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, INT_MAX));
+    }
+    int ready = ::poll(watched, 2, wait_ms);
+    if (ready > 0) break;
+    if (ready < 0 && errno != EINTR) {
+      throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+    }
+    if (ready == 0) {
+      // A stopped (SIGSTOP) worker is killed all the same.
+      ::kill(-pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+      std::ostringstream why;
+      why << "the task ran past its timeout of " << timeout_seconds << " s; its worker was killed";
+      throw WorkerDied(why.str());
+    }
   }
   // A reply written just before the exit is still a reply.
   if (watched[0].revents == 0) died();
@@ -156,7 +184,7 @@ RunReply WorkerProcess::run(const RunRequest& request) {
     sent = false;  // a broken pipe: the worker is gone; say how it died below
   }
   if (sent) {
-    await_reply();  // throws WorkerDied itself
+    await_reply(request.timeout_seconds);  // throws WorkerDied itself
     try {
       if (receive(reply_.get(), reply)) return reply;
     } catch (const std::runtime_error&) {

@@ -36,17 +36,23 @@ class WorkerProcess {
 
   // What the library declares, or the reason it could not be loaded.
   const CatalogMessage& catalog() const { return catalog_; }
-  // Runs one task. Throws WorkerDied, saying how, if the worker dies meanwhile.
+  // Runs one task. Throws WorkerDied, saying how, if the worker dies
+  // meanwhile or is killed for running past request.timeout_seconds.
   RunReply run(const RunRequest& request);
   pid_t pid() const { return pid_; }
+  // Sends SIGKILL to the worker (its death then takes its process group);
+  // safe from another thread while run() waits, and against a reused pid.
+  void kill();
   // False once the process has ended (killed while idle, say); reaps it.
   bool alive();
 
  private:
   // Kills the worker's process group, reaps the worker, throws WorkerDied.
   [[noreturn]] void died();
-  // Waits until a reply can be read; died() if the worker exits first.
-  void await_reply();
+  // Waits until a reply can be read; died() if the worker exits first. With
+  // `timeout_seconds` (> 0), a worker still busy by then is killed and WorkerDied
+  // thrown, saying so.
+  void await_reply(double timeout_seconds = 0);
   // Closes the pipes, kills and reaps the process.
   void release();
 

@@ -1,5 +1,7 @@
-// Extended attributes of results: user.taskfs.key, state, canonical, error, why.
-// Other nodes have none; never ENOSYS, which would turn xattrs off for the mount.
+// Extended attributes of results: user.taskfs.key, state, canonical, error, why,
+// and user.taskfs.cancel, an action (the mount is read-only, so it is read, not
+// set), never listed. Other nodes have none; never ENOSYS, which would turn
+// xattrs off for the mount.
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -13,6 +15,17 @@ namespace {
 constexpr const char* kNames[] = {"user.taskfs.key", "user.taskfs.state", "user.taskfs.canonical",
                                   "user.taskfs.error", "user.taskfs.why"};
 
+constexpr std::string_view kCancel = "user.taskfs.cancel";
+// What a cancel says is at most this long: asking only for the size (getfattr
+// does, first) must not cancel, so the size is given before the answer exists.
+constexpr std::size_t kCancelAnswerMax = 64;
+
+std::string cancel(Engine& engine, const Request& request) {
+  std::size_t stopped = engine.cancel(request);
+  if (stopped == 0) return "nothing to cancel\n";
+  return "cancelled " + std::to_string(stopped) + " computation" + (stopped > 1 ? "s" : "") + "\n";
+}
+
 void reply_value(fuse_req_t req, const std::string& value, size_t size) {
   if (size == 0) return (void)fuse_reply_xattr(req, value.size());
   if (size < value.size()) return (void)fuse_reply_err(req, ERANGE);
@@ -22,7 +35,8 @@ void reply_value(fuse_req_t req, const std::string& value, size_t size) {
 std::optional<std::string> attribute(Filesystem& fs, const Node& node, std::string_view name) {
   if (name == kNames[2]) return node.task + "/" + node.variant;
   auto request = fs.engine().resolve(node.task, node.variant);
-  if (name == kNames[4]) return fs.engine().why(*request);
+  if (name == kNames[4]) return fs.engine().why(*request, Reading::Marked);
+  if (name == kCancel) return cancel(fs.engine(), *request);
   Probe probe = fs.engine().probe(*request);
   if (name == kNames[0]) return probe.key ? probe.key->hex() : std::string();
   if (name == kNames[1]) return std::string(state_name(probe.state));
@@ -37,6 +51,7 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) 
   auto node = fs.inodes().find(ino);
   if (!node) return (void)fuse_reply_err(req, ENOENT);
   if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, ENODATA);
+  if (name == kCancel && size == 0) return (void)fuse_reply_xattr(req, kCancelAnswerMax);
   try {
     auto value = attribute(fs, *node, name);
     if (!value) return (void)fuse_reply_err(req, ENODATA);

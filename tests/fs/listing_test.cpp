@@ -16,7 +16,7 @@ TEST_F(ListingTest, LsOfTheRootListsEveryTaskAndTheControlDirectory) {
   ASSERT_TRUE(ls.succeeded()) << ls.err;
   EXPECT_EQ(
       ls.out,
-      ".taskfs\nbig\ncrash\nfail\nlisting\nnumbers\nprefixes\nreport\nslow\nstats\ntotal\nwords\n");
+      ".taskfs\nbig\ncrash\nfail\nhang\nlisting\nnumbers\nprefixes\nreport\nslow\nstats\ntotal\nwords\n");
   EXPECT_EQ(sh("ls mnt/.taskfs").out, "graph.dot\ngraph.svg\nstatus\ntasks\n");
 }
 
