@@ -1,5 +1,5 @@
 # bash completion for taskfs: its commands and their flags, and for the paths
-# of `taskfs run`, `taskfs why`, `taskfs rm` and `taskfs log` (and the TASK of `taskfs ls`)
+# of `taskfs run`, `why`, `rm`, `log` and `cancel` (and the TASK of `taskfs ls`)
 # the project's task names, then `default`, param names (`maxiter:`) and
 # upstream tasks (`train=`).
 #
@@ -86,7 +86,7 @@ _taskfs() {
       return
       ;;
     --store) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
-    -j | --jobs | --remote | --max-size | --store-max-size | --log-max-size | --task-log-max-size) return ;;
+    -j | --jobs | --remote | --max-size | --store-max-size | --log-max-size | --task-log-max-size | --task-timeout) return ;;
   esac
   if [[ $word == -* ]]; then
     local flags
@@ -96,7 +96,7 @@ _taskfs() {
     return
   fi
   case $command in
-    run | why | rm | log)
+    run | why | rm | log | cancel)
       local candidates
       candidates=$(_taskfs_catalog | _taskfs_path_candidates "$word" | sort)
       mapfile -t COMPREPLY < <(compgen -W "$candidates" -- "$word")

@@ -280,6 +280,14 @@ class TaskBuilder {
     return std::move(*this);
   }
 
+  // Stops a run that lasts longer than `seconds`: its worker is killed with
+  // whatever it started, and the read fails with EIO (never cached). Overrides
+  // taskfs.ini's task_timeout for this task. `seconds` must be positive.
+  TaskBuilder timeout(double seconds) && {
+    def_.timeout_seconds = seconds;
+    return std::move(*this);
+  }
+
   // Adds an explicit version to the code fingerprint: bump it to force a re-run.
   TaskBuilder version(std::string v) && {
     def_.version = std::move(v);

@@ -11,6 +11,8 @@ namespace po = boost::program_options;
 
 int mount_command(const Args& args) {
   po::options_description options;
+  add_timeout_option(options);
+  add_allow_path_option(options);
   options.add_options()("foreground,f", "stay in the foreground, logging to stderr")(
       "allow-other",
       "let every user read the mount (a regular user needs user_allow_other in "
@@ -24,7 +26,7 @@ int mount_command(const Args& args) {
       parse_project_args(args,
                          "taskfs mount [MOUNTPOINT] [--tasks LIB] [--store DIR] [-j N] "
                          "[--foreground] [--allow-other] [--log-max-size S] [--store-max-size S] "
-                         "[--task-log-max-size S]",
+                         "[--task-log-max-size S] [--task-timeout SECONDS] [--allow-path DIR]",
                          "Mounts the project's tasks: every task result is a file.", options);
   if (!parsed) return 0;
   if (parsed->positional.size() > 1) throw UsageError("taskfs mount: give at most one MOUNTPOINT");

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -39,8 +40,7 @@ void print(std::string_view bytes) {
   }
 }
 
-void print_result(Engine& engine, const ResultInfo& result) {
-  BlobReader reader = engine.open_view(result);
+void print_result(const BlobReader& reader) {
   if (reader.in_memory()) return print(reader.memory());
   constexpr std::size_t kChunk = 1 << 20;
   auto buf = std::make_unique_for_overwrite<char[]>(kChunk);
@@ -111,8 +111,12 @@ class Progress {
 int run_command(const Args& args) {
   boost::program_options::options_description options;
   add_task_log_option(options);
+  add_timeout_option(options);
+  add_allow_path_option(options);
   auto parsed =
-      parse_project_args(args, "taskfs run PATH... [--tasks LIB] [--store DIR] [-j N]",
+      parse_project_args(args,
+                         "taskfs run PATH... [--tasks LIB] [--store DIR] [-j N] "
+                         "[--task-timeout SECONDS] [--allow-path DIR]",
                          "Computes each TASK[/VARIANT] (e.g. results/train=maxiter:5) and "
                          "prints it to stdout; what tasks print goes to their logs (taskfs "
                          "log PATH).",
@@ -138,6 +142,12 @@ int run_command(const Args& args) {
   int status = 0;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     Outcome o = outcomes[i].get();
+    std::optional<BlobReader> view;
+    if (o.ok) view = engine->open_view(o.result);
+    // Stored bytes found damaged are forgotten: computing again makes them anew.
+    if (o.ok && !view) o = engine->compute_blocking(requests[i]);
+    if (o.ok && !view) view = engine->open_view(o.result);
+    if (o.ok && !view) o = {false, "its stored bytes were damaged again", {}, {}};
     if (!o.ok) {
       std::cerr << "taskfs: " << requests[i]->plan.canonical_path() << ": " << o.error << "\n";
       status = 1;
@@ -145,7 +155,7 @@ int run_command(const Args& args) {
     }
     engine->note_read(o.key);
     try {
-      print_result(*engine, o.result);
+      print_result(*view);
     } catch (const OutputClosed&) {
       break;  // as cat does when its reader leaves, minus the signal
     }

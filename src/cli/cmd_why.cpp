@@ -10,11 +10,14 @@
 namespace taskfs::cli {
 
 int why_command(const Args& args) {
+  boost::program_options::options_description options;
+  add_allow_path_option(options);
   auto parsed =
-      parse_project_args(args, "taskfs why PATH",
+      parse_project_args(args, "taskfs why PATH [--allow-path DIR]",
                          "Says why PATH would run (what differs from the closest cached run of "
                          "its task, upstream to the root cause), or when it was computed. "
-                         "Computes nothing.");
+                         "Computes nothing.",
+                         options);
   if (!parsed) return 0;
   if (parsed->positional.size() != 1) throw UsageError("taskfs why: give one PATH");
   Project project = load_project(parsed->flags, false);

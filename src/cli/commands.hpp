@@ -19,6 +19,8 @@ int gc_command(const Args& args);       // taskfs gc [--max-size S]
 int du_command(const Args& args);       // taskfs du
 int rm_command(const Args& args);       // taskfs rm PATH
 int log_command(const Args& args);      // taskfs log PATH
+int cancel_command(const Args& args);   // taskfs cancel PATH
+int fsck_command(const Args& args);     // taskfs fsck
 int mount_command(const Args& args);    // taskfs mount [MOUNTPOINT]
 int unmount_command(const Args& args);  // taskfs unmount [MOUNTPOINT]
 

@@ -22,6 +22,8 @@ constexpr const char* kUsage =
     "  gc [--max-size S]    evict the least recently read results down to a size\n"
     "  du                   the store's size by task\n"
     "  rm PATH              forget one cached result (the next read recomputes it)\n"
+    "  cancel PATH          stop a running computation of the mounted daemon\n"
+    "  fsck                 verify every stored result against its content hash\n"
     "\n"
     "Every command has --help.\n";
 
@@ -33,10 +35,11 @@ int main(int argc, char** argv) {
       {"run", run_command},       {"ls", ls_command},       {"graph", graph_command},
       {"status", status_command}, {"mount", mount_command}, {"unmount", unmount_command},
       {"why", why_command},       {"log", log_command},     {"gc", gc_command},
-      {"du", du_command},         {"rm", rm_command}};
+      {"du", du_command},         {"rm", rm_command},       {"cancel", cancel_command},
+      {"fsck", fsck_command}};
   if (argc < 2) {
     std::cerr << "taskfs: give a command: mount, unmount, run, ls, status, graph, why, log, gc, "
-                 "du or rm (see taskfs --help)\n";
+                 "du, rm, cancel or fsck (see taskfs --help)\n";
     return 2;
   }
   std::string name = argv[1];

@@ -38,6 +38,11 @@ void add_project_options(boost::program_options::options_description& options);
 // Adds --task-log-max-size, for the commands that run tasks.
 void add_task_log_option(boost::program_options::options_description& options);
 
+// Adds --allow-path, for the commands that resolve paths (mount, run, why).
+void add_allow_path_option(boost::program_options::options_description& options);
+// Adds --task-timeout, for the commands that compute (mount, run).
+void add_timeout_option(boost::program_options::options_description& options);
+
 // Reads taskfs.ini and applies the flags in `flags`. Throws UsageError when
 // taskfs.ini is malformed, or no task library is named and `needs_library`
 // (commands that only read or trim the store need none).

@@ -29,7 +29,7 @@ void Engine::compute(std::shared_ptr<const Request> request,
   std::string variant = target.variant;
   compute_once(std::move(request),
                [this, task, variant, done = std::move(done)](const Outcome& outcome) {
-                 if (!outcome.stale_code) return done(outcome);
+                 if (!outcome.plan_again) return done(outcome);
                  std::shared_ptr<const Request> again;
                  try {
                    again = resolve(task, variant);  // against the rebuilt library
@@ -63,7 +63,7 @@ void Engine::compute_once(std::shared_ptr<const Request> request,
   std::vector<std::optional<NodeKey>> keys;
   std::vector<Hash128> wanted;
   for (std::size_t leaf : leaves) {
-    keys.push_back(key_of(c, leaf));
+    keys.push_back(key_of(c, leaf, Reading::KnownOnly));
     if (keys.back() && !plan.nodes[leaf].task->nocache) wanted.push_back(keys.back()->key);
   }
   prefetch(wanted);
@@ -72,19 +72,31 @@ void Engine::compute_once(std::shared_ptr<const Request> request,
   }
 }
 
-std::optional<NodeKey> Engine::key_of(const std::shared_ptr<Computation>& c, std::size_t i) {
+std::optional<NodeKey> Engine::key_of(const std::shared_ptr<Computation>& c, std::size_t i,
+                                      Reading reading) {
   const Plan& plan = c->request->plan;
   const PlanNode& node = plan.nodes[i];
   std::vector<const ResultInfo*> upstream;
   for (std::size_t input : node.inputs) upstream.push_back(&*c->results[input]);
   try {
-    NodeKey nk = node_key(plan, node, upstream, digests_);
-    persist_digests();
-    return nk;
+    std::optional<NodeKey> nk = node_key(plan, node, upstream, digests_, reading);
+    if (nk) return nk;
   } catch (const std::exception& e) {
     node_done(c, i, {false, "task '" + node.task->name + "' failed: " + e.what(), {}, {}});
     return std::nullopt;
   }
+  // Some input file must be read: never on the caller's thread, which may be
+  // a FUSE thread (its request could then not be interrupted).
+  hashing_.post([this, c, i](bool stopping) {
+    if (stopping) {
+      node_done(c, i, {false, "taskfs is shutting down", {}, {}});
+      return;
+    }
+    std::optional<NodeKey> nk = key_of(c, i, Reading::Allowed);
+    persist_digests();
+    if (nk) continue_with_key(c, i, std::move(*nk));
+  });
+  return std::nullopt;
 }
 
 void Engine::prefetch(const std::vector<Hash128>& keys) {
@@ -107,7 +119,7 @@ void Engine::prefetch(const std::vector<Hash128>& keys) {
 }
 
 void Engine::advance(const std::shared_ptr<Computation>& c, std::size_t i) {
-  if (auto nk = key_of(c, i)) continue_with_key(c, i, std::move(*nk));
+  if (auto nk = key_of(c, i, Reading::KnownOnly)) continue_with_key(c, i, std::move(*nk));
 }
 
 void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey nk) {
@@ -128,6 +140,8 @@ void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_
   run.fingerprint = node.task->fingerprint;
   run.variant = node.variant;
   run.cache = !node.task->nocache;
+  run.timeout_seconds =
+      node.task->timeout_seconds > 0 ? node.task->timeout_seconds : options_.task_timeout_seconds;
   run.provenance = provenance_of(node, nk);
   for (std::size_t f = 0; f < nk.files.size(); ++f) {
     run.input_files.push_back(nk.files[f].name);
@@ -157,7 +171,7 @@ void Engine::node_done(const std::shared_ptr<Computation>& c, std::size_t i,
     }
   }
   if (ready.empty() && (!outcome.ok || i + 1 == c->results.size())) {
-    if (!outcome.stale_code) remember(c->request->plan.canonical_path(), outcome);
+    if (!outcome.plan_again) remember(c->request->plan.canonical_path(), outcome);
     c->done(outcome);
     std::lock_guard lock(c->mutex);
     c->pins.clear();

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <set>
 #include <thread>
+#include <utility>
 
 #include "clock.hpp"
 #include "engine/node_key.hpp"
@@ -18,6 +20,8 @@ namespace {
 constexpr std::size_t kFailuresKept = 50;
 constexpr int kRecentRunsShown = 20;
 constexpr std::size_t kResolvedKept = 4096;
+// Hashing is mostly waiting on the disk: two threads overlap two files.
+constexpr int kHashingThreads = 2;
 
 exec::WorkerConfig worker_config(const EngineOptions& o) {
   return {o.worker_executable.empty() ? exec::default_worker_executable() : o.worker_executable,
@@ -54,7 +58,8 @@ Engine::Engine(EngineOptions options)
       worker_config_(worker_config(options_)),
       store_(options_.store_dir),
       task_logs_(store_.dir_fd()),
-      digests_(options_.project_root, options_.allowed_paths) {
+      digests_(options_.project_root, options_.allowed_paths),
+      hashing_(kHashingThreads) {
   // A worker that dies makes writes to its pipe fail with EPIPE, not kill us.
   ::signal(SIGPIPE, SIG_IGN);
   pool_ =
@@ -74,6 +79,10 @@ Engine::Engine(EngineOptions options)
 Engine::~Engine() { shutdown(); }
 
 void Engine::shutdown() {
+  // Hashes in progress and queued fail first: what they would have run then
+  // never reaches the pool.
+  digests_.stop();
+  hashing_.stop();
   pool_->shutdown();
   if (remote_) remote_->stop();  // queued fetches end as misses, which the pool fails
   persist_digests();             // what lookups hashed since the last computation
@@ -157,7 +166,7 @@ std::optional<ResultInfo> Engine::lookup(const Hash128& key) {
   return found;
 }
 
-Engine::CachedWalk Engine::walk_cached(const Plan& plan) {
+Engine::CachedWalk Engine::walk_cached(const Plan& plan, Reading reading) {
   std::size_t n = plan.nodes.size();
   CachedWalk walk{std::vector<std::optional<NodeKey>>(n), std::vector<std::optional<ResultInfo>>(n),
                   std::vector<std::string>(n)};
@@ -169,19 +178,24 @@ Engine::CachedWalk Engine::walk_cached(const Plan& plan) {
     }
     if (upstream.size() != node.inputs.size()) continue;  // some upstream not cached
     try {
-      walk.keys[i] = node_key(plan, node, upstream, digests_);
+      // Reading::KnownOnly (probes) reads no file: a lookup or stat never waits on one.
+      walk.keys[i] = node_key(plan, node, upstream, digests_, reading);
     } catch (const std::exception& e) {
       walk.key_error[i] = e.what();  // an unreadable input file: computing will say why
       continue;
     }
-    if (!node.task->nocache) walk.results[i] = lookup(walk.keys[i]->key);
+    // No key: an input changed since it was hashed (a read hashes it). A key
+    // made of a stand-in hash (Reading::Marked) has no result either.
+    if (!node.task->nocache && walk.keys[i] && !stands_in(*walk.keys[i])) {
+      walk.results[i] = lookup(walk.keys[i]->key);
+    }
   }
   return walk;
 }
 
 Probe Engine::probe(const Request& request) {
   const Plan& plan = request.plan;
-  CachedWalk walk = walk_cached(plan);
+  CachedWalk walk = walk_cached(plan, Reading::KnownOnly);
   Probe probe;
   if (walk.keys.back()) probe.key = walk.keys.back()->key;
   std::lock_guard lock(mutex_);
@@ -224,38 +238,64 @@ void Engine::execute(const Hash128& key, exec::RunRequest request) {
   std::string task = request.task;
   std::string variant = request.variant;
   bool cache = request.cache;
-  pool_->submit(std::move(request), [this, key, task, variant, cache](const exec::RunReply& reply) {
-    Outcome outcome;
-    outcome.key = key;
-    if (!reply.error.empty()) {
-      outcome.error = "task '" + task + "' failed: " + reply.error;
-      outcome.stale_code = reply.stale_code;
-      if (reply.stale_code) {
-        log_line(task + "/" + variant + ": the library was rebuilt meanwhile; planning again");
-      } else {
-        log_line(task + "/" + variant + ": " + outcome.error);
-        try {
-          store_.record_run(
-              {task, variant, key.hex(), reply.started, reply.seconds, false, reply.error});
-        } catch (const std::exception& e) {
-          log_line(std::string("cannot record the failure in the store: ") + e.what());
+  std::vector<Hash128> upstream = request.upstream;
+  pool_->submit(
+      std::move(request), [this, key, task, variant, cache, upstream](const exec::RunReply& reply) {
+        Outcome outcome;
+        outcome.key = key;
+        if (!reply.error.empty()) {
+          outcome.error = "task '" + task + "' failed: " + reply.error;
+          outcome.plan_again = reply.stale_code || reply.upstream_damaged;
+          if (reply.stale_code) {
+            log_line(task + "/" + variant + ": the library was rebuilt meanwhile; planning again");
+          } else if (reply.upstream_damaged) {
+            log_line(task + "/" + variant + ": " + reply.error + "; planning again");
+            forget_known_made_of(upstream);
+          } else {
+            log_line(task + "/" + variant + ": " + outcome.error);
+            try {
+              store_.record_run(
+                  {task, variant, key.hex(), reply.started, reply.seconds, false, reply.error});
+            } catch (const std::exception& e) {
+              log_line(std::string("cannot record the failure in the store: ") + e.what());
+            }
+          }
+        } else {
+          outcome.ok = true;
+          outcome.result = reply.result;
+          if (cache) {
+            {
+              std::lock_guard lock(mutex_);
+              known_.emplace(key, outcome.result);
+            }
+            if (remote_) remote_->offer(key, task, variant, outcome.result);
+          }
         }
-      }
-    } else {
-      outcome.ok = true;
-      outcome.result = reply.result;
-      if (cache) {
-        {
-          std::lock_guard lock(mutex_);
-          known_.emplace(key, outcome.result);
-        }
-        if (remote_) remote_->offer(key, task, variant, outcome.result);
-      }
-    }
-    finish_flight(key, outcome);
-    // After the readers have their bytes: the store may have passed its size.
-    if (outcome.ok && cache) keep_in_bounds(outcome.result);
+        finish_flight(key, outcome);
+        // After the readers have their bytes: the store may have passed its size.
+        if (outcome.ok && cache) keep_in_bounds(outcome.result);
+      });
+}
+
+void Engine::forget_known_made_of(const std::vector<Hash128>& blobs) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(known_, [&](const auto& entry) {
+    const ResultInfo& r = entry.second;
+    return std::find(blobs.begin(), blobs.end(), r.value_hash) != blobs.end() ||
+           std::find(blobs.begin(), blobs.end(), r.view_hash) != blobs.end();
   });
+}
+
+std::optional<BlobReader> Engine::open_view(const ResultInfo& result) {
+  try {
+    return store_.open_blob(result.view_hash, result.view_offset, result.view_size);
+  } catch (const DamagedBlob& e) {
+    std::vector<Hash128> forgotten = store_.forget_blob(e.hash());
+    forget_known_made_of({e.hash()});
+    log_line(std::string(e.what()) + ": forgot " + std::to_string(forgotten.size()) +
+             " result(s) made of it; the next read computes them again");
+    return std::nullopt;
+  }
 }
 
 void Engine::finish_flight(const Hash128& key, const Outcome& outcome) {
@@ -290,15 +330,24 @@ void Engine::persist_digests() {
   }
 }
 
+std::size_t Engine::cancel(const Request& request) {
+  std::set<std::pair<std::string, std::string>> nodes;
+  for (const PlanNode& node : request.plan.nodes) nodes.emplace(node.task->name, node.variant);
+  std::size_t stopped = pool_->cancel([&](const std::string& task, const std::string& variant) {
+    return nodes.contains({task, variant});
+  });
+  if (stopped > 0) {
+    log_line(request.plan.canonical_path() + ": cancelled " + std::to_string(stopped) +
+             " computation(s)");
+  }
+  return stopped;
+}
+
 Outcome Engine::compute_blocking(std::shared_ptr<const Request> request) {
   auto promise = std::make_shared<std::promise<Outcome>>();
   auto future = promise->get_future();
   compute(std::move(request), [promise](const Outcome& o) { promise->set_value(o); });
   return future.get();
-}
-
-BlobReader Engine::open_view(const ResultInfo& result) {
-  return store_.open_blob(result.view_hash, result.view_offset, result.view_size);
 }
 
 std::vector<std::string> Engine::cached_variants(const std::string& task) {
@@ -309,6 +358,13 @@ std::vector<std::string> Engine::cached_variants(const std::string& task) {
   std::sort(variants.begin() + 1, variants.end(),
             [](const std::string& a, const std::string& b) { return spec::natural_less(a, b); });
   return variants;
+}
+
+void Engine::clean_store() {
+  if (std::size_t removed = store_.remove_stale_temp_files(); removed > 0) {
+    log_line("removed " + std::to_string(removed) +
+             " temporary file(s) left in the store's tmp/ by killed processes");
+  }
 }
 
 EngineStatus Engine::status() {

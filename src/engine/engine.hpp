@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/hashing_threads.hpp"
 #include "engine/library_watch.hpp"
 #include "engine/node_key.hpp"
 #include "engine/options.hpp"
@@ -57,7 +58,9 @@ struct Outcome {
   std::string error;  // "task 'x' failed: ..." when not ok
   Hash128 key;
   ResultInfo result;
-  bool stale_code = false;  // failed only because the library was rebuilt meanwhile
+  // Failed only because what it was planned against changed meanwhile (a
+  // rebuilt library, a damaged upstream result now forgotten): planned again, once.
+  bool plan_again = false;
 };
 
 // A recent failure, for .taskfs/status and `taskfs status`.
@@ -109,15 +112,26 @@ class Engine {
   // (or at once on this one when everything is cached). A computation that
   // meets a rebuilt library is planned again against it, once.
   void compute(std::shared_ptr<const Request> request, std::function<void(const Outcome&)> done);
+  // Stops what computes the request's plan (`taskfs cancel`): every node
+  // queued or running on a worker fails with "cancelled", and so do their
+  // readers. Returns how many computations it stopped.
+  std::size_t cancel(const Request& request);
   // compute() and wait for it.
   Outcome compute_blocking(std::shared_ptr<const Request> request);
   // Why the request's target would run, or when it was computed (SPEC 7):
   // one line a cause, found by comparing what its key is made of now with the
   // closest cached run of the same task, upstream to the root cause. Computes
-  // nothing.
-  std::string why(const Request& request);
-  // The bytes of a result's file view.
-  BlobReader open_view(const ResultInfo& result);
+  // nothing; with Reading::Marked (the mount) it reads no input file either,
+  // and names a file changed since it was last hashed as such.
+  std::string why(const Request& request, Reading reading = Reading::Allowed);
+  // The bytes of a result's file view; nullopt when they were damaged in the
+  // store (deleted, truncated): the results made of them are then forgotten,
+  // with a log line, and computing the path again makes them anew.
+  std::optional<BlobReader> open_view(const ResultInfo& result);
+
+  // Removes what killed processes left in the store (temporary files of
+  // results being written); the daemon does it at mount. Logs what it removed.
+  void clean_store();
 
   EngineStatus status();
   // The canonical variants of `task` with cached results: `default` first,
@@ -161,8 +175,12 @@ class Engine {
   // `i` below is the index of a node in the computation's plan.
   // Works out a node's key once its inputs are done, then serves or runs it.
   void advance(const std::shared_ptr<Computation>& c, std::size_t i);
-  // The node's key, or nullopt after failing the computation (unreadable input).
-  std::optional<NodeKey> key_of(const std::shared_ptr<Computation>& c, std::size_t i);
+  // The node's key, made with `reading`. With Reading::KnownOnly, a node
+  // whose input files must be read is handed to the hashing threads, which go
+  // on with it: nullopt. Also nullopt after failing the computation (an
+  // unreadable or refused input).
+  std::optional<NodeKey> key_of(const std::shared_ptr<Computation>& c, std::size_t i,
+                                Reading reading);
   void continue_with_key(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey nk);
   // Looks many keys up in the store in one go, remembering what it finds.
   void prefetch(const std::vector<Hash128>& keys);
@@ -170,19 +188,23 @@ class Engine {
   std::optional<ResultInfo> lookup(const Hash128& key);
   // What is cached of a plan, computing nothing: each node's key where every
   // upstream result is cached (an unreadable input file leaves it unset and
-  // says why in key_error), and its result where the store has it. What
-  // probe and why both start from.
+  // says why in key_error; a file that `reading` may not read leaves it unset
+  // too), and its result where the store has it. What probe and why both
+  // start from.
   struct CachedWalk {
     std::vector<std::optional<NodeKey>> keys;
     std::vector<std::optional<ResultInfo>> results;
     std::vector<std::string> key_error;
   };
-  CachedWalk walk_cached(const Plan& plan);
+  CachedWalk walk_cached(const Plan& plan, Reading reading);
   void run_once(const Hash128& key, exec::RunRequest request,
                 std::function<void(const Outcome&)> done);
   // Runs a task whose result neither store has. REQUIRES: its flight exists.
   void execute(const Hash128& key, exec::RunRequest request);
   void finish_flight(const Hash128& key, const Outcome& outcome);
+  // Drops the known results whose value or view is one of `blobs` (forgotten
+  // by the store as damaged).
+  void forget_known_made_of(const std::vector<Hash128>& blobs);
   struct WhyWalk;
   // Why node `i` of a why-walk is not cached (lines indented by `depth`).
   void explain_missing(WhyWalk& walk, std::size_t i, int depth);
@@ -217,6 +239,7 @@ class Engine {
   // estimate: blobs two results share count twice until the next measure).
   std::optional<std::uint64_t> measured_bytes_;  // keeping_mutex_
   std::atomic<std::uint64_t> unmeasured_bytes_{0};
+  HashingThreads hashing_;
 
   std::mutex mutex_;
   std::unordered_map<Hash128, Flight> flights_;          // by cache key

@@ -4,9 +4,22 @@
 #include "spec/value_text.hpp"
 
 namespace taskfs {
+namespace {
 
-NodeKey node_key(const Plan& plan, const PlanNode& node,
-                 const std::vector<const ResultInfo*>& upstream, FileDigests& digests) {
+// False when a file not hashed yet ends the key; with Reading::Marked it
+// enters as kNotHashedYet instead.
+bool usable(InputLook& found, Reading reading) {
+  if (found.kind != InputLook::Kind::NotHashedYet) return true;
+  if (reading != Reading::Marked) return false;
+  found.digest.hash = kNotHashedYet;
+  return true;
+}
+
+}  // namespace
+
+std::optional<NodeKey> node_key(const Plan& plan, const PlanNode& node,
+                                const std::vector<const ResultInfo*>& upstream,
+                                FileDigests& digests, Reading reading) {
   NodeKey out;
   KeyInputs in;
   in.task = node.task;
@@ -17,18 +30,20 @@ NodeKey node_key(const Plan& plan, const PlanNode& node,
     if (const auto* files = std::get_if<Files>(&v)) {
       std::vector<std::string> paths;
       for (auto& path : digests.expand(files->pattern())) {
-        if (auto found = digests.digest_unless_directory(path, confined)) {
-          in.files.push_back({path, found->hash});
-          out.stamps.push_back(found->stamp);
-          paths.push_back(std::move(path));
-        }
+        InputLook found = digests.look(path, confined, true, reading);
+        if (found.kind == InputLook::Kind::Directory) continue;
+        if (!usable(found, reading)) return std::nullopt;
+        in.files.push_back({path, found.digest.hash});
+        out.stamps.push_back(found.digest.stamp);
+        paths.push_back(std::move(path));
       }
       out.params.emplace_back(Files(files->pattern(), std::move(paths)));
     } else {
       if (const auto* file = std::get_if<File>(&v)) {
-        FileDigest found = digests.digest(file->path(), confined);
-        in.files.push_back({file->path(), found.hash});
-        out.stamps.push_back(found.stamp);
+        InputLook found = digests.look(file->path(), confined, false, reading);
+        if (!usable(found, reading)) return std::nullopt;
+        in.files.push_back({file->path(), found.digest.hash});
+        out.stamps.push_back(found.digest.stamp);
       }
       out.params.push_back(v);
     }
@@ -54,6 +69,13 @@ void admit_path_inputs(const Plan& plan, FileDigests& digests) {
       }
     }
   }
+}
+
+bool stands_in(const NodeKey& key) {
+  for (const auto& file : key.files) {
+    if (file.hash == kNotHashedYet) return true;
+  }
+  return false;
 }
 
 KeyMaking making_of(const PlanNode& node, const NodeKey& key) {

@@ -2,6 +2,7 @@
 // what a worker needs to run it.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "engine/why_diff.hpp"
@@ -22,11 +23,19 @@ struct NodeKey {
 };
 
 // Expands globs and hashes input files (through the stat cache). `upstream`
-// holds the results of node.inputs, in order. Throws std::runtime_error when
-// an input file cannot be read, spec::PathError when one is refused (a file
-// value given in the path outside the project, a file that is not regular).
-NodeKey node_key(const Plan& plan, const PlanNode& node,
-                 const std::vector<const ResultInfo*>& upstream, FileDigests& digests);
+// holds the results of node.inputs, in order. With Reading::KnownOnly, nullopt
+// when some input file would have to be read (see FileDigests::look); with
+// Reading::Marked, such a file enters as kNotHashedYet. Throws
+// std::runtime_error when an input file cannot be read, spec::PathError when
+// one is refused (a file value given in the path outside the project, a file
+// that is not regular).
+std::optional<NodeKey> node_key(const Plan& plan, const PlanNode& node,
+                                const std::vector<const ResultInfo*>& upstream,
+                                FileDigests& digests, Reading reading);
+
+// True when a file of the key entered as kNotHashedYet (Reading::Marked): such
+// a key explains, it has no result.
+bool stands_in(const NodeKey& key);
 
 // What the node's key is made of (for `taskfs why`).
 KeyMaking making_of(const PlanNode& node, const NodeKey& key);

@@ -22,6 +22,9 @@ struct EngineOptions {
   // What a task prints while it runs is kept per run, its last bytes up to
   // this many (taskfs.ini's task_log_max_size).
   std::uint64_t task_log_max_size = std::uint64_t{16} << 20;
+  // How long a task may run unless it sets its own .timeout() (taskfs.ini's
+  // task_timeout); 0: no limit.
+  double task_timeout_seconds = 0;
   std::string worker_executable;  // empty: taskfs-worker next to this program
   std::string remote;             // the team cache's libpq connection string; empty: none
   // store_max_size: past it, results are evicted after a write (least

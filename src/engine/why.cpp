@@ -34,9 +34,9 @@ std::string shown_path(const std::string& file, const std::filesystem::path& roo
 
 }  // namespace
 
-std::string Engine::why(const Request& request) {
+std::string Engine::why(const Request& request, Reading reading) {
   const Plan& plan = request.plan;
-  CachedWalk cached = walk_cached(plan);
+  CachedWalk cached = walk_cached(plan, reading);
   std::size_t target = plan.nodes.size() - 1;
   if (!cached.key_error[target].empty()) {
     return "cannot make its key: " + cached.key_error[target] + "\n";

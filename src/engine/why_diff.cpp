@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "key/file_digest.hpp"
+
 namespace taskfs {
 namespace {
 
@@ -87,6 +89,9 @@ std::string describe(const std::string& task, const KeyDifference& d) {
     case KeyDifference::Kind::File:
       if (d.then.empty()) return "file " + d.name + " is new";
       if (d.now.empty()) return "file " + d.name + " is gone";
+      // Through the mount, why never reads a file: it can only see that one changed.
+      if (d.now == kNotHashedYet.hex())
+        return "file " + d.name + " changed (modified since hashed)";
       return "file " + d.name + " changed (content)";
     case KeyDifference::Kind::Input:
       return "upstream " + d.name + " changed";

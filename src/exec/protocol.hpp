@@ -49,6 +49,9 @@ struct RunRequest {
   // while the task runs must not have its result stored under that key.
   std::vector<std::string> input_files;
   std::vector<std::string> input_stamps;
+  // Seconds the run may last before the coordinator kills its worker (0: no
+  // limit). The coordinator's own: not sent to the worker.
+  double timeout_seconds = 0;
 
   template <class Archive>
   void serialize(Archive& ar) {
@@ -59,14 +62,17 @@ struct RunRequest {
 
 // How a run ended: the stored result, or why there is none.
 struct RunReply {
-  std::string error;                // non-empty when the task threw
-  bool stale_code = false;          // the library was rebuilt since the key was made
+  std::string error;        // non-empty when the task threw
+  bool stale_code = false;  // the library was rebuilt since the key was made
+  // An upstream result's stored bytes were damaged; the worker forgot them
+  // (Store::forget_blob), so a plan made again computes them anew.
+  bool upstream_damaged = false;
   ResultInfo result;                // when no error
   double started = 0, seconds = 0;  // the task's start (epoch seconds) and duration
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(error, stale_code, result, started, seconds);
+    ar(error, stale_code, upstream_damaged, result, started, seconds);
   }
 };
 

@@ -13,6 +13,7 @@
 #include <exception>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -20,6 +21,7 @@
 #include "exec/protocol.hpp"
 #include "key/file_stamp.hpp"
 #include "plugin/task_library.hpp"
+#include "store/key_lock.hpp"
 #include "store/store.hpp"
 
 namespace taskfs::exec {
@@ -74,8 +76,26 @@ void run_task(const TaskLibrary& library, Store& store, const RunRequest& reques
     reply.stale_code = true;
     return;
   }
+  // One process computes a key at a time, whichever shares the store: the
+  // others wait here, then take what it stored.
+  std::optional<KeyLock> computing;
+  if (request.cache) {
+    computing.emplace(store, request.key);
+    if (std::optional<ResultInfo> stored = store.find_result(request.key)) {
+      reply.result = *stored;
+      return;
+    }
+  }
   std::vector<std::string> upstream_bytes;
-  for (const auto& hash : request.upstream) upstream_bytes.push_back(store.read_blob(hash));
+  try {
+    for (const auto& hash : request.upstream) upstream_bytes.push_back(store.read_blob(hash));
+  } catch (const DamagedBlob& e) {
+    store.forget_blob(e.hash());
+    reply.error = std::string("an upstream result was damaged in the store (") + e.what() +
+                  "); it was forgotten and is computed again";
+    reply.upstream_damaged = true;
+    return;
+  }
   std::vector<std::string_view> upstream(upstream_bytes.begin(), upstream_bytes.end());
 
   auto start = std::chrono::steady_clock::now();

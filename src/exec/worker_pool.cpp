@@ -1,7 +1,5 @@
 #include "exec/worker_pool.hpp"
 
-#include <signal.h>
-
 #include <chrono>
 
 #include "clock.hpp"
@@ -24,7 +22,7 @@ void WorkerPool::shutdown() {
     dropped.swap(queue_);
     // A runner blocked on a busy worker is released when the worker is killed.
     for (auto& r : runners_) {
-      if (r.busy_pid > 0) ::kill(r.busy_pid, SIGKILL);
+      if (r.busy != nullptr) r.busy->kill();
     }
   }
   wake_.notify_all();
@@ -37,6 +35,39 @@ RunReply WorkerPool::shutting_down() {
   reply.started = epoch_seconds();
   reply.error = "taskfs is shutting down";
   return reply;
+}
+
+RunReply WorkerPool::cancelled() {
+  RunReply reply;
+  reply.started = epoch_seconds();
+  reply.error = "cancelled (taskfs cancel)";
+  return reply;
+}
+
+std::size_t WorkerPool::cancel(
+    const std::function<bool(const std::string& task, const std::string& variant)>& which) {
+  std::deque<Job> dropped;
+  std::size_t stopped = 0;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = queue_.begin(); it != queue_.end();) {
+      if (which(it->request.task, it->request.variant)) {
+        dropped.push_back(std::move(*it));
+        it = queue_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto& r : runners_) {
+      if (r.busy != nullptr && which(r.current->task, r.current->variant)) {
+        r.cancelled = true;
+        r.busy->kill();  // its runner sees the death and frees the slot
+        ++stopped;
+      }
+    }
+  }
+  for (auto& job : dropped) job.done(cancelled());
+  return stopped + dropped.size();
 }
 
 void WorkerPool::submit(RunRequest request, Done done) {
@@ -99,6 +130,7 @@ void WorkerPool::run_loop(std::size_t index) {
       job = std::move(queue_.front());
       queue_.pop_front();
       runners_[index].current = RunningJob{job.request.task, job.request.variant, epoch_seconds()};
+      runners_[index].cancelled = false;
     }
     RunReply reply = execute(runners_[index], job);
     {
@@ -133,18 +165,20 @@ RunReply WorkerPool::execute(Runner& runner, const Job& job) {
     {
       std::lock_guard lock(mutex_);
       if (stopping_) return shutting_down();
-      runner.busy_pid = runner.worker->pid();
+      runner.busy = runner.worker.get();
     }
     RunReply reply = run_logged(*runner.worker, job.request);
     std::lock_guard lock(mutex_);
-    runner.busy_pid = -1;
+    runner.busy = nullptr;
     return reply;
   } catch (const std::exception& e) {  // WorkerDied says how the worker ended
     failed.error = e.what();
   }
+  std::unique_ptr<WorkerProcess> dead;  // reaped after the lock is released
   std::lock_guard lock(mutex_);
-  runner.busy_pid = -1;
-  runner.worker.reset();
+  if (runner.cancelled) failed.error = cancelled().error;
+  runner.busy = nullptr;
+  dead = std::move(runner.worker);
   return failed;
 }
 

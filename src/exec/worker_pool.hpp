@@ -47,6 +47,11 @@ class WorkerPool {
   // the task failed in any way; after shutdown() it runs at once, failed.
   // The worker refuses a request whose fingerprint its library no longer has.
   void submit(RunRequest request, Done done);
+  // Stops the jobs whose task and variant `which` picks: queued ones fail at
+  // once, running ones when their worker (killed with its process group)
+  // is gone; either way with reply.error "cancelled". Returns how many.
+  std::size_t cancel(
+      const std::function<bool(const std::string& task, const std::string& variant)>& which);
   // Kills running workers, joins the runners, then fails every queued job:
   // all `done` callbacks have run when it returns. Idempotent.
   void shutdown();
@@ -72,11 +77,14 @@ class WorkerPool {
     std::unique_ptr<WorkerProcess> worker;
     std::uint64_t generation = 0;
     std::optional<RunningJob> current;
-    pid_t busy_pid = -1;  // the worker running `current`, for the destructor to kill
+    // The worker running `current`, for shutdown() and cancel() to kill.
+    WorkerProcess* busy = nullptr;
+    bool cancelled = false;  // `current` was cancelled: its failure says so
   };
 
   void run_loop(std::size_t index);
   static RunReply shutting_down();
+  static RunReply cancelled();
   RunReply execute(Runner& runner, const Job& job);
   // Runs the request on `worker`, keeping what it prints as the run's log.
   RunReply run_logged(WorkerProcess& worker, const RunRequest& request);

@@ -11,9 +11,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 #include <vector>
 
 extern char** environ;
@@ -149,15 +153,36 @@ void WorkerProcess::died() {
   throw WorkerDied(describe_exit(status));
 }
 
-void WorkerProcess::await_reply(const OutputSink* output) {
+void WorkerProcess::kill() { ::syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGKILL, nullptr, 0); }
+
+void WorkerProcess::await_reply(const OutputSink* output, double timeout_seconds) {
+  using Clock = std::chrono::steady_clock;
+  auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                     std::chrono::duration<double>(timeout_seconds));
   // The process, not the pipe, says the worker died: a child the task forked
   // inherits the pipe and would keep it open long after.
   pollfd watched[] = {{reply_.get(), POLLIN, 0},
                       {pidfd_.get(), POLLIN, 0},
                       {output != nullptr ? output_.get() : -1, POLLIN, 0}};
   for (;;) {
-    while (::poll(watched, 3, -1) < 0) {
+    int wait_ms = -1;
+    if (timeout_seconds > 0) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+      wait_ms = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, INT_MAX));
+    }
+    int ready = ::poll(watched, 3, wait_ms);
+    if (ready < 0) {
       if (errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+      continue;
+    }
+    if (ready == 0) {
+      // A stopped (SIGSTOP) worker is killed all the same.
+      ::kill(-pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+      std::ostringstream why;
+      why << "the task ran past its timeout of " << timeout_seconds << " s; its worker was killed";
+      throw WorkerDied(why.str());
     }
     if ((watched[2].revents & POLLIN) != 0) {
       drain_output(*output);
@@ -202,7 +227,7 @@ RunReply WorkerProcess::run(const RunRequest& request, const OutputSink& output)
     sent = false;  // a broken pipe: the worker is gone; say how it died below
   }
   if (sent) {
-    await_reply(&output);  // throws WorkerDied itself
+    await_reply(&output, request.timeout_seconds);  // throws WorkerDied itself
     try {
       if (receive(reply_.get(), reply)) return reply;
     } catch (const std::runtime_error&) {

@@ -46,9 +46,12 @@ class WorkerProcess {
   const CatalogMessage& catalog() const { return catalog_; }
   // Runs one task, handing what it prints to `output` as it comes, up to
   // the reply or the worker's death. Throws WorkerDied, saying how, if the
-  // worker dies meanwhile.
+  // worker dies meanwhile or is killed for running past request.timeout_seconds.
   RunReply run(const RunRequest& request, const OutputSink& output);
   pid_t pid() const { return pid_; }
+  // Sends SIGKILL to the worker (its death then takes its process group);
+  // safe from another thread while run() waits, and against a reused pid.
+  void kill();
   // False once the process has ended (killed while idle, say); reaps it.
   bool alive();
 
@@ -56,8 +59,10 @@ class WorkerProcess {
   // Kills the worker's process group, reaps the worker, throws WorkerDied.
   [[noreturn]] void died();
   // Waits until a reply can be read, passing on the task's output meanwhile
-  // (when `output` is set); died() if the worker exits first.
-  void await_reply(const OutputSink* output = nullptr);
+  // (when `output` is set); died() if the worker exits first. With
+  // `timeout_seconds` (> 0), a worker still busy by then is killed and
+  // WorkerDied thrown, saying so.
+  void await_reply(const OutputSink* output = nullptr, double timeout_seconds = 0);
   // Reads what the output pipe holds now into `output`.
   void drain_output(const OutputSink& output);
   // Closes the pipes, kills and reaps the process.

@@ -117,6 +117,7 @@ int serve(const DaemonOptions& o, const StoreDir& store, const std::filesystem::
   try {
     StoreLock lock(store, mountpoint);
     Engine engine(o.engine);
+    engine.clean_store();
     if (std::string why = engine.status().library_error; !why.empty()) {
       log_line(why + " (serving an empty mount until the library loads)");
     }

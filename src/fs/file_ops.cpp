@@ -110,18 +110,55 @@ bool watch_interrupt(fuse_req_t req, Filesystem& fs) {
   return !interrupted_while_registering;
 }
 
+// Computes the request's target and answers the waiting open `req` with it
+// (or with its failure), unless the reader was interrupted meanwhile. A
+// result whose stored bytes turn out damaged (forgotten by open_view) is
+// computed again, once.
+void compute_and_reply(fuse_req_t req, std::uint64_t serial, Filesystem& fs,
+                       const std::string& path, fuse_file_info info,
+                       std::shared_ptr<const Request> request, bool may_retry) {
+  // Computed now, so not a version the kernel may cache: read past the page cache.
+  auto done = [req, serial, &fs, path, info, request, may_retry](const Outcome& outcome) {
+    std::optional<BlobReader> view;
+    PinTable::Pin pin;
+    if (outcome.ok) {
+      try {
+        pin = fs.engine().pin(outcome.result);  // first: an eviction from now on leaves it
+        view = fs.engine().open_view(outcome.result);
+      } catch (...) {
+        if (fs.take_pending(req, serial)) reply_current_error(req, "open " + path);
+        return;
+      }
+      if (!view && may_retry) return compute_and_reply(req, serial, fs, path, info, request, false);
+    }
+    if (!fs.take_pending(req, serial)) return;  // the reader was interrupted
+    if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);
+    if (!view) return reply_failure(req, "read " + path, "its stored bytes were damaged again");
+    fs.engine().note_read(outcome.key);
+    reply_open(req, fs, info, std::move(*view), std::move(pin), false);
+  };
+  try {
+    fs.engine().compute(std::move(request), std::move(done));
+  } catch (...) {
+    int error_number = log_current_error("read " + path);
+    if (fs.take_pending(req, serial)) fuse_reply_err(req, error_number);
+  }
+}
+
 void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_info* fi) {
   std::string path = node.task + "/" + node.variant;
   if (node.cached) {
     // The lookup that gave this inode found this version cached: its probe
     // stands (the kernel looks a result up again before every open, as its
-    // entry timeout is 0), and the version's bytes never change.
+    // entry timeout is 0), and the version's bytes never change, unless they
+    // were damaged in the store: then they are computed again, below.
     try {
       // Pinned first: an eviction from now on leaves it.
       PinTable::Pin pin = fs.engine().pin(*node.cached);
-      BlobReader reader = fs.engine().open_view(*node.cached);
-      if (node.key) fs.engine().note_read(*node.key);
-      return reply_open(req, fs, *fi, std::move(reader), std::move(pin), true);
+      if (auto view = fs.engine().open_view(*node.cached)) {
+        if (node.key) fs.engine().note_read(*node.key);
+        return reply_open(req, fs, *fi, std::move(*view), std::move(pin), true);
+      }
     } catch (...) {
       // Evicted between the lookup and this open (taskfs gc): computed again
       // below, as a missing result would be.
@@ -139,25 +176,7 @@ void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_inf
     if (fs.take_pending(req, serial)) fuse_reply_err(req, EINTR);
     return;
   }
-  // Computed now, so not a version the kernel may cache: read past the page cache.
-  auto done = [req, serial, &fs, path, info = *fi](const Outcome& outcome) {
-    if (!fs.take_pending(req, serial)) return;  // the reader was interrupted
-    if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);
-    try {
-      PinTable::Pin pin = fs.engine().pin(outcome.result);
-      BlobReader reader = fs.engine().open_view(outcome.result);
-      fs.engine().note_read(outcome.key);
-      reply_open(req, fs, info, std::move(reader), std::move(pin), false);
-    } catch (...) {
-      reply_current_error(req, "open " + path);
-    }
-  };
-  try {
-    fs.engine().compute(request, std::move(done));
-  } catch (...) {
-    int error_number = log_current_error("read " + path);
-    if (fs.take_pending(req, serial)) fuse_reply_err(req, error_number);
-  }
+  compute_and_reply(req, serial, fs, path, *fi, std::move(request), true);
 }
 
 }  // namespace

@@ -2,10 +2,10 @@
 // Other nodes have none; never ENOSYS, which would turn xattrs off for the mount.
 //
 // Requests to the daemon are xattrs too (the CLI's one way in, see
-// cli/daemon_link.hpp): user.taskfs.rm of a result forgets it, and
-// user.taskfs.gc[:BYTES] of .taskfs/ evicts. They act when asked, so they
-// are never listed (`getfattr -d` never asks for them); their value is the
-// report, or "error: ..." when the request failed.
+// cli/daemon_link.hpp): user.taskfs.rm of a result forgets it,
+// user.taskfs.cancel stops its computation, and user.taskfs.gc[:BYTES] of
+// .taskfs/ evicts. The mount is read-only, so they are read, not set; they act
+// when asked, so they are never listed (`getfattr -d` never asks for them).
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -21,6 +21,17 @@ namespace {
 
 constexpr const char* kNames[] = {"user.taskfs.key", "user.taskfs.state", "user.taskfs.canonical",
                                   "user.taskfs.error", "user.taskfs.why"};
+
+constexpr std::string_view kCancel = "user.taskfs.cancel";
+// What a cancel says is at most this long: asking only for the size (getfattr
+// does, first) must not cancel, so the size is given before the answer exists.
+constexpr std::size_t kCancelAnswerMax = 64;
+
+std::string cancel(Engine& engine, const Request& request) {
+  std::size_t stopped = engine.cancel(request);
+  if (stopped == 0) return "nothing to cancel\n";
+  return "cancelled " + std::to_string(stopped) + " computation" + (stopped > 1 ? "s" : "") + "\n";
+}
 
 void reply_value(fuse_req_t req, const std::string& value, size_t size) {
   if (size == 0) return (void)fuse_reply_xattr(req, value.size());
@@ -61,7 +72,8 @@ std::optional<std::string> collect_request(Filesystem& fs, std::string_view name
 std::optional<std::string> attribute(Filesystem& fs, const Node& node, std::string_view name) {
   if (name == kNames[2]) return node.task + "/" + node.variant;
   auto request = fs.engine().resolve(node.task, node.variant);
-  if (name == kNames[4]) return fs.engine().why(*request);
+  if (name == kNames[4]) return fs.engine().why(*request, Reading::Marked);
+  if (name == kCancel) return cancel(fs.engine(), *request);
   if (name == kForget) {
     return answer([&] {
       return forget_report(request->plan.canonical_path(), fs.engine().forget(*request));
@@ -86,6 +98,7 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) 
     return reply_value(req, *value, size);
   }
   if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, ENODATA);
+  if (name == kCancel && size == 0) return (void)fuse_reply_xattr(req, kCancelAnswerMax);
   try {
     auto value = attribute(fs, *node, name);
     if (!value) return (void)fuse_reply_err(req, ENODATA);

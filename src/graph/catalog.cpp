@@ -18,11 +18,18 @@ const ParamInfo* TaskInfo::find_param(std::string_view param) const {
 
 namespace {
 
+// The layout of an encoded catalog: a store keeps catalogs across versions of
+// taskfs, and one of another layout must be read again from its library.
+constexpr std::uint32_t kCatalogFormat = 2;
+
 void check_names(const TaskInfo& t) {
   if (t.name.empty() || t.name.find_first_of("/=,:%") != std::string::npos || t.name[0] == '.') {
     throw std::runtime_error(
         "invalid task name '" + t.name +
         "': must be non-empty, not start with '.', and contain none of / = , : %");
+  }
+  if (!(t.timeout_seconds >= 0)) {  // also NaN
+    throw std::runtime_error("task '" + t.name + "' has a negative timeout");
   }
   std::set<std::string_view> seen;
   for (const auto& p : t.params) {
@@ -103,7 +110,7 @@ std::string encode_tasks(const std::vector<TaskInfo>& tasks) {
   std::ostringstream os;
   {
     cereal::BinaryOutputArchive ar(os);
-    ar(tasks);
+    ar(kCatalogFormat, tasks);
   }
   return std::move(os).str();
 }
@@ -111,6 +118,11 @@ std::string encode_tasks(const std::vector<TaskInfo>& tasks) {
 std::vector<TaskInfo> decode_tasks(std::string_view bytes) {
   std::istringstream is{std::string(bytes)};
   cereal::BinaryInputArchive ar(is);
+  std::uint32_t format = 0;
+  ar(format);
+  if (format != kCatalogFormat) {
+    throw std::runtime_error("a catalog of another taskfs (format " + std::to_string(format) + ")");
+  }
   std::vector<TaskInfo> tasks;
   ar(tasks);
   return tasks;

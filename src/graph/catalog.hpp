@@ -36,7 +36,8 @@ struct TaskInfo {
   std::vector<std::string> inputs;  // upstream task names, in argument order
   std::vector<ParamInfo> params;    // in argument order
   bool nocache = false;
-  std::string fingerprint;  // the code fingerprint, hex
+  double timeout_seconds = 0;  // .timeout(): 0 when the task sets none
+  std::string fingerprint;     // the code fingerprint, hex
   std::string output_type;
   std::string source_file;
   int source_line = 0;
@@ -45,7 +46,8 @@ struct TaskInfo {
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(name, inputs, params, nocache, fingerprint, output_type, source_file, source_line);
+    ar(name, inputs, params, nocache, timeout_seconds, fingerprint, output_type, source_file,
+       source_line);
   }
 };
 

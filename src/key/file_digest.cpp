@@ -80,26 +80,33 @@ void FileDigests::admit_pattern(const std::string& pattern) const {
 }
 
 FileDigest FileDigests::digest(const std::string& path, bool confined) {
-  return *hash_input(path, confined, false);  // a directory was refused
+  return look(path, confined, false, Reading::Allowed).digest;  // a directory was refused
 }
 
 std::optional<FileDigest> FileDigests::digest_unless_directory(const std::string& path,
                                                                bool confined) {
-  return hash_input(path, confined, true);
+  InputLook found = look(path, confined, true, Reading::Allowed);
+  if (found.kind == InputLook::Kind::Directory) return std::nullopt;
+  return found.digest;
 }
 
-std::optional<FileDigest> FileDigests::hash_input(const std::string& path, bool confined,
-                                                  bool glob_match) {
+InputLook FileDigests::look(const std::string& path, bool confined, bool glob_match,
+                            Reading reading) {
   std::optional<FileStamp> found = checked_stamp(path, confined, glob_match);
   if (!found) throw unreadable(path, errno);
-  if (found->is_directory()) return std::nullopt;
+  if (found->is_directory()) return {InputLook::Kind::Directory, {}};
   std::string full = resolve(path);
   {
     std::lock_guard lock(mutex_);
     auto it = cache_.find(full);
     if (it != cache_.end() && it->second.stamp == *found)
-      return FileDigest{path, *found, it->second.hash};
+      return {InputLook::Kind::Hashed, FileDigest{path, *found, it->second.hash}};
   }
+  if (reading != Reading::Allowed) return {InputLook::Kind::NotHashedYet, {}};
+  return {InputLook::Kind::Hashed, hash_file(path, full)};
+}
+
+FileDigest FileDigests::hash_file(const std::string& path, const std::string& full) {
   // Non-blocking: a FIFO put in the file's place since the stat cannot hold
   // the open; the fstat below then refuses it.
   Fd fd(::open(full.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
@@ -112,6 +119,7 @@ std::optional<FileDigest> FileDigests::hash_input(const std::string& path, bool 
   std::vector<char> buf(1 << 20);
   try {
     for (std::size_t n = buf.size(); n == buf.size();) {
+      if (stopping_) throw std::runtime_error("taskfs is shutting down");
       n = read_full(fd.get(), buf.data(), buf.size(), "reading");
       hasher.bytes(std::string_view(buf.data(), n));
     }

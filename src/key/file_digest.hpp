@@ -2,6 +2,7 @@
 // mtime and ctime are unchanged is not read again.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -21,6 +22,24 @@ struct FileDigest {
   std::string path;  // absolute
   FileStamp stamp;
   Hash128 hash;
+};
+
+// Whether digesting may read a file that the stat cache cannot answer for
+// (one never hashed, or changed since). Lookups, stat and xattrs use KnownOnly:
+// they must never wait on a file (a huge one, a slow disk, a FIFO's stand-in).
+// Marked is KnownOnly for explanations (`why`): see kNotHashedYet.
+enum class Reading { Allowed, KnownOnly, Marked };
+
+// The stand-in content hash of a file not hashed since it last changed, in a
+// key made with Reading::Marked: such a key explains, it is never looked up
+// for a result nor stored.
+inline constexpr Hash128 kNotHashedYet{~0ULL, ~0ULL};
+
+// What digesting one input found.
+struct InputLook {
+  enum class Kind { Hashed, Directory, NotHashedYet };
+  Kind kind = Kind::NotHashedYet;
+  FileDigest digest;  // when Hashed
 };
 
 // Only regular files are inputs: a device, a FIFO or a socket is refused
@@ -43,6 +62,13 @@ class FileDigests {
   // The hash and the stamp it was taken at, or nullopt for a directory (a glob
   // may match one; it is not an input).
   std::optional<FileDigest> digest_unless_directory(const std::string& path, bool confined = false);
+  // Both of the above: a directory is refused unless `glob_match`; with
+  // Reading::KnownOnly a file whose stamp the cache does not hold is
+  // NotHashedYet, unread. Throws as digest() does.
+  InputLook look(const std::string& path, bool confined, bool glob_match, Reading reading);
+  // Every read in progress or to come fails (std::runtime_error): the engine
+  // is shutting down and nobody waits for a hash any more.
+  void stop() { stopping_ = true; }
   // The checks of a confined digest() without reading the file: throws
   // spec::PathError when `path` would be refused. A file that does not exist
   // passes (reading it will say so); a directory passes when `glob_match`.
@@ -78,8 +104,8 @@ class FileDigests {
   // cannot be stat'ed (errno says why).
   std::optional<FileStamp> checked_stamp(const std::string& path, bool confined,
                                          bool glob_match) const;
-  // digest(), or nullopt for a directory when `glob_match`.
-  std::optional<FileDigest> hash_input(const std::string& path, bool confined, bool glob_match);
+  // The content hash of the regular file `full`, read now.
+  FileDigest hash_file(const std::string& path, const std::string& full);
 
   // The absolute path of a path relative to the root (or already absolute).
   std::string resolve(const std::string& path) const;
@@ -92,6 +118,7 @@ class FileDigests {
   std::unordered_map<std::string, Entry> cache_;
   std::vector<FileDigest> new_;
   std::unordered_map<std::string, Expansion> expansions_;  // by pattern
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace taskfs

@@ -38,6 +38,7 @@ std::vector<TaskInfo> TaskLibrary::catalog() const {
       info.params.push_back({p.name, p.default_value, p.int_min, p.int_max});
     }
     info.nocache = def.nocache;
+    info.timeout_seconds = def.timeout_seconds;
     info.fingerprint = tasks_.at(def.name).fingerprint;
     info.output_type = readable_type_name(def.output_type);
     info.source_file = def.source_file;

@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -64,7 +65,7 @@ UPDATE meta SET value = '4' WHERE name = 'schema_version';
 // the lock of a first start that failed, the directories of one interrupted.
 bool is_store_entry(const std::filesystem::path& name) {
   return name.extension() == ".log" || name.extension() == ".lock" || name == "blobs" ||
-         name == "tmp";
+         name == "tmp" || name == "locks";
 }
 
 // `dir`, once it is known not to hold someone else's files: a store is never
@@ -114,6 +115,7 @@ Store::Store(std::filesystem::path dir) : dir_(refuse_foreign(std::move(dir))) {
   // Only a store that checked out gains its blob directories.
   blobs_ = dir_.open_subdir("blobs");
   tmp_ = dir_.open_subdir("tmp");
+  locks_ = dir_.open_subdir("locks");
 }
 
 Store::~Store() = default;
@@ -354,7 +356,11 @@ void Store::record_run(const RunRecord& run) {
 std::string Store::read_blob(const Hash128& hash) {
   BlobReader reader = open_blob(hash, 0, UINT64_MAX);
   std::string bytes(reader.size(), '\0');
-  reader.read(bytes.data(), bytes.size(), 0);
+  try {
+    reader.read(bytes.data(), bytes.size(), 0);
+  } catch (const std::runtime_error& e) {  // truncated since it was opened
+    throw DamagedBlob(hash, e.what());
+  }
   return bytes;
 }
 
@@ -363,7 +369,7 @@ BlobReader Store::open_blob(const Hash128& hash, std::uint64_t offset, std::uint
   auto& q = db_->cached("SELECT size, data IS NULL, data, head FROM blobs WHERE hash=?");
   sqlite::ResetOnExit q_done(q);
   if (!q.bind(1, hash.hex()).step()) {
-    throw std::runtime_error("the store has no blob " + hash.hex() + " (store damaged?)");
+    throw DamagedBlob(hash, "the store has no blob " + hash.hex());
   }
   auto total = static_cast<std::uint64_t>(q.column_int(0));
   offset = std::min(offset, total);
@@ -373,9 +379,17 @@ BlobReader Store::open_blob(const Hash128& hash, std::uint64_t offset, std::uint
   std::string_view head = q.column_blob(3);
   std::string name = blob_name(hash);
   Fd fd(open_below(blobs_.get(), name, O_RDONLY));
-  if (!fd) {
-    throw std::runtime_error("cannot open stored result " + (dir() / "blobs" / name).string() +
-                             ": " + std::strerror(errno));
+  std::string shown = (dir() / "blobs" / name).string();
+  if (!fd && errno == ENOENT) throw DamagedBlob(hash, "the stored result " + shown + " is missing");
+  if (!fd)
+    throw std::runtime_error("cannot open stored result " + shown + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    throw std::runtime_error("cannot stat stored result " + shown + ": " + std::strerror(errno));
+  }
+  if (static_cast<std::uint64_t>(st.st_size) + head.size() != total) {
+    throw DamagedBlob(hash, "the stored result " + shown + " has " + std::to_string(st.st_size) +
+                                " bytes, not " + std::to_string(total - head.size()));
   }
   if (offset >= head.size()) return BlobReader(std::move(fd), offset - head.size(), size);
   return BlobReader(std::string(head.substr(offset)), std::move(fd), size);

@@ -27,6 +27,27 @@ namespace sqlite {
 class Database;
 }  // namespace sqlite
 
+// A stored result whose bytes are not what the store recorded: its blob's row
+// or file is missing, or the file has another size (deleted or truncated
+// behind the store's back). Such a result is forgotten and computed again.
+class DamagedBlob : public std::runtime_error {
+ public:
+  DamagedBlob(const Hash128& hash, const std::string& what)
+      : std::runtime_error(what), hash_(hash) {}
+  const Hash128& hash() const { return hash_; }
+
+ private:
+  Hash128 hash_;
+};
+
+// What `taskfs fsck` found: how many blobs it read, the damaged ones (each
+// with what is wrong), which it forgot, and the temporary files it removed.
+struct StoreCheck {
+  std::size_t checked = 0;
+  std::vector<std::pair<Hash128, std::string>> damaged;
+  std::size_t stale_temp_files = 0;
+};
+
 class Store {
  public:
   // The schema version this build reads and writes.
@@ -65,10 +86,25 @@ class Store {
   bool import_result(const Hash128& key, const std::string& task, const std::string& variant,
                      const ResultInfo& info, const BlobFetch& fetch);
 
-  // A blob's bytes, whole (for feeding a value to a task).
+  // A blob's bytes, whole (for feeding a value to a task). Throws DamagedBlob.
   std::string read_blob(const Hash128& hash);
-  // A range of a blob, read lazily.
+  // A range of a blob, read lazily. Throws DamagedBlob when its row or file is
+  // missing or its file has the wrong size.
   BlobReader open_blob(const Hash128& hash, std::uint64_t offset, std::uint64_t size);
+
+  // Reads every blob and checks it against its content hash (store_check.cpp);
+  // the damaged ones are forgotten (forget_blob) as they are found.
+  StoreCheck check_blobs();
+  // Forgets a damaged blob: every result whose value or view it holds (the
+  // next read computes them again), its row and its file. Returns the keys of
+  // the results forgotten.
+  std::vector<Hash128> forget_blob(const Hash128& hash);
+  // Removes the temporary files in tmp/ whose writer is gone (a process
+  // killed while storing a result); returns how many. Files of live
+  // processes are left alone: they may be storing a result right now.
+  std::size_t remove_stale_temp_files();
+  // The directory of the per-key locks (see KeyLock).
+  int locks_fd() const { return locks_.get(); }
 
   // Canonical variants of a task that have cached results.
   std::vector<std::string> variants(const std::string& task);
@@ -154,6 +190,7 @@ class Store {
   StoreDir dir_;
   Fd blobs_;
   Fd tmp_;
+  Fd locks_;
   std::mutex mutex_;
   std::unique_ptr<sqlite::Database> db_;
 };

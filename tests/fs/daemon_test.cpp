@@ -101,6 +101,26 @@ while time.time() - start < 20 and ok_again < 300:
   EXPECT_EQ(read_file("probe.log"), "ok\ndead\nok\n");
 }
 
+// The foreground mount appears only once it serves: while its task library
+// still loads (a library whose initializer waits for a gate), the mount point
+// stays the bare directory, and the first look at the mount sees the tasks.
+TEST_F(DaemonTest, ForegroundMountIsNotVisibleBeforeItIsReady) {
+  const std::string gate = (root() / "load_gate").string();
+  std::string command = "TASKFS_TEST_LOAD_GATE=" + gate + " exec";
+  for (const auto& arg : mount_command(mountpoint(), GATED_LOAD_LIBRARY, /*foreground=*/true)) {
+    command += " '" + arg + "'";
+  }
+  Child& daemon = start({"/bin/sh", "-c", command});
+  ASSERT_TRUE(eventually([&] { return read_file(gate + ".waiting") == "loading\n"; }))
+      << "the library never started loading";
+  EXPECT_FALSE(mounted(mountpoint())) << "mounted while its library was still loading";
+
+  write_file("load_gate", "open\n");
+  ASSERT_TRUE(eventually([&] { return mounted(mountpoint()) || !daemon.running(); }));
+  EXPECT_EQ(sh("ls mnt").out, "answer\n");
+  EXPECT_EQ(sh("cat mnt/answer/default").out, "42\n");
+}
+
 TEST_F(DaemonTest, SecondDaemonOnTheSameStoreIsRefusedWithAClearMessage) {
   ASSERT_NO_FATAL_FAILURE(mount());
   Finished second = run(mount_command(root() / "mnt2", kFsTasks, /*foreground=*/true));

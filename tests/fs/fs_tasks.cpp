@@ -148,6 +148,10 @@ const auto crash = tf::task("crash").param("fork", false).run(TASKFS_FN([](bool 
   ::raise(SIGSEGV);
   return 0;
 }));
+// Never ends on its own: its timeout stops it (and taskfs cancel could).
+const auto hang = tf::task("hang").timeout(1).run(TASKFS_FN([]() -> int {
+  for (;;) ::pause();
+}));
 const auto fail = tf::task("fail").run(TASKFS_FN(
     []() -> int { throw std::runtime_error("fail: the deliberate failure of the fs tests"); }));
 

@@ -16,8 +16,8 @@ TEST_F(ListingTest, LsOfTheRootListsEveryTaskAndTheControlDirectory) {
   ASSERT_TRUE(ls.succeeded()) << ls.err;
   EXPECT_EQ(
       ls.out,
-      ".taskfs\nbig\nchatty\ncrash\nfail\nlisting\nnumbers\nprefixes\nreport\nslow\nstats\ntotal\n"
-      "words\n");
+      ".taskfs\nbig\nchatty\ncrash\nfail\nhang\nlisting\nnumbers\nprefixes\nreport\nslow\nstats\n"
+      "total\nwords\n");
   EXPECT_EQ(sh("ls mnt/.taskfs").out, "graph.dot\ngraph.svg\nlog\nstatus\ntasks\n");
 }
 

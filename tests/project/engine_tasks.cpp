@@ -169,6 +169,11 @@ const auto big = tf::task("big").param("size", 1 << 20).run(TASKFS_FN([](int siz
   return out;
 }));
 
+// Reads `big`'s value, stored in a blob file: a damaged upstream for the tests.
+const auto big_length =
+    tf::task("big_length").input(big).param("plus", 0).run(TASKFS_FN(
+        [](const std::string& bytes, int plus) { return bytes.size() + static_cast<std::size_t>(plus); }));
+
 // Two independent tasks that succeed only when they run at the same time.
 const auto slow_a = tf::task("slow_a").run(TASKFS_FN([]() { return meet("slow_a", "slow_b"); }));
 const auto slow_b = tf::task("slow_b").run(TASKFS_FN([]() { return meet("slow_b", "slow_a"); }));

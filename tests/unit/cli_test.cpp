@@ -294,6 +294,24 @@ TEST_F(CliTest, AllowPathsOnSeveralLinesAndRelativeToTheRootWidenWhereInputsMayL
              dir_ / "proj");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("outside the project"), std::string::npos) << r.err;
+  // The flag replaces the key, from the working directory.
+  r = taskfs({"run", shared, "--tasks", TASKFS_TEST_TASKS, "--allow-path", "/nonexistent"},
+             dir_ / "proj");
+  EXPECT_EQ(r.status, 2) << r.err;
+  r = taskfs({"run", shared, "--tasks", TASKFS_TEST_TASKS, "--allow-path", "../shared"},
+             dir_ / "proj");
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
+TEST_F(CliTest, TaskTimeoutMustBeANumberOfSeconds) {
+  test::write_file(dir_ / "taskfs.ini", "tasks = x.so\ntask_timeout = soon\n");
+  CliResult r = taskfs({"run", "source", "--tasks", TASKFS_TEST_TASKS}, dir_.path());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("task_timeout"), std::string::npos) << r.err;
+  test::write_file(dir_ / "taskfs.ini", "tasks = x.so\n");
+  r = taskfs({"run", "source", "--tasks", TASKFS_TEST_TASKS, "--task-timeout", "-1"}, dir_.path());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--task-timeout"), std::string::npos) << r.err;
 }
 
 TEST_F(CliTest, MalformedProjectFileIsAUsageError) {

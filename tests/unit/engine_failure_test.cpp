@@ -87,5 +87,25 @@ TEST_F(FailureTest, CrashDoesNotDisturbATaskRunningInAnotherWorker) {
   EXPECT_EQ(runs("gated"), 1);
 }
 
+TEST_F(FailureTest, DamagedStoredResultIsForgottenAndComputedAgain) {
+  ASSERT_EQ(text("big_length"), "1048576\n");
+  // The blob file of `big`, deleted behind the store's back.
+  for (const auto& entry : fs::recursive_directory_iterator(dir_ / "store" / "blobs")) {
+    if (entry.is_regular_file()) fs::remove(entry.path());
+  }
+  // As an upstream value: the worker cannot read it, the plan is made again.
+  EXPECT_EQ(text("big_length/plus:1"), "1048577\n");
+  EXPECT_EQ(runs("big"), 2);
+  // As the file a reader opens: computed again too.
+  for (const auto& entry : fs::recursive_directory_iterator(dir_ / "store" / "blobs")) {
+    if (entry.is_regular_file()) fs::resize_file(entry.path(), 10);
+  }
+  Outcome o = compute("big");
+  ASSERT_TRUE(o.ok) << o.error;
+  EXPECT_FALSE(engine().open_view(o.result).has_value());
+  EXPECT_EQ(text("big").size(), 1u << 20);
+  EXPECT_EQ(runs("big"), 3);
+}
+
 }  // namespace
 }  // namespace taskfs::test

@@ -73,9 +73,10 @@ class EngineFixture : public ::testing::Test {
   std::string text(std::string_view path) {
     Outcome o = compute(path);
     if (!o.ok) return "FAILED: " + o.error;
-    BlobReader reader = engine().open_view(o.result);
-    std::string bytes(reader.size(), '\0');
-    bytes.resize(reader.read(bytes.data(), bytes.size(), 0));
+    std::optional<BlobReader> reader = engine().open_view(o.result);
+    if (!reader) return "DAMAGED";
+    std::string bytes(reader->size(), '\0');
+    bytes.resize(reader->read(bytes.data(), bytes.size(), 0));
     return bytes;
   }
 

@@ -93,5 +93,18 @@ TEST_F(EngineInputsTest, DefaultGlobMatchingAFifoFailsTheTaskWithoutReadingIt) {
   EXPECT_EQ(runs("concat"), 0);
 }
 
+TEST_F(EngineInputsTest, ProbeNeverHashesAnInputFileButAComputationDoes) {
+  write_file(dir_ / "data/other.txt", "other\n");
+  const std::string path = "file_text/path:data%2Fother.txt";
+  Probe before = engine().probe(*request(path));
+  EXPECT_EQ(before.state, ResultState::Missing);
+  EXPECT_FALSE(before.key.has_value()) << "the probe read the file to make the key";
+  EXPECT_EQ(text(path), "other\n");
+  // Hashed by the computation, unchanged since: the stat cache answers.
+  EXPECT_EQ(engine().probe(*request(path)).state, ResultState::Cached);
+  write_file(dir_ / "data/other.txt", "edited\n");
+  EXPECT_FALSE(engine().probe(*request(path)).key.has_value());
+}
+
 }  // namespace
 }  // namespace taskfs::test

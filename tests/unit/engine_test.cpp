@@ -199,7 +199,9 @@ TEST_F(EngineTest, DeletedInputFileFailsInsteadOfServingTheOldResult) {
 TEST_F(EngineTest, LargeResultIsServedByRangeFromAFile) {
   Outcome o = compute("big");
   ASSERT_TRUE(o.ok) << o.error;
-  BlobReader reader = engine().open_view(o.result);
+  std::optional<BlobReader> view = engine().open_view(o.result);
+  ASSERT_TRUE(view.has_value());
+  const BlobReader& reader = *view;
   EXPECT_EQ(reader.size(), 1u << 20);
   EXPECT_GE(reader.fd(), 0);  // not loaded into memory
   char buf[4];

@@ -238,6 +238,19 @@ TEST_F(FileDigestsTest, UnchangedFileKeepsItsDigest) {
   EXPECT_EQ(first, hash_bytes("alpha"));
 }
 
+TEST_F(FileDigestsTest, KnownOnlyNeverReadsAFileButAnswersFromTheStatCache) {
+  test::write_file(dir_ / "a.txt", "alpha");
+  EXPECT_EQ(digests_.look("a.txt", false, false, Reading::KnownOnly).kind,
+            InputLook::Kind::NotHashedYet);
+  Hash128 hashed = digests_.digest("a.txt").hash;
+  InputLook known = digests_.look("a.txt", false, false, Reading::KnownOnly);
+  EXPECT_EQ(known.kind, InputLook::Kind::Hashed);
+  EXPECT_EQ(known.digest.hash, hashed);
+  test::write_file(dir_ / "a.txt", "alpha, edited");
+  EXPECT_EQ(digests_.look("a.txt", false, false, Reading::KnownOnly).kind,
+            InputLook::Kind::NotHashedYet);
+}
+
 TEST_F(FileDigestsTest, ADirectoryAGlobMatchesIsNotAnInputFile) {
   test::write_file(dir_ / "data/a.txt", "alpha");
   std::filesystem::create_directories(dir_ / "data/sub.txt");

@@ -54,6 +54,8 @@ struct TaskDef {
   // vector's size for .inputs().
   std::vector<std::size_t> input_widths;
   bool nocache = false;
+  // Seconds a run may last before its worker is killed (0: no limit of its own).
+  double timeout_seconds = 0;
   std::string version;
   // The function's source text (from TASKFS_FN) and the build-time fingerprint
   // of the rest of its source file and the project headers it includes.
@@ -86,6 +88,6 @@ __attribute__((visibility("hidden"))) inline Registry& registry() {
 // The entry point a task library exports; taskfs_add_tasks links it in. Its
 // name carries the layout version of the structures above: a library built
 // against another layout is refused with a message, not loaded into a crash.
-#define TASKFS_REGISTRY_ENTRY taskfs_registry_v4
-#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v4"
+#define TASKFS_REGISTRY_ENTRY taskfs_registry_v5
+#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v5"
 extern "C" const taskfs::detail::Registry* TASKFS_REGISTRY_ENTRY();

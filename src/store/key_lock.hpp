@@ -1,0 +1,33 @@
+// One computation of a key at a time across every process sharing a store
+// (the daemon, any number of `taskfs run`): a lock file per key in the store's
+// locks/ directory, held with flock(2) by the worker that runs the task. The
+// kernel releases it when that process ends, however it ends.
+#pragma once
+
+#include <string>
+
+#include "key/hash.hpp"
+#include "sys/fd.hpp"
+
+namespace taskfs {
+
+class Store;
+
+class KeyLock {
+ public:
+  // Waits until no other process holds `key`, then holds it. Throws
+  // std::runtime_error when the lock file cannot be made.
+  KeyLock(const Store& store, const Hash128& key);
+  // Removes the lock file, then releases the lock: a process waiting on the
+  // removed file takes the next one (see the constructor).
+  ~KeyLock();
+  KeyLock(const KeyLock&) = delete;
+  KeyLock& operator=(const KeyLock&) = delete;
+
+ private:
+  int dir_;
+  std::string name_;
+  Fd file_;
+};
+
+}  // namespace taskfs

@@ -1,0 +1,68 @@
+// Processes sharing a store compute a key once (issue 15, point 8): the second
+// waits for the first's lock on the key, then takes what it stored.
+#include <sys/syscall.h>
+
+#include <filesystem>
+#include <string>
+
+#include "mount_fixture.hpp"
+#include "system_probes.hpp"
+
+namespace taskfs::fstest {
+namespace {
+
+class SharedStoreTest : public ProjectTest {
+ protected:
+  std::vector<std::string> run_command(const std::string& path) const {
+    return {kTaskfs, "run", path, "--tasks", kFsTasks, "-j", "1"};
+  }
+
+  // True once a worker of process `pid` is in system call `call`.
+  static bool worker_in(pid_t pid, long call) {
+    for (pid_t child : child_processes(pid)) {
+      std::error_code ec;
+      if (std::filesystem::read_symlink("/proc/" + std::to_string(child) + "/exe", ec).filename() ==
+              "taskfs-worker" &&
+          current_syscall(child) == call) {
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+TEST_F(SharedStoreTest, TwoRunsOfTheSameKeyAtOnceComputeItOnce) {
+  gated_file("shared");
+  Child& first = start(run_command("slow/gate:shared"));
+  ASSERT_TRUE(eventually([&] { return worker_in(first.pid(), SYS_clock_nanosleep); }))
+      << "the first run never started the task";
+  Child& second = start(run_command("slow/gate:shared"));
+  ASSERT_TRUE(eventually([&] { return worker_in(second.pid(), SYS_flock); }))
+      << "the second run did not wait for the first";
+
+  open_gate("shared");
+  ASSERT_TRUE(first.wait_for() && second.wait_for());
+  EXPECT_EQ(first.finished().out, "slept 0 ms, gate 'shared'\n") << first.finished().err;
+  EXPECT_EQ(second.finished().out, first.finished().out) << second.finished().err;
+  EXPECT_EQ(runs("slow"), 1);
+}
+
+TEST_F(SharedStoreTest, ARunAndTheDaemonComputeAKeyOnce) {
+  ASSERT_NO_FATAL_FAILURE(mount());
+  const std::string file = gated_file("daemon");
+  Child& reader = start({"cat", file});
+  ASSERT_TRUE(eventually([&] { return worker_in(daemon_pid(), SYS_clock_nanosleep); }))
+      << "the daemon never started the task";
+  Child& run = start(run_command("slow/gate:daemon"));
+  ASSERT_TRUE(eventually([&] { return worker_in(run.pid(), SYS_flock); }))
+      << "taskfs run did not wait for the daemon";
+
+  open_gate("daemon");
+  ASSERT_TRUE(reader.wait_for() && run.wait_for());
+  EXPECT_EQ(run.finished().out, "slept 0 ms, gate 'daemon'\n") << run.finished().err;
+  EXPECT_EQ(reader.finished().out, run.finished().out);
+  EXPECT_EQ(runs("slow"), 1);
+}
+
+}  // namespace
+}  // namespace taskfs::fstest
