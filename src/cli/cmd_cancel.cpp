@@ -1,15 +1,13 @@
 // taskfs cancel PATH: stops a computation of the mounted daemon, through the
 // mount (the one way in to a running daemon): reading the xattr
 // user.taskfs.cancel of PATH's file asks the daemon to cancel it.
-#include <sys/xattr.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/daemon_link.hpp"
 #include "cli/parse_args.hpp"
 #include "cli/project.hpp"
 
@@ -28,21 +26,13 @@ int cancel_command(const Args& args) {
   Project project = load_project(parsed->flags, /*needs_library=*/false);
   std::string path = parsed->positional[0];
   if (path.find('/') == std::string::npos) path += "/default";
-  if (!std::filesystem::exists(project.mountpoint / ".taskfs")) {
+  std::optional<std::filesystem::path> mount = live_mount(project);
+  if (!mount) {
     std::cerr << "taskfs cancel: no daemon is mounted at " << project.mountpoint.string()
               << " (a taskfs run stops with Ctrl-C)\n";
     return 1;
   }
-  std::string file = (project.mountpoint / path).string();
-  char answer[256];
-  ssize_t n = ::getxattr(file.c_str(), "user.taskfs.cancel", answer, sizeof answer);
-  if (n < 0) {
-    int error_number = errno;
-    std::cerr << "taskfs cancel: " << path << ": " << std::strerror(error_number) << "\n";
-    // A path the daemon does not know is wrong usage, as for taskfs run.
-    return error_number == ENOENT || error_number == EINVAL ? 2 : 1;
-  }
-  std::string said(answer, static_cast<std::size_t>(n));
+  std::string said = ask_daemon(*mount / path, "user.taskfs.cancel", "taskfs cancel: " + path);
   if (said.starts_with("nothing")) {
     std::cerr << "taskfs cancel: " << path << ": " << said;
     return 1;
