@@ -144,17 +144,20 @@ void WorkerPool::run_loop(std::size_t index) {
 RunReply WorkerPool::execute(Runner& runner, const Job& job) {
   RunReply failed;
   failed.started = epoch_seconds();
-  std::unique_ptr<WorkerProcess> stale;
+  std::unique_ptr<WorkerProcess> stale, dead_spare;
   {
     std::lock_guard lock(mutex_);
-    // A worker that died while idle (OOM killer, say) is replaced, not blamed.
+    // A worker that died while idle (OOM killer, say) is replaced, not blamed;
+    // the spare may have died the same way.
     if (!runner.worker || runner.generation != generation_ || !runner.worker->alive()) {
       stale = std::move(runner.worker);
       runner.worker = std::move(spare_);
+      if (runner.worker && !runner.worker->alive()) dead_spare = std::move(runner.worker);
       runner.generation = generation_;
     }
   }
   stale.reset();
+  dead_spare.reset();
   try {
     if (!runner.worker) runner.worker = std::make_unique<WorkerProcess>(config_);
     if (!runner.worker->catalog().error.empty()) {
