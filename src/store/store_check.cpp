@@ -2,7 +2,6 @@
 // read back against their content hash, damaged ones forgotten so that the
 // next read computes their results again, temporary files of dead writers
 // removed.
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
+#include "sys/dir.hpp"
 #include "sys/io.hpp"
 
 namespace taskfs {
@@ -97,18 +97,15 @@ std::vector<Hash128> Store::forget_blob(const Hash128& hash) {
 }
 
 std::size_t Store::remove_stale_temp_files() {
-  Fd listing(::openat(tmp_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  DIR* dir = listing ? ::fdopendir(listing.get()) : nullptr;
-  if (dir == nullptr) return 0;
-  static_cast<void>(listing.release());  // the DIR owns it now
+  auto names = entry_names(Fd(::openat(tmp_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)));
+  if (!names) return 0;
   std::vector<std::string> stale;
-  while (const dirent* entry = ::readdir(dir)) {
-    std::optional<pid_t> writer = writer_of(entry->d_name);
+  for (const std::string& name : *names) {
+    std::optional<pid_t> writer = writer_of(name);
     // kill(pid, 0) fails with ESRCH once the writer is gone. A pid reused
     // since keeps its file until the next start: never removed too early.
-    if (writer && ::kill(*writer, 0) != 0 && errno == ESRCH) stale.emplace_back(entry->d_name);
+    if (writer && ::kill(*writer, 0) != 0 && errno == ESRCH) stale.push_back(name);
   }
-  ::closedir(dir);
   std::size_t removed = 0;
   for (const auto& name : stale) removed += ::unlinkat(tmp_.get(), name.c_str(), 0) == 0;
   return removed;

@@ -2,7 +2,6 @@
 // (taskfs rm). Crash-safe at every step: the rows go in one transaction, then
 // the blob files they named; a process killed in between leaves only files no
 // row names, which the next eviction removes.
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
 #include "store/store_lock.hpp"
+#include "sys/dir.hpp"
 
 namespace taskfs {
 namespace {
@@ -193,24 +193,16 @@ std::size_t Store::remove_orphan_files(const std::unordered_set<std::string>& ke
   // Under the blobs lock, every file in blobs/ is named by a committed row or
   // by none: writers hold the lock from finding the file to committing its row.
   std::size_t removed = 0;
-  std::unique_ptr<DIR, int (*)(DIR*)> top(
-      ::fdopendir(::openat(blobs_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)), ::closedir);
-  if (!top) throw std::runtime_error(std::string("listing blobs/: ") + std::strerror(errno));
-  while (const dirent* shard = ::readdir(top.get())) {
-    std::string shard_name = shard->d_name;
-    if (shard_name.size() != 2) continue;  // ".", "..", and nothing of ours
-    int shard_fd = open_below(blobs_.get(), shard_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (shard_fd < 0) continue;
-    std::unique_ptr<DIR, int (*)(DIR*)> files(::fdopendir(shard_fd), ::closedir);
-    if (!files) {
-      ::close(shard_fd);
-      continue;
-    }
-    std::string shard_prefix = shard_name + "/";
-    while (const dirent* file = ::readdir(files.get())) {
-      std::string name = file->d_name;
-      if (name == "." || name == ".." || kept.contains(shard_prefix + name)) continue;
-      if (::unlinkat(shard_fd, name.c_str(), 0) == 0) ++removed;
+  auto shards = entry_names(Fd(::openat(blobs_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)));
+  if (!shards) throw std::runtime_error(std::string("listing blobs/: ") + std::strerror(errno));
+  for (const std::string& shard_name : *shards) {
+    if (shard_name.size() != 2) continue;  // nothing of ours
+    Fd shard(open_below(blobs_.get(), shard_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    auto files = entry_names(Fd(::dup(shard.get())));
+    if (!files) continue;
+    for (const std::string& name : *files) {
+      if (kept.contains(shard_name + "/" + name)) continue;
+      if (::unlinkat(shard.get(), name.c_str(), 0) == 0) ++removed;
     }
   }
   return removed;

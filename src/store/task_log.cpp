@@ -1,6 +1,5 @@
 #include "store/task_log.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -15,6 +14,7 @@
 
 #include "key/hash.hpp"
 #include "log.hpp"
+#include "sys/dir.hpp"
 #include "sys/io.hpp"
 #include "sys/store_dir.hpp"
 
@@ -206,13 +206,10 @@ std::size_t TaskLogs::read(const std::string& task, const std::string& variant, 
 
 std::vector<std::string> TaskLogs::variants(const std::string& task) const {
   std::vector<std::string> out;
-  Fd dir(open_below(store_fd_, task_dir_name(task), O_RDONLY | O_DIRECTORY));
-  if (!dir) return out;
-  std::unique_ptr<DIR, int (*)(DIR*)> listing(::fdopendir(dir.get()), ::closedir);
-  if (!listing) return out;
-  static_cast<void>(dir.release());  // the listing owns it now
-  while (const dirent* entry = ::readdir(listing.get())) {
-    if (entry->d_name[0] != '.') out.emplace_back(entry->d_name);
+  auto names = entry_names(Fd(open_below(store_fd_, task_dir_name(task), O_RDONLY | O_DIRECTORY)));
+  if (!names) return out;
+  for (std::string& name : *names) {
+    if (name[0] != '.') out.push_back(std::move(name));
   }
   std::sort(out.begin(), out.end());
   return out;
