@@ -15,6 +15,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "graph/plan.hpp"
 #include "spec/percent.hpp"
@@ -41,21 +42,32 @@ ParamInfo uint_param(std::string name, std::uint64_t value, std::uint64_t hi) {
   return {std::move(name), Value{value}, 0, hi};
 }
 
+TaskInfo task(std::string name, std::vector<std::string> inputs) {
+  TaskInfo t;
+  t.fingerprint = "f-" + name;
+  t.source_file = name + ".cpp";
+  t.name = std::move(name);
+  t.inputs = std::move(inputs);
+  t.output_type = "int";
+  t.source_line = 1;
+  return t;
+}
+
 // up <- mid <- top: a param of every type, integer ranges of several widths.
 const Catalog& catalog() {
   static const Catalog c = [] {
-    TaskInfo up{"up", {}, {}, false, "f1", "int", "up.cpp", 1};
+    TaskInfo up = task("up", {});
     up.params = {{"flag", Value{false}, 0, 0},
                  int_param("small", 3, -128, 127),
                  {"ratio", Value{0.5}, 0, 0},
                  {"name", Value{std::string("x y")}, 0, 0},
                  {"inputs", Value{taskfs::Files("data/*.txt")}, 0, 0},
                  {"input", Value{taskfs::File("data/a.txt")}, 0, 0}};
-    TaskInfo mid{"mid", {"up"}, {}, false, "f2", "int", "mid.cpp", 1};
+    TaskInfo mid = task("mid", {"up"});
     mid.params = {int_param("n", 10, std::numeric_limits<std::int64_t>::min(),
                             std::numeric_limits<std::int64_t>::max()),
                   {"eps", Value{1e-4}, 0, 0}};
-    TaskInfo top{"top", {"mid"}, {}, false, "f3", "int", "top.cpp", 1};
+    TaskInfo top = task("top", {"mid"});
     top.params = {uint_param("count", 0, 65535),
                   uint_param("seed", 1, std::numeric_limits<std::uint64_t>::max()),
                   {"label", Value{std::string()}, 0, 0}};
@@ -66,7 +78,8 @@ const Catalog& catalog() {
 
 void check_percent_round_trip(std::string_view raw) {
   std::string encoded = taskfs::spec::percent_encode(raw);
-  if (encoded.find_first_of("/,:= ") != std::string::npos) fail("encoded value has a separator", raw);
+  if (encoded.find_first_of("/,:= ") != std::string::npos)
+    fail("encoded value has a separator", raw);
   auto decoded = taskfs::spec::percent_decode(encoded);
   if (!decoded || *decoded != raw) fail("percent_decode(percent_encode(s)) != s", raw);
 }
