@@ -11,6 +11,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -49,6 +50,62 @@ void print_result(Engine& engine, const ResultInfo& result) {
     print(std::string_view(buf.get(), n));
     at += n;
   }
+}
+
+// What one PATH of `taskfs run` names: a result, a whole collection, or one
+// element of a collection (SPEC 6).
+struct Target {
+  std::string path;
+  std::shared_ptr<const Request> request;
+  std::optional<std::string> element;
+
+  bool collection() const { return request->plan.target().task->collection; }
+};
+
+// Throws UsageError (exit 2) for a path that names nothing.
+Target resolve_target(Engine& engine, const std::string& path) {
+  spec::ElementPath split = spec::split_element_path(path);
+  Target target{path, nullptr, std::nullopt};
+  try {
+    target.request = engine.resolve(split.result.task, split.result.variant);
+  } catch (const spec::PathError& e) {
+    throw UsageError(path + ": " + e.what());
+  }
+  if (split.element.empty()) return target;
+  if (!target.collection()) {
+    throw UsageError(path + ": task '" + std::string(split.result.task) +
+                     "' does not return a collection; it has no elements");
+  }
+  target.element = spec::element_name(split.element);
+  if (!target.element) throw UsageError(path + ": a malformed percent escape in its element");
+  return target;
+}
+
+// Prints a computed target: a result, one element, or every element in
+// order. False, saying why, when the element does not exist.
+bool print_target(Engine& engine, const Target& target, const ResultInfo& result) {
+  if (!target.collection()) {
+    print_result(engine, result);
+    return true;
+  }
+  std::optional<CollectionInfo> collection = engine.collection_of(result);
+  if (!collection) throw std::runtime_error(target.path + ": its elements are not in the store");
+  if (target.element) {
+    std::optional<ElementInfo> element = engine.find_element(*collection, *target.element);
+    if (!element) {
+      std::cerr << "taskfs: " << target.path << ": no element '" << *target.element << "'\n";
+      return false;
+    }
+    print_result(engine, element->result);
+    return true;
+  }
+  constexpr std::size_t kPage = 1024;  // elements read per store query
+  for (std::uint64_t from = 0; from < collection->size; from += kPage) {
+    for (const auto& element : engine.elements(*collection, from, kPage)) {
+      print_result(engine, element.result);
+    }
+  }
+  return true;
 }
 
 // The width of the terminal on stderr: a longer line would wrap, and "\r"
@@ -112,22 +169,23 @@ int run_command(const Args& args) {
   auto parsed =
       parse_project_args(args, "taskfs run PATH... [--tasks LIB] [--store DIR] [-j N]",
                          "Computes each TASK[/VARIANT] (e.g. results/train=maxiter:5) and "
-                         "prints it to stdout.");
+                         "prints it to stdout; TASK/VARIANT/ELEMENT prints one element of "
+                         "a collection.");
   if (!parsed) return 0;
   if (parsed->positional.empty()) throw UsageError("taskfs run: give at least one PATH");
   Project project = load_project(parsed->flags);
   auto engine = open_engine(project);
 
-  std::vector<std::shared_ptr<const Request>> requests;
-  for (const auto& path : parsed->positional) requests.push_back(resolve_path(*engine, path));
+  std::vector<Target> targets;
+  for (const auto& path : parsed->positional) targets.push_back(resolve_target(*engine, path));
   // All paths compute at once; they print in the order given.
   std::vector<std::future<Outcome>> outcomes;
   {
     Progress progress(*engine);
-    for (const auto& r : requests) {
+    for (const auto& t : targets) {
       auto promise = std::make_shared<std::promise<Outcome>>();
       outcomes.push_back(promise->get_future());
-      engine->compute(r, [promise](const Outcome& o) { promise->set_value(o); });
+      engine->compute(t.request, [promise](const Outcome& o) { promise->set_value(o); });
     }
     for (auto& o : outcomes) o.wait();
   }
@@ -135,12 +193,13 @@ int run_command(const Args& args) {
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     Outcome o = outcomes[i].get();
     if (!o.ok) {
-      std::cerr << "taskfs: " << requests[i]->plan.canonical_path() << ": " << o.error << "\n";
+      std::cerr << "taskfs: " << targets[i].request->plan.canonical_path() << ": " << o.error
+                << "\n";
       status = 1;
       continue;
     }
     try {
-      print_result(*engine, o.result);
+      if (!print_target(*engine, targets[i], o.result)) status = 1;
     } catch (const OutputClosed&) {
       break;  // as cat does when its reader leaves, minus the signal
     }

@@ -243,7 +243,8 @@ void Engine::execute(const Hash128& key, exec::RunRequest request) {
           std::lock_guard lock(mutex_);
           known_.emplace(key, outcome.result);
         }
-        if (remote_) remote_->offer(key, task, variant, outcome.result);
+        // The team cache does not carry a collection's elements (yet).
+        if (remote_ && !reply.collection) remote_->offer(key, task, variant, outcome.result);
       }
     }
     finish_flight(key, outcome);
@@ -291,6 +292,20 @@ Outcome Engine::compute_blocking(std::shared_ptr<const Request> request) {
 
 BlobReader Engine::open_view(const ResultInfo& result) {
   return store_.open_blob(result.view_hash, result.view_offset, result.view_size);
+}
+
+std::optional<CollectionInfo> Engine::collection_of(const ResultInfo& result) {
+  return store_.find_collection(result.value_hash);
+}
+
+std::optional<ElementInfo> Engine::find_element(const CollectionInfo& collection,
+                                                std::string_view name) {
+  return store_.find_element(collection, name);
+}
+
+std::vector<ElementInfo> Engine::elements(const CollectionInfo& collection, std::uint64_t from,
+                                          std::size_t limit) {
+  return store_.elements(collection, from, limit);
 }
 
 std::vector<std::string> Engine::cached_variants(const std::string& task) {

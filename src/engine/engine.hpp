@@ -116,6 +116,15 @@ class Engine {
   // The bytes of a result's file view.
   BlobReader open_view(const ResultInfo& result);
 
+  // Collections (SPEC 6), read from the store; nothing is computed.
+  // The collection a result holds; nullopt when its value is not one (or its
+  // elements are gone). Throws when the store cannot be read.
+  std::optional<CollectionInfo> collection_of(const ResultInfo& result);
+  std::optional<ElementInfo> find_element(const CollectionInfo& collection, std::string_view name);
+  // Up to `limit` elements from index `from` on, in order.
+  std::vector<ElementInfo> elements(const CollectionInfo& collection, std::uint64_t from,
+                                    std::size_t limit);
+
   EngineStatus status();
   // The canonical variants of `task` with cached results: `default` first,
   // then in natural order (k:5 before k:20).

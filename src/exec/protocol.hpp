@@ -57,10 +57,13 @@ struct RunReply {
   bool stale_code = false;          // the library was rebuilt since the key was made
   ResultInfo result;                // when no error
   double started = 0, seconds = 0;  // the task's start (epoch seconds) and duration
+  // The result is a collection (SPEC 6): its elements are rows of this store
+  // only, so it stays out of the team cache.
+  bool collection = false;
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(error, stale_code, result, started, seconds);
+    ar(error, stale_code, result, started, seconds, collection);
   }
 };
 

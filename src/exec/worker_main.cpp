@@ -15,6 +15,7 @@
 
 #include "clock.hpp"
 #include "exec/protocol.hpp"
+#include "exec/stored_collections.hpp"
 #include "key/file_stamp.hpp"
 #include "plugin/task_library.hpp"
 #include "store/store.hpp"
@@ -25,9 +26,18 @@ namespace {
 constexpr int kRequestFd = 3;
 constexpr int kReplyFd = 4;
 
+// The worker's store, opened at its first run, and the collections task code
+// makes in it.
+struct WorkerStore {
+  explicit WorkerStore(const std::string& dir) : store(dir), collections(store) {}
+  Store store;
+  StoredCollections collections;
+};
+
 // Runs one task and stores its result, filling `reply` (started is set).
-void run_task(const TaskLibrary& library, Store& store, const RunRequest& request,
+void run_task(const TaskLibrary& library, WorkerStore& stores, const RunRequest& request,
               RunReply& reply) {
+  Store& store = stores.store;
   const LoadedTask* task = library.find(request.task);
   if (task == nullptr) {
     reply.error = "the task library no longer declares task '" + request.task + "'";
@@ -45,19 +55,32 @@ void run_task(const TaskLibrary& library, Store& store, const RunRequest& reques
   std::vector<std::string_view> upstream(upstream_bytes.begin(), upstream_bytes.end());
 
   auto start = std::chrono::steady_clock::now();
-  detail::Invocation out = task->def->invoke(upstream, request.params);
+  detail::Invocation out;
+  try {
+    out = task->def->invoke(upstream, request.params);
+  } catch (...) {
+    stores.collections.abandon_run();  // what it appended is never served
+    throw;
+  }
   reply.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (std::size_t f = 0; f < request.input_files.size(); ++f) {
     std::optional<FileStamp> now = stamp_of(request.input_files[f]);  // cwd: the project root
     if (!now || now->text() != request.input_stamps[f]) {
       reply.error = "input file '" + request.input_files[f] +
                     "' changed while the task ran; its result was not kept, read it again";
+      stores.collections.abandon_run();
       return;
     }
   }
 
   NewResult result{request.key,        request.task,  request.variant, request.cache,
                    request.provenance, reply.started, reply.seconds};
+  if (out.collection) {
+    reply.result = stores.collections.finish_run(out.collection.get(), result);
+    reply.collection = true;
+    return;
+  }
+  stores.collections.abandon_run();
   // The authoring API's view, as the store keeps it: here is the one place
   // that knows both.
   FileView view{out.view.is_value_suffix, out.view.suffix_offset, std::move(out.view.text)};
@@ -92,13 +115,16 @@ int serve(const std::string& library_path, const std::string& store_dir) {
   send(kReplyFd, catalog);
   if (!library) return 1;
 
-  std::unique_ptr<Store> store;
+  std::unique_ptr<WorkerStore> store;
   RunRequest request;
   while (receive(kRequestFd, request)) {
     RunReply reply;
     reply.started = epoch_seconds();
     try {
-      if (!store) store = std::make_unique<Store>(store_dir);
+      if (!store) {
+        store = std::make_unique<WorkerStore>(store_dir);
+        store->collections.install(library->collection_hooks());
+      }
       run_task(*library, *store, request, reply);
     } catch (const std::exception& e) {
       reply.error = e.what();

@@ -8,6 +8,7 @@
 #include "fs/errors.hpp"
 #include "fs/filesystem.hpp"
 #include "fs/graph_picture.hpp"
+#include "log.hpp"
 
 namespace taskfs::fs {
 namespace {
@@ -93,33 +94,45 @@ void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_inf
       return reply_current_error(req, "open " + path);
     }
   }
-  std::shared_ptr<const Request> request;
-  try {
-    request = fs.engine().resolve(node.task, node.variant);
-  } catch (...) {
-    return reply_current_error(req, path);
-  }
-  std::uint64_t serial = fs.add_pending(req);
-  if (!watch_interrupt(req, fs)) {
-    if (fs.take_pending(req, serial)) fuse_reply_err(req, EINTR);
-    return;
-  }
   // Computed now, so not a version the kernel may cache: read past the page cache.
-  auto done = [req, serial, &fs, path, info = *fi](const Outcome& outcome) {
-    if (!fs.take_pending(req, serial)) return;  // the reader was interrupted
-    if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);
+  fs.compute_for(req, node.task, node.variant,
+                 [req, &fs, path, info = *fi](const Outcome& outcome) {
+                   if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);
+                   try {
+                     reply_open(req, fs, info, fs.engine().open_view(outcome.result), false);
+                   } catch (...) {
+                     reply_current_error(req, "open " + path);
+                   }
+                 });
+}
+
+// An element of a collection: its bytes when the lookup found them, else
+// the collection is computed first and the element found in it.
+void open_element(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_info* fi) {
+  std::string path = node.task + "/" + node.variant + "/" + node.element;
+  if (node.cached) {
     try {
-      reply_open(req, fs, info, fs.engine().open_view(outcome.result), false);
+      return reply_open(req, fs, *fi, fs.engine().open_view(*node.cached), true);
     } catch (...) {
-      reply_current_error(req, "open " + path);
+      return reply_current_error(req, "open " + path);
     }
-  };
-  try {
-    fs.engine().compute(request, std::move(done));
-  } catch (...) {
-    int error_number = log_current_error("read " + path);
-    if (fs.take_pending(req, serial)) fuse_reply_err(req, error_number);
   }
+  fs.compute_for(
+      req, node.task, node.variant, [req, &fs, path, node, info = *fi](const Outcome& outcome) {
+        if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);
+        try {
+          std::optional<CollectionInfo> collection = fs.engine().collection_of(outcome.result);
+          if (!collection) return reply_failure(req, "read " + path, "its collection is gone");
+          std::optional<ElementInfo> element = fs.engine().find_element(*collection, node.element);
+          if (!element) {
+            log_line(path + ": no such element");
+            return (void)fuse_reply_err(req, ENOENT);
+          }
+          reply_open(req, fs, info, fs.engine().open_view(element->result), false);
+        } catch (...) {
+          reply_current_error(req, "open " + path);
+        }
+      });
 }
 
 }  // namespace
@@ -139,8 +152,34 @@ void fs_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
           req, "reading .taskfs/" + std::string(control_file_name(node->control)));
     }
   }
+  if (node->kind == NodeKind::Element) return open_element(req, fs, *node, fi);
   if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, EISDIR);
   open_result(req, fs, *node, fi);
+}
+
+void Filesystem::compute_for(fuse_req_t req, const std::string& task, const std::string& variant,
+                             std::function<void(const Outcome&)> answer) {
+  std::string path = task + "/" + variant;
+  std::shared_ptr<const Request> request;
+  try {
+    request = engine_.resolve(task, variant);
+  } catch (...) {
+    return reply_current_error(req, path);
+  }
+  std::uint64_t serial = add_pending(req);
+  if (!watch_interrupt(req, *this)) {
+    if (take_pending(req, serial)) fuse_reply_err(req, EINTR);
+    return;
+  }
+  auto done = [this, req, serial, answer = std::move(answer)](const Outcome& outcome) {
+    if (take_pending(req, serial)) answer(outcome);  // else the reader was interrupted
+  };
+  try {
+    engine_.compute(request, std::move(done));
+  } catch (...) {
+    int error_number = log_current_error("read " + path);
+    if (take_pending(req, serial)) fuse_reply_err(req, error_number);
+  }
 }
 
 void fs_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {

@@ -3,6 +3,21 @@
 #include "clock.hpp"
 
 namespace taskfs::fs {
+namespace {
+
+// Inodes of one version of a result, a collection or an element: counted, and
+// freed when the kernel forgets them.
+bool is_version(NodeKind kind) {
+  return kind == NodeKind::Result || kind == NodeKind::Collection || kind == NodeKind::Element;
+}
+
+// What tells versions of one path apart in an inode's name. A collection's
+// value hash is its manifest's, which follows its elements.
+std::string version_name(const std::optional<ResultInfo>& found) {
+  return found ? found->view_hash.hex() + found->value_hash.hex() : "missing";
+}
+
+}  // namespace
 
 std::string_view control_file_name(ControlFile file) {
   switch (file) {
@@ -57,6 +72,13 @@ fuse_ino_t InodeTable::task_dir(const std::string& task) {
   return intern_locked("d/" + task, std::move(n))->first;
 }
 
+fuse_ino_t InodeTable::counted_lookup(const std::string& name, Node node) {
+  std::lock_guard lock(mutex_);
+  auto it = intern_locked(name, std::move(node));
+  ++it->second.lookups;  // counted under the same lock: a FORGET cannot free it in between
+  return it->first;
+}
+
 fuse_ino_t InodeTable::looked_up_result(const std::string& task, const std::string& variant,
                                         const std::optional<ResultInfo>& found) {
   Node n{NodeKind::Result};
@@ -65,18 +87,39 @@ fuse_ino_t InodeTable::looked_up_result(const std::string& task, const std::stri
   n.created = found ? found->created : 0;
   n.cached = found;
   // Each version its own inode; all lookups that found it missing share one.
-  std::string name =
-      "r/" + task + "/" + variant + "#" + (found ? found->view_hash.hex() : "missing");
-  std::lock_guard lock(mutex_);
-  auto it = intern_locked(name, std::move(n));
-  ++it->second.lookups;  // counted under the same lock: a FORGET cannot free it in between
-  return it->first;
+  return counted_lookup("r/" + task + "/" + variant + "#" + version_name(found), std::move(n));
+}
+
+fuse_ino_t InodeTable::looked_up_collection(const std::string& task, const std::string& variant,
+                                            const std::optional<ResultInfo>& found,
+                                            const std::optional<CollectionInfo>& collection) {
+  Node n{NodeKind::Collection};
+  n.task = task;
+  n.variant = variant;
+  n.created = found ? found->created : 0;
+  n.cached = found;
+  n.collection = collection;
+  return counted_lookup("c/" + task + "/" + variant + "#" + version_name(found), std::move(n));
+}
+
+fuse_ino_t InodeTable::looked_up_element(const Node& dir, const std::string& element,
+                                         const std::optional<ResultInfo>& found) {
+  Node n{NodeKind::Element};
+  n.task = dir.task;
+  n.variant = dir.variant;
+  n.element = element;
+  n.created = found ? dir.created : 0;
+  n.cached = found;
+  // The element's name comes last: whatever bytes it holds, the name is unique.
+  return counted_lookup("e/" + dir.task + "/" + dir.variant + "#" + version_name(dir.cached) +
+                            "#" + version_name(found) + "/" + element,
+                        std::move(n));
 }
 
 void InodeTable::forget(fuse_ino_t ino, std::uint64_t count) {
   std::lock_guard lock(mutex_);
   auto it = nodes_.find(ino);
-  if (it == nodes_.end() || it->second.node.kind != NodeKind::Result) return;
+  if (it == nodes_.end() || !is_version(it->second.node.kind)) return;
   Entry& entry = it->second;
   entry.lookups -= std::min(count, entry.lookups);
   if (entry.lookups > 0) return;

@@ -20,7 +20,8 @@
 
 namespace taskfs::fs {
 
-enum class NodeKind { Root, ControlDir, ControlFile, TaskDir, Result };
+// A Collection is a directory whose entries are its Elements (SPEC 6).
+enum class NodeKind { Root, ControlDir, ControlFile, TaskDir, Result, Collection, Element };
 
 // The files in .taskfs/.
 enum class ControlFile { Status, Tasks, Graph, GraphPicture };
@@ -35,13 +36,17 @@ struct Node {
   explicit Node(NodeKind k) : kind(k) {}
 
   NodeKind kind = NodeKind::Root;
-  std::string task;       // TaskDir, Result
-  std::string variant;    // Result: canonical variant
+  std::string task;       // TaskDir, Result, Collection, Element
+  std::string variant;    // Result, Collection, Element: canonical variant
+  std::string element;    // Element: its name (decoded)
   ControlFile control{};  // ControlFile
   double created = 0;     // its mtime: when the result was stored, or first seen
-  // Result: the version this inode is, as the lookup that made it found it
-  // (its probe, handed on to open), or nullopt for "missing when looked up".
+  // Result, Collection, Element: the version this inode is, as the lookup
+  // that made it found it (its probe, handed on to open), or nullopt for
+  // "missing when looked up".
   std::optional<ResultInfo> cached;
+  // Collection: where its elements are, when cached.
+  std::optional<CollectionInfo> collection;
 };
 
 class InodeTable {
@@ -59,8 +64,18 @@ class InodeTable {
   // version it is) or missing. Counts one lookup of it: reply with it.
   fuse_ino_t looked_up_result(const std::string& task, const std::string& variant,
                               const std::optional<ResultInfo>& found);
-  // The kernel dropped `count` lookups of `ino`; a result inode left with none
-  // is freed. Other inodes are permanent.
+  // The inode of a collection's directory as a lookup found it: one version
+  // (`found`, its elements `collection`) or missing. Counts one lookup.
+  fuse_ino_t looked_up_collection(const std::string& task, const std::string& variant,
+                                  const std::optional<ResultInfo>& found,
+                                  const std::optional<CollectionInfo>& collection);
+  // The inode of the element named `element` in the collection directory
+  // `dir`, as a lookup found it (`found`: its bytes) or missing. Counts one
+  // lookup.
+  fuse_ino_t looked_up_element(const Node& dir, const std::string& element,
+                               const std::optional<ResultInfo>& found);
+  // The kernel dropped `count` lookups of `ino`; a result, collection or
+  // element inode left with none is freed. Other inodes are permanent.
   void forget(fuse_ino_t ino, std::uint64_t count);
   // The node of an inode the kernel knows; nullopt for an unknown number.
   std::optional<Node> find(fuse_ino_t ino) const;
@@ -69,8 +84,10 @@ class InodeTable {
   struct Entry {
     Node node;
     std::string name;           // its key in by_name_
-    std::uint64_t lookups = 0;  // results only: lookups the kernel has not forgotten
+    std::uint64_t lookups = 0;  // versions only: lookups the kernel has not forgotten
   };
+  // The inode named `name`, made from `node` if new, with one lookup more.
+  fuse_ino_t counted_lookup(const std::string& name, Node node);
   // The inode named `name`, made from `node` if new. REQUIRES: mutex_ held.
   std::unordered_map<fuse_ino_t, Entry>::iterator intern_locked(const std::string& name, Node node);
 

@@ -1,4 +1,4 @@
-// Extended attributes of results: user.taskfs.key, state, canonical, error, why.
+// Extended attributes of results (and collections, elements): user.taskfs.key, state, canonical, error, why.
 // Other nodes have none; never ENOSYS, which would turn xattrs off for the mount.
 #include <cerrno>
 #include <cstring>
@@ -6,6 +6,7 @@
 
 #include "fs/errors.hpp"
 #include "fs/filesystem.hpp"
+#include "spec/variant.hpp"
 
 namespace taskfs::fs {
 namespace {
@@ -19,8 +20,19 @@ void reply_value(fuse_req_t req, const std::string& value, size_t size) {
   fuse_reply_buf(req, value.data(), value.size());
 }
 
+// Whether a node has the attributes: results, and collections and their
+// elements, which answer for their collection except for their own name.
+bool has_attributes(const Node& node) {
+  return node.kind == NodeKind::Result || node.kind == NodeKind::Collection ||
+         node.kind == NodeKind::Element;
+}
+
 std::optional<std::string> attribute(Filesystem& fs, const Node& node, std::string_view name) {
-  if (name == kNames[2]) return node.task + "/" + node.variant;
+  if (name == kNames[2]) {
+    std::string canonical = node.task + "/" + node.variant;
+    if (node.kind == NodeKind::Element) canonical += "/" + spec::element_file_name(node.element);
+    return canonical;
+  }
   auto request = fs.engine().resolve(node.task, node.variant);
   if (name == kNames[4]) return fs.engine().why(*request);
   Probe probe = fs.engine().probe(*request);
@@ -36,7 +48,7 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) 
   Filesystem& fs = Filesystem::of(req);
   auto node = fs.inodes().find(ino);
   if (!node) return (void)fuse_reply_err(req, ENOENT);
-  if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, ENODATA);
+  if (!has_attributes(*node)) return (void)fuse_reply_err(req, ENODATA);
   try {
     auto value = attribute(fs, *node, name);
     if (!value) return (void)fuse_reply_err(req, ENODATA);
@@ -54,7 +66,7 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
   auto node = fs.inodes().find(ino);
   if (!node) return (void)fuse_reply_err(req, ENOENT);
   std::string names;
-  if (node->kind == NodeKind::Result) {
+  if (has_attributes(*node)) {
     for (const char* n : kNames) names.append(n, std::strlen(n) + 1);
   }
   reply_value(req, names, size);

@@ -40,6 +40,7 @@ std::vector<TaskInfo> TaskLibrary::catalog() const {
     info.nocache = def.nocache;
     info.fingerprint = tasks_.at(def.name).fingerprint;
     info.output_type = readable_type_name(def.output_type);
+    info.collection = def.collection;
     info.source_file = def.source_file;
     info.source_line = def.source_line;
     tasks.push_back(std::move(info));

@@ -28,7 +28,7 @@ class Database;
 class Store {
  public:
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens the store in `dir`, creating it (0700, files 0600) if it does not
   // exist. Throws StoreError, touching nothing, when `dir` is not a taskfs
@@ -85,6 +85,31 @@ class Store {
   // How many times a task ran successfully (tests count executions with it).
   std::int64_t count_runs(const std::string& task);
 
+  // --- collections (SPEC 6; store/collections.cpp). A collection is built
+  // under its row id, invisible, and sealed under its value's hash.
+  // Starts a collection; its id.
+  std::int64_t begin_collection();
+  // Stores elements `first`, `first + 1`, ... of a collection being built, in
+  // one transaction; their value hashes, in order. Throws on a name given twice.
+  std::vector<Hash128> append_elements(std::int64_t collection, std::uint64_t first,
+                                       const std::vector<NewElement>& elements);
+  // Seals a collection of `size` elements whose names and value hashes hash
+  // to `digest`, and stores its manifest as the value of `result` (as
+  // put_result does): equal elements give an equal value hash.
+  ResultInfo finish_collection(const NewResult& result, std::int64_t collection,
+                               std::uint64_t size, const Hash128& digest);
+  // Forgets a collection being built, with its elements.
+  void discard_collection(std::int64_t collection);
+  // The sealed collection whose manifest is the blob `value_hash`; nullopt for
+  // any other value.
+  std::optional<CollectionInfo> find_collection(const Hash128& value_hash);
+  std::optional<ElementInfo> element_at(const CollectionInfo& collection, std::uint64_t index);
+  std::optional<ElementInfo> find_element(const CollectionInfo& collection,
+                                          std::string_view name);
+  // Up to `limit` elements from index `from` on, in index order.
+  std::vector<ElementInfo> elements(const CollectionInfo& collection, std::uint64_t from,
+                                    std::size_t limit);
+
  private:
   void check_or_create_schema(bool fresh);
   // REQUIRES: mutex_ held.
@@ -93,6 +118,13 @@ class Store {
   // Hashes a blob and, if it is large, writes its file (outside any
   // transaction): all of it but the first `head_size` bytes, kept in the row.
   Hash128 stage_blob(std::string_view bytes, std::size_t head_size);
+  // Hashes a value and its view and writes the files of large ones (outside
+  // any transaction); the ResultInfo to record (created left 0).
+  ResultInfo stage_value(std::string_view value, const FileView& view);
+  // Adds the blob rows of a staged value and view. REQUIRES: a write transaction.
+  void record_value(const ResultInfo& info, std::string_view value, const FileView& view);
+  // REQUIRES: mutex_ held, a write transaction.
+  void discard_collection_locked(std::int64_t collection);
   // Adds the blob's row (inline bytes when small, else the head).
   // REQUIRES: a write transaction.
   void record_blob(const Hash128& hash, std::string_view bytes, std::size_t head_size);

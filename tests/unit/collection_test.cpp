@@ -1,0 +1,113 @@
+// Collections (SPEC 6) without a worker: tf::List and tf::Dict held in
+// memory, and the store's element rows, sealing and content hashes.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <taskfs/taskfs.hpp>
+#include <vector>
+
+#include "store/store.hpp"
+#include "test_support.hpp"
+
+namespace taskfs {
+namespace {
+
+TEST(CollectionApiTest, AListNamesItsElementsByIndexAndIteratesThemInOrder) {
+  List<std::string> list;
+  list.push_back("a");
+  list.push_back("b");
+  EXPECT_EQ(list.size(), 2u);
+  EXPECT_EQ(list.names(), (std::vector<std::string>{"0", "1"}));
+  EXPECT_EQ(list.at(1), "b");
+  EXPECT_EQ(list.at("0"), "a");
+  std::vector<std::string> seen(list.begin(), list.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
+  EXPECT_THROW(list.at(2), std::out_of_range);
+}
+
+TEST(CollectionApiTest, ADictKeepsInsertionOrderAndRefusesAKeyTwice) {
+  Dict<int> dict;
+  dict.insert("z", 1);
+  dict.insert("a/b", 2);
+  EXPECT_EQ(dict.at("a/b"), 2);
+  EXPECT_EQ(dict.names(), (std::vector<std::string>{"z", "a/b"}));
+  std::vector<std::pair<std::string, int>> seen;
+  for (const auto& element : dict) seen.push_back(element);
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, int>>{{"z", 1}, {"a/b", 2}}));
+  EXPECT_THROW(dict.insert("z", 3), std::invalid_argument);
+  EXPECT_THROW(dict.insert("", 3), std::invalid_argument);
+  EXPECT_FALSE(dict.contains("y"));
+  EXPECT_THROW(dict.at("y"), std::out_of_range);
+}
+
+class CollectionStoreTest : public ::testing::Test {
+ protected:
+  // Seals a collection of `values` (named 0, 1, ...) as the result of `key`.
+  ResultInfo seal(std::uint64_t key, const std::vector<std::string>& values) {
+    std::int64_t id = store_.begin_collection();
+    std::vector<NewElement> elements;
+    Hasher digest;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      elements.push_back({std::to_string(i), values[i], FileView{false, 0, values[i] + "\n"}});
+    }
+    std::vector<Hash128> hashes = store_.append_elements(id, 0, elements);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      digest.field(elements[i].name).bytes(hashes[i].bytes());
+    }
+    NewResult result{Hash128{0, key}, "t", "v" + std::to_string(key), true, {}, 0, 0};
+    return store_.finish_collection(result, id, values.size(), digest.finish());
+  }
+
+  test::TempDir dir_;
+  Store store_{dir_ / "store"};
+};
+
+TEST_F(CollectionStoreTest, ASealedCollectionIsFoundByItsValueHashWithItsElements) {
+  ResultInfo info = seal(1, {"x", "yy", "zzz"});
+  auto collection = store_.find_collection(info.value_hash);
+  ASSERT_TRUE(collection);
+  EXPECT_EQ(collection->size, 3u);
+  auto second = store_.element_at(*collection, 1);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->name, "1");
+  EXPECT_EQ(store_.read_blob(second->result.value_hash), "yy");
+  EXPECT_EQ(second->result.view_size, 3u);
+  auto by_name = store_.find_element(*collection, "2");
+  ASSERT_TRUE(by_name);
+  EXPECT_EQ(by_name->index, 2u);
+  EXPECT_FALSE(store_.find_element(*collection, "3"));
+  auto page = store_.elements(*collection, 1, 10);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[1].name, "2");
+  EXPECT_EQ(store_.find_result(Hash128{0, 1})->value_hash, info.value_hash);
+}
+
+TEST_F(CollectionStoreTest, TheContentHashFollowsTheElements) {
+  ResultInfo a = seal(1, {"x", "y"});
+  ResultInfo same = seal(2, {"x", "y"});
+  ResultInfo other = seal(3, {"x", "z"});
+  EXPECT_EQ(a.value_hash, same.value_hash);
+  EXPECT_NE(a.value_hash, other.value_hash);
+  EXPECT_EQ(store_.find_collection(same.value_hash)->size, 2u);
+}
+
+TEST_F(CollectionStoreTest, AnUnsealedCollectionIsNeverFoundAndCanBeDiscarded) {
+  std::int64_t id = store_.begin_collection();
+  store_.append_elements(id, 0, {{"0", "x", FileView{}}});
+  store_.discard_collection(id);
+  EXPECT_FALSE(store_.find_collection(hash_bytes("x")));
+  EXPECT_TRUE(store_.elements(CollectionInfo{id, 1}, 0, 10).empty());
+}
+
+TEST_F(CollectionStoreTest, AnElementNameTwiceIsRefusedWithItsName) {
+  std::int64_t id = store_.begin_collection();
+  try {
+    store_.append_elements(id, 0, {{"k", "1", FileView{}}, {"k", "2", FileView{}}});
+    FAIL() << "a duplicate name was stored";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("'k'"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace taskfs
