@@ -6,6 +6,7 @@
 #include <taskfs/taskfs.hpp>
 #include <vector>
 
+#include "store/sqlite.hpp"
 #include "store/store.hpp"
 #include "test_support.hpp"
 
@@ -107,6 +108,20 @@ TEST_F(CollectionStoreTest, AnElementNameTwiceIsRefusedWithItsName) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("'k'"), std::string::npos) << e.what();
   }
+}
+
+// Schema version 3 had no collections; opening such a store adds them.
+TEST(CollectionSchemaTest, AStoreOfVersionThreeIsUpgradedKeepingItsResults) {
+  test::TempDir dir;
+  NewResult result{Hash128{0, 7}, "t", "default", true, {}, 0, 0};
+  Store(dir / "store").put_result(result, "value", FileView{false, 0, "view\n"});
+  sqlite::Database((dir / "store" / "taskfs.db").string(), false)
+      .exec("DROP TABLE elements; DROP TABLE collections; "
+            "UPDATE meta SET value='3' WHERE name='schema_version'");
+  Store reopened(dir / "store");
+  EXPECT_TRUE(reopened.find_result(Hash128{0, 7}));
+  std::int64_t id = reopened.begin_collection();
+  EXPECT_EQ(reopened.append_elements(id, 0, {{"0", "x", FileView{}}}).size(), 1u);
 }
 
 }  // namespace
