@@ -205,9 +205,7 @@ class Dict : public detail::CollectionBase<T> {
     this->append(std::move(key), value);
   }
 
-  element_type element(std::uint64_t index) const {
-    return {this->name(index), this->at(index)};
-  }
+  element_type element(std::uint64_t index) const { return {this->name(index), this->at(index)}; }
   iterator begin() const { return {this, 0}; }
   iterator end() const { return {this, this->size()}; }
 

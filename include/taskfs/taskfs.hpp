@@ -196,8 +196,7 @@ struct Invoker {
       if constexpr (is_inputs_slot<Slot>) {
         typename Slot::type values;
         for (std::size_t j = 0; j < upstream.widths.at(k); ++j) {
-          values.push_back(
-              upstream_argument<typename Slot::element>(upstream.bytes.at(first + j)));
+          values.push_back(upstream_argument<typename Slot::element>(upstream.bytes.at(first + j)));
         }
         return values;
       } else {

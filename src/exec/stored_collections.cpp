@@ -48,8 +48,7 @@ class StoredCollectionSource final : public detail::ElementSource {
 StoredCollectionSink::StoredCollectionSink(Store& store)
     : store_(store), id_(store.begin_collection()) {}
 
-void StoredCollectionSink::append(std::string name, std::string value,
-                                  detail::RenderedView view) {
+void StoredCollectionSink::append(std::string name, std::string value, detail::RenderedView view) {
   if (sealed_) throw std::logic_error("taskfs: a collection was appended to after its task ended");
   batch_bytes_ += name.size() + value.size() + view.text.size();
   batch_.push_back({std::move(name), std::move(value),

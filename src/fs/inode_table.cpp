@@ -111,8 +111,8 @@ fuse_ino_t InodeTable::looked_up_element(const Node& dir, const std::string& ele
   n.created = found ? dir.created : 0;
   n.cached = found;
   // The element's name comes last: whatever bytes it holds, the name is unique.
-  return counted_lookup("e/" + dir.task + "/" + dir.variant + "#" + version_name(dir.cached) +
-                            "#" + version_name(found) + "/" + element,
+  return counted_lookup("e/" + dir.task + "/" + dir.variant + "#" + version_name(dir.cached) + "#" +
+                            version_name(found) + "/" + element,
                         std::move(n));
 }
 

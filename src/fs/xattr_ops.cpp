@@ -1,4 +1,5 @@
-// Extended attributes of results (and collections, elements): user.taskfs.key, state, canonical, error, why.
+// Extended attributes of results, collections and elements: user.taskfs.key,
+// state, canonical, error, why.
 // Other nodes have none; never ENOSYS, which would turn xattrs off for the mount.
 #include <cerrno>
 #include <cstring>

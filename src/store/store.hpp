@@ -96,16 +96,15 @@ class Store {
   // Seals a collection of `size` elements whose names and value hashes hash
   // to `digest`, and stores its manifest as the value of `result` (as
   // put_result does): equal elements give an equal value hash.
-  ResultInfo finish_collection(const NewResult& result, std::int64_t collection,
-                               std::uint64_t size, const Hash128& digest);
+  ResultInfo finish_collection(const NewResult& result, std::int64_t collection, std::uint64_t size,
+                               const Hash128& digest);
   // Forgets a collection being built, with its elements.
   void discard_collection(std::int64_t collection);
   // The sealed collection whose manifest is the blob `value_hash`; nullopt for
   // any other value.
   std::optional<CollectionInfo> find_collection(const Hash128& value_hash);
   std::optional<ElementInfo> element_at(const CollectionInfo& collection, std::uint64_t index);
-  std::optional<ElementInfo> find_element(const CollectionInfo& collection,
-                                          std::string_view name);
+  std::optional<ElementInfo> find_element(const CollectionInfo& collection, std::string_view name);
   // Up to `limit` elements from index `from` on, in index order.
   std::vector<ElementInfo> elements(const CollectionInfo& collection, std::uint64_t from,
                                     std::size_t limit);
