@@ -11,8 +11,12 @@ namespace {
 // transaction carries many small elements.
 constexpr std::size_t kBatchElements = 4096;
 constexpr std::size_t kBatchBytes = std::size_t{16} << 20;
+// A view reads this many element rows per query, so that iterating costs one
+// query per page (plus one blob read per element).
+constexpr std::size_t kViewPage = 256;
 
-// The elements of one stored collection, read one at a time.
+// The elements of one stored collection, read one at a time (their rows a
+// page at a time).
 class StoredCollectionSource final : public detail::ElementSource {
  public:
   StoredCollectionSource(Store& store, CollectionInfo collection)
@@ -30,17 +34,22 @@ class StoredCollectionSource final : public detail::ElementSource {
   }
 
  private:
-  ElementInfo element(std::uint64_t index) const {
-    auto found = store_.element_at(collection_, index);
-    if (!found) {
-      throw std::runtime_error("the store lacks element " + std::to_string(index) +
-                               " of a collection (store damaged?)");
+  const ElementInfo& element(std::uint64_t index) const {
+    if (index < page_first_ || index - page_first_ >= page_.size()) {
+      page_ = store_.elements(collection_, index, kViewPage);
+      page_first_ = index;
+      if (page_.empty() || page_.front().index != index) {
+        throw std::runtime_error("the store lacks element " + std::to_string(index) +
+                                 " of a collection (store damaged?)");
+      }
     }
-    return std::move(*found);
+    return page_[index - page_first_];
   }
 
   Store& store_;
   CollectionInfo collection_;
+  mutable std::vector<ElementInfo> page_;  // the rows of the elements last read
+  mutable std::uint64_t page_first_ = 0;
 };
 
 }  // namespace

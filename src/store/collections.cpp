@@ -120,19 +120,6 @@ std::optional<CollectionInfo> Store::find_collection(const Hash128& value_hash) 
   return CollectionInfo{q.column_int(0), static_cast<std::uint64_t>(q.column_int(1))};
 }
 
-std::optional<ElementInfo> Store::element_at(const CollectionInfo& collection,
-                                             std::uint64_t index) {
-  std::lock_guard lock(mutex_);
-  auto& q = db_->cached(
-      "SELECT idx, name, value_hash, value_size, view_hash, view_offset, view_size "
-      "FROM elements WHERE collection=? AND idx=?");
-  sqlite::ResetOnExit q_done(q);
-  if (!q.bind(1, collection.id).bind(2, static_cast<std::int64_t>(index)).step()) {
-    return std::nullopt;
-  }
-  return element_from(q);
-}
-
 std::optional<ElementInfo> Store::find_element(const CollectionInfo& collection,
                                                std::string_view name) {
   std::lock_guard lock(mutex_);

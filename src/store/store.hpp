@@ -103,7 +103,6 @@ class Store {
   // The sealed collection whose manifest is the blob `value_hash`; nullopt for
   // any other value.
   std::optional<CollectionInfo> find_collection(const Hash128& value_hash);
-  std::optional<ElementInfo> element_at(const CollectionInfo& collection, std::uint64_t index);
   std::optional<ElementInfo> find_element(const CollectionInfo& collection, std::string_view name);
   // Up to `limit` elements from index `from` on, in index order.
   std::vector<ElementInfo> elements(const CollectionInfo& collection, std::uint64_t from,

@@ -68,11 +68,11 @@ TEST_F(CollectionStoreTest, ASealedCollectionIsFoundByItsValueHashWithItsElement
   auto collection = store_.find_collection(info.value_hash);
   ASSERT_TRUE(collection);
   EXPECT_EQ(collection->size, 3u);
-  auto second = store_.element_at(*collection, 1);
-  ASSERT_TRUE(second);
-  EXPECT_EQ(second->name, "1");
-  EXPECT_EQ(store_.read_blob(second->result.value_hash), "yy");
-  EXPECT_EQ(second->result.view_size, 3u);
+  auto from_second = store_.elements(*collection, 1, 1);
+  ASSERT_EQ(from_second.size(), 1u);
+  EXPECT_EQ(from_second[0].name, "1");
+  EXPECT_EQ(store_.read_blob(from_second[0].result.value_hash), "yy");
+  EXPECT_EQ(from_second[0].result.view_size, 3u);
   auto by_name = store_.find_element(*collection, "2");
   ASSERT_TRUE(by_name);
   EXPECT_EQ(by_name->index, 2u);
