@@ -27,7 +27,9 @@
 #include <typeinfo>
 #include <utility>
 
+#include "taskfs/collection.hpp"
 #include "taskfs/detail/render.hpp"
+#include "taskfs/detail/serial.hpp"
 #include "taskfs/detail/task_def.hpp"
 #include "taskfs/value.hpp"
 
@@ -147,37 +149,6 @@ T param_as(const Value& v) {
   }
 }
 
-// A read-only streambuf over bytes the caller keeps alive.
-class MemoryBuf : public std::streambuf {
- public:
-  explicit MemoryBuf(std::string_view bytes) {
-    char* p = const_cast<char*>(bytes.data());
-    setg(p, p, p + bytes.size());
-  }
-};
-
-// A value from its cereal binary form (how results are stored and passed on).
-template <class T>
-T deserialize(std::string_view bytes) {
-  MemoryBuf buf(bytes);
-  std::istream is(&buf);
-  T value{};
-  cereal::BinaryInputArchive ar(is);
-  ar(value);
-  return value;
-}
-
-// The cereal binary form of a value.
-template <class T>
-std::string serialize(const T& value) {
-  std::ostringstream os;
-  {
-    cereal::BinaryOutputArchive ar(os);
-    ar(value);
-  }
-  return std::move(os).str();
-}
-
 // The index, among slots of the same kind, of slot I.
 template <std::size_t I, class... Slots>
 constexpr std::size_t index_within_kind() {
@@ -185,6 +156,17 @@ constexpr std::size_t index_within_kind() {
   std::size_t n = 0;
   for (std::size_t k = 0; k < I; ++k) n += kinds[k] == kinds[I] ? 1 : 0;
   return n;
+}
+
+// An argument from an upstream result's stored value: a collection becomes a
+// lazy view over its elements, anything else is deserialized.
+template <class T>
+T upstream_argument(std::string_view stored) {
+  if constexpr (is_collection<T>) {
+    return collection_view<T>(stored);
+  } else {
+    return deserialize<T>(stored);
+  }
 }
 
 // The upstream results of one call, and how many each input argument takes.
@@ -214,11 +196,11 @@ struct Invoker {
       if constexpr (is_inputs_slot<Slot>) {
         typename Slot::type values;
         for (std::size_t j = 0; j < upstream.widths.at(k); ++j) {
-          values.push_back(deserialize<typename Slot::element>(upstream.bytes.at(first + j)));
+          values.push_back(upstream_argument<typename Slot::element>(upstream.bytes.at(first + j)));
         }
         return values;
       } else {
-        return deserialize<typename Slot::type>(upstream.bytes.at(first));
+        return upstream_argument<typename Slot::type>(upstream.bytes.at(first));
       }
     } else {
       return param_as<typename Slot::type>(params.at(k));
@@ -309,14 +291,19 @@ class TaskBuilder {
       def_.function_text = fn.text;
       def_.source_fingerprint = fn.source_fingerprint;
       def_.output_type = detail::demangle(typeid(R).name());
+      def_.collection = detail::is_collection<R>;
       def_.invoke = [f = std::move(fn.fn), widths = def_.input_widths](
                         const std::vector<std::string_view>& upstream,
                         const std::vector<Value>& params) {
         R result = detail::Invoker<Slots...>::call(f, detail::UpstreamValues{upstream, widths},
                                                    params, std::index_sequence_for<Slots...>{});
         detail::Invocation out;
-        out.view = detail::render_value(result);
-        out.value = detail::serialize<R>(result);
+        if constexpr (detail::is_collection<R>) {
+          out.collection = result.sink();  // its elements are stored already
+        } else {
+          out.view = detail::render_value(result);
+          out.value = detail::serialize<R>(result);
+        }
         return out;
       };
       Task<R> handle;

@@ -51,6 +51,76 @@ void print_result(const BlobReader& reader) {
   }
 }
 
+// What one PATH of `taskfs run` names: a result, a whole collection, or one
+// element of a collection (SPEC 6).
+struct Target {
+  std::string path;
+  std::shared_ptr<const Request> request;
+  std::optional<std::string> element;
+
+  bool collection() const { return request->plan.target().task->collection; }
+};
+
+// Throws UsageError (exit 2) for a path that names nothing.
+Target resolve_target(Engine& engine, const std::string& path) {
+  spec::ElementPath split = spec::split_element_path(path);
+  Target target{path, nullptr, std::nullopt};
+  try {
+    target.request = engine.resolve(split.result.task, split.result.variant);
+  } catch (const spec::PathError& e) {
+    throw UsageError(path + ": " + e.what());
+  }
+  if (split.element.empty()) return target;
+  if (!target.collection()) {
+    throw UsageError(path + ": task '" + std::string(split.result.task) +
+                     "' does not return a collection; it has no elements");
+  }
+  target.element = spec::element_name(split.element);
+  if (!target.element) throw UsageError(path + ": a malformed percent escape in its element");
+  return target;
+}
+
+// Prints one stored element; false, saying so, when its bytes were damaged
+// (they and the collection are then forgotten: running again makes them anew).
+bool print_element(Engine& engine, const Target& target, const ElementInfo& element) {
+  std::optional<BlobReader> view = engine.open_view(element.result);
+  if (!view) {
+    std::cerr << "taskfs: " << target.path << ": the stored bytes of element '" << element.name
+              << "' were damaged; they are forgotten, run it again\n";
+    return false;
+  }
+  print_result(*view);
+  return true;
+}
+
+// Prints a computed target (`view` is its result's): a result, one element,
+// or every element in order. False, saying why, when the element does not
+// exist or was damaged.
+bool print_target(Engine& engine, const Target& target, const ResultInfo& result,
+                  const BlobReader& view) {
+  if (!target.collection()) {
+    print_result(view);
+    return true;
+  }
+  std::optional<CollectionInfo> collection = engine.collection_of(result);
+  if (!collection) throw std::runtime_error(target.path + ": its elements are not in the store");
+  if (target.element) {
+    std::optional<ElementInfo> element = engine.find_element(*collection, *target.element);
+    if (!element) {
+      std::cerr << "taskfs: " << target.path << ": no element '" << *target.element << "'\n";
+      return false;
+    }
+    return print_element(engine, target, *element);
+  }
+  constexpr std::size_t kPage = 1024;  // elements read per store query
+  for (std::uint64_t from = 0; from < collection->size; from += kPage) {
+    for (const auto& element : engine.elements(*collection, from, kPage)) {
+      if (!print_element(engine, target, element)) return false;
+    }
+  }
+  return true;
+}
+
 // The width of the terminal on stderr: a longer line would wrap, and "\r"
 // would then no longer clear it.
 std::size_t terminal_width() {
@@ -118,24 +188,24 @@ int run_command(const Args& args) {
                          "taskfs run PATH... [--tasks LIB] [--store DIR] [-j N] "
                          "[--task-timeout SECONDS] [--allow-path DIR]",
                          "Computes each TASK[/VARIANT] (e.g. results/train=maxiter:5) and "
-                         "prints it to stdout; what tasks print goes to their logs (taskfs "
-                         "log PATH).",
+                         "prints it to stdout; TASK/VARIANT/ELEMENT prints one element of "
+                         "a collection. What tasks print goes to their logs (taskfs log PATH).",
                          options);
   if (!parsed) return 0;
   if (parsed->positional.empty()) throw UsageError("taskfs run: give at least one PATH");
   Project project = load_project(parsed->flags);
   auto engine = open_engine(project);
 
-  std::vector<std::shared_ptr<const Request>> requests;
-  for (const auto& path : parsed->positional) requests.push_back(resolve_path(*engine, path));
+  std::vector<Target> targets;
+  for (const auto& path : parsed->positional) targets.push_back(resolve_target(*engine, path));
   // All paths compute at once; they print in the order given.
   std::vector<std::future<Outcome>> outcomes;
   {
     Progress progress(*engine);
-    for (const auto& r : requests) {
+    for (const auto& t : targets) {
       auto promise = std::make_shared<std::promise<Outcome>>();
       outcomes.push_back(promise->get_future());
-      engine->compute(r, [promise](const Outcome& o) { promise->set_value(o); });
+      engine->compute(t.request, [promise](const Outcome& o) { promise->set_value(o); });
     }
     for (auto& o : outcomes) o.wait();
   }
@@ -145,17 +215,18 @@ int run_command(const Args& args) {
     std::optional<BlobReader> view;
     if (o.ok) view = engine->open_view(o.result);
     // Stored bytes found damaged are forgotten: computing again makes them anew.
-    if (o.ok && !view) o = engine->compute_blocking(requests[i]);
+    if (o.ok && !view) o = engine->compute_blocking(targets[i].request);
     if (o.ok && !view) view = engine->open_view(o.result);
     if (o.ok && !view) o = {false, "its stored bytes were damaged again", {}, {}};
     if (!o.ok) {
-      std::cerr << "taskfs: " << requests[i]->plan.canonical_path() << ": " << o.error << "\n";
+      std::cerr << "taskfs: " << targets[i].request->plan.canonical_path() << ": " << o.error
+                << "\n";
       status = 1;
       continue;
     }
     engine->note_read(o.key);
     try {
-      print_result(*view);
+      if (!print_target(*engine, targets[i], o.result, *view)) status = 1;
     } catch (const OutputClosed&) {
       break;  // as cat does when its reader leaves, minus the signal
     }

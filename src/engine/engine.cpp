@@ -268,12 +268,13 @@ void Engine::execute(const Hash128& key, exec::RunRequest request) {
               std::lock_guard lock(mutex_);
               known_.emplace(key, outcome.result);
             }
-            if (remote_) remote_->offer(key, task, variant, outcome.result);
+            // The team cache does not carry a collection's elements (yet).
+            if (remote_ && !reply.collection) remote_->offer(key, task, variant, outcome.result);
           }
         }
         finish_flight(key, outcome);
         // After the readers have their bytes: the store may have passed its size.
-        if (outcome.ok && cache) keep_in_bounds(outcome.result);
+        if (outcome.ok && cache) keep_in_bounds(outcome.result, reply.collection);
       });
 }
 
@@ -292,6 +293,7 @@ std::optional<BlobReader> Engine::open_view(const ResultInfo& result) {
   } catch (const DamagedBlob& e) {
     std::vector<Hash128> forgotten = store_.forget_blob(e.hash());
     forget_known_made_of({e.hash()});
+    forget_known(forgotten);  // a collection whose element it was
     log_line(std::string(e.what()) + ": forgot " + std::to_string(forgotten.size()) +
              " result(s) made of it; the next read computes them again");
     return std::nullopt;
@@ -348,6 +350,20 @@ Outcome Engine::compute_blocking(std::shared_ptr<const Request> request) {
   auto future = promise->get_future();
   compute(std::move(request), [promise](const Outcome& o) { promise->set_value(o); });
   return future.get();
+}
+
+std::optional<CollectionInfo> Engine::collection_of(const ResultInfo& result) {
+  return store_.find_collection(result.value_hash);
+}
+
+std::optional<ElementInfo> Engine::find_element(const CollectionInfo& collection,
+                                                std::string_view name) {
+  return store_.find_element(collection, name);
+}
+
+std::vector<ElementInfo> Engine::elements(const CollectionInfo& collection, std::uint64_t from,
+                                          std::size_t limit) {
+  return store_.elements(collection, from, limit);
 }
 
 std::vector<std::string> Engine::cached_variants(const std::string& task) {

@@ -133,6 +133,15 @@ class Engine {
   // results being written); the daemon does it at mount. Logs what it removed.
   void clean_store();
 
+  // Collections (SPEC 6), read from the store; nothing is computed.
+  // The collection a result holds; nullopt when its value is not one (or its
+  // elements are gone). Throws when the store cannot be read.
+  std::optional<CollectionInfo> collection_of(const ResultInfo& result);
+  std::optional<ElementInfo> find_element(const CollectionInfo& collection, std::string_view name);
+  // Up to `limit` elements from index `from` on, in order.
+  std::vector<ElementInfo> elements(const CollectionInfo& collection, std::uint64_t from,
+                                    std::size_t limit);
+
   EngineStatus status();
   // The canonical variants of `task` with cached results: `default` first,
   // then in natural order (k:5 before k:20).
@@ -217,8 +226,9 @@ class Engine {
   // LibraryWatch's loader: the store's copy of the catalog when the library
   // is unchanged, else what a fresh worker reads; the pool then moves on.
   std::shared_ptr<const Catalog> load_catalog(const FileStamp& stamp, std::uint64_t generation);
-  // After a result was stored: evicts when the store passed store_max_size.
-  void keep_in_bounds(const ResultInfo& stored);
+  // After a result (a collection's, when `collection`) was stored: evicts
+  // when the store passed store_max_size.
+  void keep_in_bounds(const ResultInfo& stored, bool collection);
   // REQUIRES: keeping_mutex_ held.
   Eviction evict_locked(std::uint64_t max_bytes);
   // Forgets what the engine remembers of results no longer stored.

@@ -75,13 +75,16 @@ void Engine::forget_known(const std::vector<Hash128>& keys) {
   for (const auto& key : keys) known_.erase(key);
 }
 
-void Engine::keep_in_bounds(const ResultInfo& stored) {
+void Engine::keep_in_bounds(const ResultInfo& stored, bool collection) {
   std::uint64_t limit = options_.store_max_bytes;
   if (limit == 0) return;
   unmeasured_bytes_ += stored_size(stored);
   // An eviction under way sees this result or leaves it to the next write.
   std::unique_lock keeping(keeping_mutex_, std::try_to_lock);
   if (!keeping.owns_lock()) return;
+  // A collection's elements are blobs of their own, which its result's size
+  // (its manifest) leaves out: the store is measured again.
+  if (collection) measured_bytes_.reset();
   try {
     if (!measured_bytes_) {
       measured_bytes_ = store_.stored_bytes();

@@ -69,10 +69,13 @@ struct RunReply {
   bool upstream_damaged = false;
   ResultInfo result;                // when no error
   double started = 0, seconds = 0;  // the task's start (epoch seconds) and duration
+  // The result is a collection (SPEC 6): its elements are rows of this store
+  // only, so it stays out of the team cache.
+  bool collection = false;
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(error, stale_code, upstream_damaged, result, started, seconds);
+    ar(error, stale_code, upstream_damaged, result, started, seconds, collection);
   }
 };
 

@@ -19,6 +19,7 @@
 
 #include "clock.hpp"
 #include "exec/protocol.hpp"
+#include "exec/stored_collections.hpp"
 #include "key/file_stamp.hpp"
 #include "plugin/task_library.hpp"
 #include "store/key_lock.hpp"
@@ -61,9 +62,28 @@ class CapturedOutput {
   const OwnOutput& own_;
 };
 
+// The worker's store, opened at its first run, and the collections task code
+// makes in it.
+struct WorkerStore {
+  explicit WorkerStore(const std::string& dir) : store(dir), collections(store) {}
+  Store store;
+  StoredCollections collections;
+};
+
+// An upstream result's bytes (or one of its elements') were damaged in the
+// store: they are forgotten, with the results made of them, and the
+// coordinator plans again.
+void forget_damaged_upstream(Store& store, const DamagedBlob& e, RunReply& reply) {
+  store.forget_blob(e.hash());
+  reply.error = std::string("an upstream result was damaged in the store (") + e.what() +
+                "); it was forgotten and is computed again";
+  reply.upstream_damaged = true;
+}
+
 // Runs one task and stores its result, filling `reply` (started is set).
-void run_task(const TaskLibrary& library, Store& store, const RunRequest& request,
+void run_task(const TaskLibrary& library, WorkerStore& stores, const RunRequest& request,
               RunReply& reply) {
+  Store& store = stores.store;
   const LoadedTask* task = library.find(request.task);
   if (task == nullptr) {
     reply.error = "the task library no longer declares task '" + request.task + "'";
@@ -90,28 +110,42 @@ void run_task(const TaskLibrary& library, Store& store, const RunRequest& reques
   try {
     for (const auto& hash : request.upstream) upstream_bytes.push_back(store.read_blob(hash));
   } catch (const DamagedBlob& e) {
-    store.forget_blob(e.hash());
-    reply.error = std::string("an upstream result was damaged in the store (") + e.what() +
-                  "); it was forgotten and is computed again";
-    reply.upstream_damaged = true;
+    forget_damaged_upstream(store, e, reply);
     return;
   }
   std::vector<std::string_view> upstream(upstream_bytes.begin(), upstream_bytes.end());
 
   auto start = std::chrono::steady_clock::now();
-  detail::Invocation out = task->def->invoke(upstream, request.params);
+  detail::Invocation out;
+  try {
+    out = task->def->invoke(upstream, request.params);
+  } catch (const DamagedBlob& e) {  // an element of an upstream collection, read lazily
+    stores.collections.abandon_run();
+    forget_damaged_upstream(store, e, reply);
+    return;
+  } catch (...) {
+    stores.collections.abandon_run();  // what it appended is never served
+    throw;
+  }
   reply.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (std::size_t f = 0; f < request.input_files.size(); ++f) {
     std::optional<FileStamp> now = stamp_of(request.input_files[f]);  // cwd: the project root
     if (!now || now->text() != request.input_stamps[f]) {
       reply.error = "input file '" + request.input_files[f] +
                     "' changed while the task ran; its result was not kept, read it again";
+      stores.collections.abandon_run();
       return;
     }
   }
 
   NewResult result{request.key,        request.task,  request.variant, request.cache,
                    request.provenance, reply.started, reply.seconds};
+  if (out.collection) {
+    reply.result = stores.collections.finish_run(out.collection.get(), result);
+    reply.collection = true;
+    return;
+  }
+  stores.collections.abandon_run();
   // The authoring API's view, as the store keeps it: here is the one place
   // that knows both.
   FileView view{out.view.is_value_suffix, out.view.suffix_offset, std::move(out.view.text)};
@@ -146,14 +180,17 @@ int serve(const std::string& library_path, const std::string& store_dir) {
   send(kReplyFd, catalog);
   if (!library) return 1;
 
-  std::unique_ptr<Store> store;
+  std::unique_ptr<WorkerStore> store;
   const OwnOutput own;
   RunRequest request;
   while (receive(kRequestFd, request)) {
     RunReply reply;
     reply.started = epoch_seconds();
     try {
-      if (!store) store = std::make_unique<Store>(store_dir);
+      if (!store) {
+        store = std::make_unique<WorkerStore>(store_dir);
+        store->collections.install(library->collection_hooks());
+      }
       CapturedOutput captured(own);  // flushed before the reply: all of it is in the pipe then
       run_task(*library, *store, request, reply);
     } catch (const std::exception& e) {

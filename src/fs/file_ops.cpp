@@ -9,6 +9,7 @@
 #include "fs/errors.hpp"
 #include "fs/filesystem.hpp"
 #include "fs/graph_picture.hpp"
+#include "log.hpp"
 
 namespace taskfs::fs {
 namespace {
@@ -165,18 +166,57 @@ void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_inf
       log_current_error("open " + path + " (computing it again)");
     }
   }
-  std::shared_ptr<const Request> request;
-  try {
-    request = fs.engine().resolve(node.task, node.variant);
-  } catch (...) {
-    return reply_current_error(req, path);
+  std::optional<Filesystem::Waiting> waiting = fs.begin_wait(req, node.task, node.variant);
+  if (!waiting) return;
+  compute_and_reply(req, waiting->serial, fs, path, *fi, std::move(waiting->request), true);
+}
+
+// Answers an open of an element with its stored bytes, pinned; false when
+// they were damaged (forgotten, with their collection: computing makes them
+// anew).
+bool open_stored_element(fuse_req_t req, Filesystem& fs, fuse_file_info fi, const Node& node,
+                         const ResultInfo& element, bool page_cache) {
+  PinTable::Pin pin = fs.engine().pin(element);  // first: an eviction from now on leaves it
+  std::optional<BlobReader> view = fs.engine().open_view(element);
+  if (!view) return false;
+  if (node.key) fs.engine().note_read(*node.key);
+  reply_open(req, fs, fi, std::move(*view), std::move(pin), page_cache);
+  return true;
+}
+
+// An element of a collection: its bytes when the lookup found them, else
+// the collection is computed first and the element found in it.
+void open_element(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_info* fi) {
+  std::string path = node.task + "/" + node.variant + "/" + node.element;
+  if (node.cached) {
+    try {
+      if (open_stored_element(req, fs, *fi, node, *node.cached, true)) return;
+    } catch (...) {
+      // Evicted between the lookup and this open: computed again below.
+      log_current_error("open " + path + " (computing it again)");
+    }
   }
-  std::uint64_t serial = fs.add_pending(req);
-  if (!watch_interrupt(req, fs)) {
-    if (fs.take_pending(req, serial)) fuse_reply_err(req, EINTR);
-    return;
-  }
-  compute_and_reply(req, serial, fs, path, *fi, std::move(request), true);
+  fs.compute_for(
+      req, node.task, node.variant, [req, &fs, path, node, info = *fi](const Outcome& outcome) {
+        if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);
+        try {
+          std::optional<CollectionInfo> collection = fs.engine().collection_of(outcome.result);
+          if (!collection) return reply_failure(req, "read " + path, "its collection is gone");
+          std::optional<ElementInfo> element = fs.engine().find_element(*collection, node.element);
+          if (!element) {
+            log_line(path + ": no such element");
+            return (void)fuse_reply_err(req, ENOENT);
+          }
+          Node computed = node;
+          computed.key = outcome.key;
+          // Computed now, so not a version the kernel may cache: read past the page cache.
+          if (!open_stored_element(req, fs, info, computed, element->result, false)) {
+            reply_failure(req, "read " + path, "its stored bytes were damaged; read it again");
+          }
+        } catch (...) {
+          reply_current_error(req, "open " + path);
+        }
+      });
 }
 
 }  // namespace
@@ -197,8 +237,41 @@ void fs_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     }
   }
   if (node->kind == NodeKind::LogFile) return open_log(req, *node, *fi);
+  if (node->kind == NodeKind::Element) return open_element(req, fs, *node, fi);
   if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, EISDIR);
   open_result(req, fs, *node, fi);
+}
+
+std::optional<Filesystem::Waiting> Filesystem::begin_wait(fuse_req_t req, const std::string& task,
+                                                          const std::string& variant) {
+  Waiting waiting;
+  try {
+    waiting.request = engine_.resolve(task, variant);
+  } catch (...) {
+    reply_current_error(req, task + "/" + variant);
+    return std::nullopt;
+  }
+  waiting.serial = add_pending(req);
+  if (!watch_interrupt(req, *this)) {
+    if (take_pending(req, waiting.serial)) fuse_reply_err(req, EINTR);
+    return std::nullopt;
+  }
+  return waiting;
+}
+
+void Filesystem::compute_for(fuse_req_t req, const std::string& task, const std::string& variant,
+                             std::function<void(const Outcome&)> answer) {
+  std::optional<Waiting> waiting = begin_wait(req, task, variant);
+  if (!waiting) return;
+  auto done = [this, req, serial = waiting->serial, answer = std::move(answer)](const Outcome& o) {
+    if (take_pending(req, serial)) answer(o);  // else the reader was interrupted
+  };
+  try {
+    engine_.compute(std::move(waiting->request), std::move(done));
+  } catch (...) {
+    int error_number = log_current_error("read " + task + "/" + variant);
+    if (take_pending(req, waiting->serial)) fuse_reply_err(req, error_number);
+  }
 }
 
 void fs_read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <unordered_map>
 
@@ -36,6 +37,35 @@ class Filesystem {
   void lookup_result(fuse_req_t req, const std::string& task, const char* name);
   // Looks up `name` in .taskfs/log/<task>: the log of its canonical variant.
   void lookup_log(fuse_req_t req, const std::string& task, const char* name);
+  // Answers a lookup with `ino`: its attributes, and timeouts by its kind.
+  void reply_entry(fuse_req_t req, fuse_ino_t ino);
+
+  // Collections (SPEC 6; fs/collection_ops.cpp).
+  // lookup_result of a task that returns a collection: its directory's inode.
+  void lookup_collection(fuse_req_t req, const std::string& task, const std::string& variant,
+                         const Probe& probe);
+  // Looks up the element file `name` in the collection directory `dir`.
+  void lookup_element(fuse_req_t req, const Node& dir, const char* name);
+  // Opens the collection directory `dir`, computing the collection first
+  // when it is missing.
+  void opendir_collection(fuse_req_t req, fuse_ino_t ino, const Node& dir, fuse_file_info* fi);
+  // Answers an opendir of `node` with its listing.
+  void reply_listing(fuse_req_t req, fuse_file_info fi, fuse_ino_t ino, const Node& node);
+
+  // Computes the result at `task`/`variant` while `req` waits, and returns at
+  // once. `answer` runs (on an engine thread) with the outcome, unless the
+  // reader was interrupted first: req is then answered EINTR.
+  void compute_for(fuse_req_t req, const std::string& task, const std::string& variant,
+                   std::function<void(const Outcome&)> answer);
+  // A request that waits for a computation: what it computes, and its serial.
+  struct Waiting {
+    std::shared_ptr<const Request> request;
+    std::uint64_t serial = 0;
+  };
+  // Resolves `task`/`variant` and makes `req` wait (add_pending), interruptible;
+  // nullopt when req was answered already (a bad path, or interrupted).
+  std::optional<Waiting> begin_wait(fuse_req_t req, const std::string& task,
+                                    const std::string& variant);
 
   // Requests waiting for a computation, so that an interrupt (Ctrl-C on the
   // reader) and the computation's end answer each exactly once.

@@ -5,6 +5,22 @@
 #include "clock.hpp"
 
 namespace taskfs::fs {
+namespace {
+
+// Inodes of one version of a result, a collection or an element, and logs:
+// counted, and freed when the kernel forgets them.
+bool is_counted(NodeKind kind) {
+  return kind == NodeKind::Result || kind == NodeKind::Collection || kind == NodeKind::Element ||
+         kind == NodeKind::LogFile;
+}
+
+// What tells versions of one path apart in an inode's name. A collection's
+// value hash is its manifest's, which follows its elements.
+std::string version_name(const std::optional<ResultInfo>& found) {
+  return found ? found->view_hash.hex() + found->value_hash.hex() : "missing";
+}
+
+}  // namespace
 
 std::string_view control_file_name(ControlFile file) {
   switch (file) {
@@ -74,7 +90,35 @@ fuse_ino_t InodeTable::looked_up_result(const std::string& task, const std::stri
   n.cached = found;
   n.key = key;
   // Each version its own inode; all lookups that found it missing share one.
-  return looked_up("r/" + task + "/" + variant + "#" + (found ? found->view_hash.hex() : "missing"),
+  return looked_up("r/" + task + "/" + variant + "#" + version_name(found), std::move(n));
+}
+
+fuse_ino_t InodeTable::looked_up_collection(const std::string& task, const std::string& variant,
+                                            const std::optional<ResultInfo>& found,
+                                            const std::optional<CollectionInfo>& collection,
+                                            const std::optional<Hash128>& key) {
+  Node n{NodeKind::Collection};
+  n.task = task;
+  n.variant = variant;
+  n.created = found ? found->created : 0;
+  n.cached = found;
+  n.collection = collection;
+  n.key = key;
+  return looked_up("c/" + task + "/" + variant + "#" + version_name(found), std::move(n));
+}
+
+fuse_ino_t InodeTable::looked_up_element(const Node& dir, const std::string& element,
+                                         const std::optional<ResultInfo>& found) {
+  Node n{NodeKind::Element};
+  n.task = dir.task;
+  n.variant = dir.variant;
+  n.element = element;
+  n.created = found ? dir.created : 0;
+  n.cached = found;
+  n.key = dir.key;
+  // The element's name comes last: whatever bytes it holds, the name is unique.
+  return looked_up("e/" + dir.task + "/" + dir.variant + "#" + version_name(dir.cached) + "#" +
+                       version_name(found) + "/" + element,
                    std::move(n));
 }
 
@@ -106,8 +150,7 @@ fuse_ino_t InodeTable::looked_up(const std::string& name, Node node) {
 void InodeTable::forget(fuse_ino_t ino, std::uint64_t count) {
   std::lock_guard lock(mutex_);
   auto it = nodes_.find(ino);
-  if (it == nodes_.end()) return;
-  if (it->second.node.kind != NodeKind::Result && it->second.node.kind != NodeKind::LogFile) return;
+  if (it == nodes_.end() || !is_counted(it->second.node.kind)) return;
   Entry& entry = it->second;
   entry.lookups -= std::min(count, entry.lookups);
   if (entry.lookups > 0) return;

@@ -21,8 +21,20 @@
 namespace taskfs::fs {
 
 // LogDir is .taskfs/log, LogTaskDir .taskfs/log/<task>, LogFile the latest
-// run's output of .taskfs/log/<task>/<variant>.
-enum class NodeKind { Root, ControlDir, ControlFile, TaskDir, Result, LogDir, LogTaskDir, LogFile };
+// run's output of .taskfs/log/<task>/<variant>. A Collection is a directory
+// whose entries are its Elements (SPEC 6).
+enum class NodeKind {
+  Root,
+  ControlDir,
+  ControlFile,
+  TaskDir,
+  Result,
+  Collection,
+  Element,
+  LogDir,
+  LogTaskDir,
+  LogFile
+};
 
 // The files in .taskfs/.
 enum class ControlFile { Status, Tasks, Graph, GraphPicture };
@@ -38,15 +50,20 @@ struct Node {
   explicit Node(NodeKind k) : kind(k) {}
 
   NodeKind kind = NodeKind::Root;
-  std::string task;       // TaskDir, Result, LogTaskDir, LogFile
-  std::string variant;    // Result, LogFile: canonical variant
+  std::string task;       // TaskDir, Result, Collection, Element, LogTaskDir, LogFile
+  std::string variant;    // Result, Collection, Element, LogFile: canonical variant
+  std::string element;    // Element: its name (decoded)
   ControlFile control{};  // ControlFile
   double created = 0;     // its mtime: when the result was stored, or first seen
-  // Result: the version this inode is, as the lookup that made it found it
-  // (its probe, handed on to open), or nullopt for "missing when looked up".
+  // Result, Collection, Element: the version this inode is, as the lookup
+  // that made it found it (its probe, handed on to open), or nullopt for
+  // "missing when looked up".
   std::optional<ResultInfo> cached;
-  // Result: its cache key as the latest lookup found it (reads are counted by key).
+  // Result, Collection, Element: the cache key of the result (for an element,
+  // its collection's) as the latest lookup found it; reads are counted by key.
   std::optional<Hash128> key;
+  // Collection: where its elements are, when cached.
+  std::optional<CollectionInfo> collection;
 };
 
 class InodeTable {
@@ -65,14 +82,26 @@ class InodeTable {
   fuse_ino_t looked_up_result(const std::string& task, const std::string& variant,
                               const std::optional<ResultInfo>& found,
                               const std::optional<Hash128>& key);
+  // The inode of a collection's directory as a lookup found it: one version
+  // (`found`, its elements `collection`, the result's `key`) or missing.
+  // Counts one lookup.
+  fuse_ino_t looked_up_collection(const std::string& task, const std::string& variant,
+                                  const std::optional<ResultInfo>& found,
+                                  const std::optional<CollectionInfo>& collection,
+                                  const std::optional<Hash128>& key);
+  // The inode of the element named `element` in the collection directory
+  // `dir`, as a lookup found it (`found`: its bytes) or missing. Counts one
+  // lookup; its reads count for the collection's key.
+  fuse_ino_t looked_up_element(const Node& dir, const std::string& element,
+                               const std::optional<ResultInfo>& found);
   // .taskfs/log, and its directory of `task` (kept for the mount's life).
   fuse_ino_t log_dir() const;
   fuse_ino_t log_task_dir(const std::string& task);
   // The inode of the log of task/variant (canonical), whichever run's it is
   // when read. Counts one lookup of it, as looked_up_result does.
   fuse_ino_t looked_up_log(const std::string& task, const std::string& variant);
-  // The kernel dropped `count` lookups of `ino`; a result or log inode left
-  // with none is freed. Other inodes are permanent.
+  // The kernel dropped `count` lookups of `ino`; a result, collection,
+  // element or log inode left with none is freed. Other inodes are permanent.
   void forget(fuse_ino_t ino, std::uint64_t count);
   // The node of an inode the kernel knows; nullopt for an unknown number.
   std::optional<Node> find(fuse_ino_t ino) const;
@@ -81,7 +110,7 @@ class InodeTable {
   struct Entry {
     Node node;
     std::string name;           // its key in by_name_
-    std::uint64_t lookups = 0;  // results and logs: lookups the kernel has not forgotten
+    std::uint64_t lookups = 0;  // versions and logs: lookups the kernel has not forgotten
   };
   // The inode named `name`, made from `node` if new. REQUIRES: mutex_ held.
   std::unordered_map<fuse_ino_t, Entry>::iterator intern_locked(const std::string& name, Node node);

@@ -26,6 +26,8 @@ constexpr double kImmutableTimeout = 24 * 3600.0;
 double attr_timeout(const Node& node) {
   switch (node.kind) {
     case NodeKind::Result:
+    case NodeKind::Collection:
+    case NodeKind::Element:
       return node.cached ? kImmutableTimeout : kResultTimeout;
     case NodeKind::ControlFile:
     case NodeKind::LogFile:  // grows while its task runs
@@ -35,18 +37,21 @@ double attr_timeout(const Node& node) {
   }
 }
 
-void reply_entry(fuse_req_t req, Filesystem& fs, fuse_ino_t ino, double entry_timeout) {
-  fuse_entry_param e{};
-  e.ino = ino;
-  auto node = fs.inodes().find(ino);
-  if (!node || !fs.attributes(ino, *node, e.attr)) {
-    fuse_reply_err(req, ENOENT);
-    return;
+double entry_timeout(const Node& node) {
+  switch (node.kind) {
+    case NodeKind::Root:
+    case NodeKind::ControlDir:
+    case NodeKind::TaskDir:
+    case NodeKind::LogDir:
+    case NodeKind::LogTaskDir:
+      return kDirTimeout;
+    default:
+      return kResultTimeout;
   }
-  e.attr_timeout = attr_timeout(*node);
-  e.entry_timeout = entry_timeout;
-  fuse_reply_entry(req, &e);
 }
+
+// Elements of a collection listed per store query.
+constexpr std::size_t kListingPage = 128;
 
 struct Listing {
   struct Entry {
@@ -55,6 +60,11 @@ struct Listing {
     mode_t mode;
   };
   std::vector<Entry> entries;
+  // A collection's elements follow the entries, read from the store page by
+  // page as the kernel asks, so a listing never holds them all; pinned, so
+  // that an eviction meanwhile leaves them.
+  std::optional<CollectionInfo> collection;
+  PinTable::Pin pin;
 };
 
 timespec to_timespec(double seconds) {
@@ -91,6 +101,9 @@ Listing list(Filesystem& fs, fuse_ino_t ino, const Node& node) {
     for (const auto& v : fs.engine().task_logs().variants(node.task)) {
       l.entries.push_back({v, listing_ino("log/" + node.task + "/" + v), S_IFREG});
     }
+  } else if (node.kind == NodeKind::Collection) {
+    if (node.cached) l.pin = fs.engine().pin(*node.cached);
+    l.collection = node.collection;
   } else {
     for (const auto& v : fs.engine().cached_variants(node.task)) {
       // A name no lookup would accept (computed by `taskfs run`, say) would
@@ -119,11 +132,17 @@ bool Filesystem::attributes(fuse_ino_t ino, const Node& node, struct stat& st) {
       st.st_mode = S_IFDIR | 0555;
       st.st_nlink = 2;
       return true;
+    case NodeKind::Collection:
+      st.st_mode = S_IFDIR | 0555;
+      st.st_nlink = 2;
+      if (!node.cached) ::clock_gettime(CLOCK_REALTIME, &st.st_mtim);
+      return true;
     case NodeKind::ControlFile:
       st.st_mode = S_IFREG | 0444;
       st.st_nlink = 1;
       return true;
     case NodeKind::Result:
+    case NodeKind::Element:
       st.st_mode = S_IFREG | 0444;
       st.st_nlink = 1;
       st.st_size = node.cached ? static_cast<off_t>(node.cached->view_size) : 0;
@@ -148,6 +167,19 @@ bool Filesystem::attributes(fuse_ino_t ino, const Node& node, struct stat& st) {
   return false;
 }
 
+void Filesystem::reply_entry(fuse_req_t req, fuse_ino_t ino) {
+  fuse_entry_param e{};
+  e.ino = ino;
+  auto node = inodes_.find(ino);
+  if (!node || !attributes(ino, *node, e.attr)) {
+    fuse_reply_err(req, ENOENT);
+    return;
+  }
+  e.attr_timeout = attr_timeout(*node);
+  e.entry_timeout = entry_timeout(*node);
+  fuse_reply_entry(req, &e);
+}
+
 void Filesystem::lookup_result(fuse_req_t req, const std::string& task, const char* name) {
   fuse_ino_t ino;
   try {
@@ -160,11 +192,14 @@ void Filesystem::lookup_result(fuse_req_t req, const std::string& task, const ch
                                               std::to_string(NAME_MAX) + ")");
     }
     Probe probe = engine_.probe(*request);
+    if (request->plan.target().task->collection) {
+      return lookup_collection(req, task, variant, probe);
+    }
     ino = inodes_.looked_up_result(task, variant, probe.result, probe.key);
   } catch (...) {
     return reply_current_error(req, task + "/" + name);
   }
-  reply_entry(req, *this, ino, kResultTimeout);
+  reply_entry(req, ino);
 }
 
 void Filesystem::lookup_log(fuse_req_t req, const std::string& task, const char* name) {
@@ -177,7 +212,7 @@ void Filesystem::lookup_log(fuse_req_t req, const std::string& task, const char*
   } catch (...) {
     return reply_current_error(req, "log/" + task + "/" + name);
   }
-  reply_entry(req, *this, ino, kResultTimeout);
+  reply_entry(req, ino);
 }
 
 void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
@@ -186,19 +221,18 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   if (!dir) return (void)fuse_reply_err(req, ENOENT);
   switch (dir->kind) {
     case NodeKind::Root:
-      if (name == kControlDirName)
-        return reply_entry(req, fs, InodeTable::kControlDir, kDirTimeout);
+      if (name == kControlDirName) return fs.reply_entry(req, InodeTable::kControlDir);
       if (fs.engine().catalog().catalog->find(name) == nullptr) {
         // Hidden names (.Trash, .git, ...) are never tasks; shells look them up often.
         if (name[0] != '.') log_line(std::string("unknown task '") + name + "'");
         return (void)fuse_reply_err(req, ENOENT);
       }
-      return reply_entry(req, fs, fs.inodes().task_dir(name), kDirTimeout);
+      return fs.reply_entry(req, fs.inodes().task_dir(name));
     case NodeKind::ControlDir:
       if (auto f = control_file_named(name)) {
-        return reply_entry(req, fs, fs.inodes().control_file(*f), kResultTimeout);
+        return fs.reply_entry(req, fs.inodes().control_file(*f));
       }
-      if (name == kLogDirName) return reply_entry(req, fs, fs.inodes().log_dir(), kDirTimeout);
+      if (name == kLogDirName) return fs.reply_entry(req, fs.inodes().log_dir());
       return (void)fuse_reply_err(req, ENOENT);
     case NodeKind::TaskDir:
       return fs.lookup_result(req, dir->task, name);
@@ -206,9 +240,11 @@ void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
       if (fs.engine().catalog().catalog->find(name) == nullptr) {
         return (void)fuse_reply_err(req, ENOENT);
       }
-      return reply_entry(req, fs, fs.inodes().log_task_dir(name), kDirTimeout);
+      return fs.reply_entry(req, fs.inodes().log_task_dir(name));
     case NodeKind::LogTaskDir:
       return fs.lookup_log(req, dir->task, name);
+    case NodeKind::Collection:
+      return fs.lookup_element(req, *dir, name);
     default:
       return (void)fuse_reply_err(req, ENOTDIR);
   }
@@ -233,21 +269,32 @@ void fs_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
   fuse_reply_attr(req, &st, attr_timeout(*node));
 }
 
+void Filesystem::reply_listing(fuse_req_t req, fuse_file_info fi, fuse_ino_t ino,
+                               const Node& node) {
+  try {
+    auto listing = std::make_unique<Listing>(list(*this, ino, node));
+    fi.fh = reinterpret_cast<std::uint64_t>(listing.get());
+    // fi.fh owns it now, until fs_releasedir.
+    if (fuse_reply_open(req, &fi) == 0) static_cast<void>(listing.release());
+  } catch (...) {
+    reply_current_error(req, "listing a directory");
+  }
+}
+
 void fs_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   Filesystem& fs = Filesystem::of(req);
   auto node = fs.inodes().find(ino);
   if (!node) return (void)fuse_reply_err(req, ENOENT);
-  if (node->kind == NodeKind::Result || node->kind == NodeKind::ControlFile ||
-      node->kind == NodeKind::LogFile) {
-    return (void)fuse_reply_err(req, ENOTDIR);
-  }
-  try {
-    auto listing = std::make_unique<Listing>(list(fs, ino, *node));
-    fi->fh = reinterpret_cast<std::uint64_t>(listing.get());
-    // fi->fh owns it now, until fs_releasedir.
-    if (fuse_reply_open(req, fi) == 0) static_cast<void>(listing.release());
-  } catch (...) {
-    reply_current_error(req, "listing a directory");
+  switch (node->kind) {
+    case NodeKind::Result:
+    case NodeKind::Element:
+    case NodeKind::ControlFile:
+    case NodeKind::LogFile:
+      return (void)fuse_reply_err(req, ENOTDIR);
+    case NodeKind::Collection:
+      return fs.opendir_collection(req, ino, *node, fi);
+    default:
+      return fs.reply_listing(req, *fi, ino, *node);
   }
 }
 
@@ -255,15 +302,40 @@ void fs_readdir(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_in
   const auto* listing = reinterpret_cast<const Listing*>(fi->fh);
   std::vector<char> buf(size);
   std::size_t used = 0;
-  for (auto i = static_cast<std::size_t>(off); i < listing->entries.size(); ++i) {
-    const auto& e = listing->entries[i];
+  // Adds one entry at position `i`; false when the buffer is full.
+  auto add = [&](const std::string& name, fuse_ino_t ino, mode_t mode, std::size_t i) {
     struct stat st {};
-    st.st_ino = e.ino;
-    st.st_mode = e.mode;
-    std::size_t n = fuse_add_direntry(req, buf.data() + used, size - used, e.name.c_str(), &st,
+    st.st_ino = ino;
+    st.st_mode = mode;
+    std::size_t n = fuse_add_direntry(req, buf.data() + used, size - used, name.c_str(), &st,
                                       static_cast<off_t>(i + 1));
-    if (n > size - used) break;
+    if (n > size - used) return false;
     used += n;
+    return true;
+  };
+  auto i = static_cast<std::size_t>(off);
+  for (; i < listing->entries.size(); ++i) {
+    const auto& e = listing->entries[i];
+    if (!add(e.name, e.ino, e.mode, i)) return (void)fuse_reply_buf(req, buf.data(), used);
+  }
+  if (listing->collection) {
+    try {
+      std::vector<ElementInfo> page;
+      do {
+        page = Filesystem::of(req).engine().elements(*listing->collection,
+                                                     i - listing->entries.size(), kListingPage);
+        for (const auto& element : page) {
+          std::string name = spec::element_file_name(element.name);
+          // The kernel refuses a whole listing that holds a name too long.
+          if (name.size() <= NAME_MAX && !add(name, listing_ino(name), S_IFREG, i)) {
+            return (void)fuse_reply_buf(req, buf.data(), used);
+          }
+          ++i;
+        }
+      } while (page.size() == kListingPage);
+    } catch (...) {
+      return reply_current_error(req, "listing a collection");
+    }
   }
   fuse_reply_buf(req, buf.data(), used);
 }

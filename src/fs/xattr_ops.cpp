@@ -1,9 +1,11 @@
-// Extended attributes of results: user.taskfs.key, state, canonical, error, why.
+// Extended attributes of results, collections and elements: user.taskfs.key,
+// state, canonical, error, why.
 // Other nodes have none; never ENOSYS, which would turn xattrs off for the mount.
 //
 // Requests to the daemon are xattrs too (the CLI's one way in, see
 // cli/daemon_link.hpp): user.taskfs.rm of a result forgets it,
-// user.taskfs.cancel stops its computation, and user.taskfs.gc[:BYTES] of
+// user.taskfs.cancel stops its computation (of an element, its collection's:
+// elements answer for their collection), and user.taskfs.gc[:BYTES] of
 // .taskfs/ evicts. The mount is read-only, so they are read, not set; they act
 // when asked, so they are never listed (`getfattr -d` never asks for them).
 #include <cerrno>
@@ -15,6 +17,7 @@
 #include "engine/reports.hpp"
 #include "fs/errors.hpp"
 #include "fs/filesystem.hpp"
+#include "spec/variant.hpp"
 
 namespace taskfs::fs {
 namespace {
@@ -69,8 +72,19 @@ std::optional<std::string> collect_request(Filesystem& fs, std::string_view name
   });
 }
 
+// Whether a node has the attributes: results, and collections and their
+// elements, which answer for their collection except for their own name.
+bool has_attributes(const Node& node) {
+  return node.kind == NodeKind::Result || node.kind == NodeKind::Collection ||
+         node.kind == NodeKind::Element;
+}
+
 std::optional<std::string> attribute(Filesystem& fs, const Node& node, std::string_view name) {
-  if (name == kNames[2]) return node.task + "/" + node.variant;
+  if (name == kNames[2]) {
+    std::string canonical = node.task + "/" + node.variant;
+    if (node.kind == NodeKind::Element) canonical += "/" + spec::element_file_name(node.element);
+    return canonical;
+  }
   auto request = fs.engine().resolve(node.task, node.variant);
   if (name == kNames[4]) return fs.engine().why(*request, Reading::Marked);
   if (name == kCancel) return cancel(fs.engine(), *request);
@@ -97,7 +111,7 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) 
     if (!value) return (void)fuse_reply_err(req, ENODATA);
     return reply_value(req, *value, size);
   }
-  if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, ENODATA);
+  if (!has_attributes(*node)) return (void)fuse_reply_err(req, ENODATA);
   if (name == kCancel && size == 0) return (void)fuse_reply_xattr(req, kCancelAnswerMax);
   try {
     auto value = attribute(fs, *node, name);
@@ -116,7 +130,7 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
   auto node = fs.inodes().find(ino);
   if (!node) return (void)fuse_reply_err(req, ENOENT);
   std::string names;
-  if (node->kind == NodeKind::Result) {
+  if (has_attributes(*node)) {
     for (const char* n : kNames) names.append(n, std::strlen(n) + 1);
   }
   reply_value(req, names, size);

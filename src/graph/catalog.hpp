@@ -39,6 +39,7 @@ struct TaskInfo {
   double timeout_seconds = 0;  // .timeout(): 0 when the task sets none
   std::string fingerprint;     // the code fingerprint, hex
   std::string output_type;
+  bool collection = false;  // returns a tf::List or tf::Dict: a directory (SPEC 6)
   std::string source_file;
   int source_line = 0;
 
@@ -46,8 +47,8 @@ struct TaskInfo {
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(name, inputs, params, nocache, timeout_seconds, fingerprint, output_type, source_file,
-       source_line);
+    ar(name, inputs, params, nocache, timeout_seconds, fingerprint, output_type, collection,
+       source_file, source_line);
   }
 };
 

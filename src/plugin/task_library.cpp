@@ -41,6 +41,7 @@ std::vector<TaskInfo> TaskLibrary::catalog() const {
     info.timeout_seconds = def.timeout_seconds;
     info.fingerprint = tasks_.at(def.name).fingerprint;
     info.output_type = readable_type_name(def.output_type);
+    info.collection = def.collection;
     info.source_file = def.source_file;
     info.source_line = def.source_line;
     tasks.push_back(std::move(info));

@@ -28,6 +28,8 @@ class TaskLibrary {
   std::vector<TaskInfo> catalog() const;
   // nullptr when the library declares no such task.
   const LoadedTask* find(const std::string& name) const;
+  // Where the library's collections find the worker's store (SPEC 6).
+  detail::CollectionHooks& collection_hooks() const { return registry_->collections; }
 
  private:
   // Never dlclosed: task code's static destructors run when the worker exits.

@@ -100,4 +100,23 @@ TaskPath split_path(std::string_view path) {
   return {path.substr(0, slash), path.substr(slash + 1)};
 }
 
+ElementPath split_element_path(std::string_view path) {
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  std::size_t first = path.find('/');
+  std::size_t second = first == std::string_view::npos ? first : path.find('/', first + 1);
+  if (second == std::string_view::npos) return {split_path(path), {}};
+  return {split_path(path.substr(0, second)), path.substr(second + 1)};
+}
+
+std::string element_file_name(std::string_view name) {
+  if (name == "." || name == "..") return name.size() == 1 ? "%2E" : "%2E%2E";
+  return percent_encode(name);
+}
+
+std::optional<std::string> element_name(std::string_view file_name) {
+  std::optional<std::string> name = percent_decode(file_name);
+  if (!name || name->empty()) return std::nullopt;
+  return name;
+}
+
 }  // namespace taskfs::spec

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -44,6 +45,22 @@ struct TaskPath {
 // Splits "task" or "task/variant" (trailing slashes ignored); the one place
 // that reads a path as a whole.
 TaskPath split_path(std::string_view path);
+
+// A path that may name one element of a collection (SPEC 6).
+struct ElementPath {
+  TaskPath result;
+  std::string_view element;  // its file name (percent-encoded); empty for a whole result
+};
+// Splits "task[/variant[/element]]" (trailing slashes ignored).
+ElementPath split_element_path(std::string_view path);
+
+// The file name of the collection element named `name`: percent-encoded like
+// a value, with the dots of "." and ".." encoded too (no directory may list
+// those as files).
+std::string element_file_name(std::string_view name);
+// The element name a file name spells; nullopt when it is empty or has a
+// malformed escape.
+std::optional<std::string> element_name(std::string_view file_name);
 
 // Splits a variant into overrides. Throws PathError: ENOENT when an override
 // is not `[task=]param:value` (no file has that name), EINVAL when a value's

@@ -100,4 +100,26 @@ struct Eviction {
   std::size_t kept_in_use = 0;   // results left because they were read or computed on
 };
 
+// One element of a collection being produced (SPEC 6), as the worker hands
+// it to the store: its name, its value and its file view.
+struct NewElement {
+  std::string name;
+  std::string value;
+  FileView view;
+};
+
+// A sealed collection of the store: its row and how many elements it has.
+struct CollectionInfo {
+  std::int64_t id = 0;
+  std::uint64_t size = 0;
+};
+
+// One element of a stored collection: its place, its name, and where its
+// value and view are (`result.created` is left 0: it is the collection's).
+struct ElementInfo {
+  std::uint64_t index = 0;
+  std::string name;
+  ResultInfo result;
+};
+
 }  // namespace taskfs

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -60,6 +61,26 @@ constexpr const char* kUpgradeTo4 = R"sql(
 CREATE TABLE reads(key TEXT PRIMARY KEY, count INTEGER NOT NULL, last_read REAL NOT NULL);
 UPDATE meta SET value = '4' WHERE name = 'schema_version';
 )sql";
+
+// Version 5 stores collections element by element (SPEC 6, store/collections.cpp):
+// a collection's value_hash is NULL until it is sealed, its builder the pid of
+// the process building it (gone: the collection is garbage). Kept catalogs are
+// dropped: they have the task layout of before (no collection flag).
+constexpr const char* kUpgradeTo5 = R"sql(
+CREATE TABLE collections(
+  id INTEGER PRIMARY KEY, value_hash TEXT UNIQUE, size INTEGER NOT NULL, builder INTEGER);
+CREATE TABLE elements(
+  collection INTEGER NOT NULL, idx INTEGER NOT NULL, name TEXT NOT NULL,
+  value_hash TEXT NOT NULL, value_size INTEGER NOT NULL,
+  view_hash TEXT NOT NULL, view_offset INTEGER NOT NULL, view_size INTEGER NOT NULL,
+  PRIMARY KEY(collection, idx)) WITHOUT ROWID;
+CREATE UNIQUE INDEX elements_by_name ON elements(collection, name);
+DELETE FROM catalogs;
+UPDATE meta SET value = '5' WHERE name = 'schema_version';
+)sql";
+
+// The upgrade from schema version N to N + 1 is kUpgrades[N - 1].
+constexpr std::array kUpgrades{kUpgradeTo2, kUpgradeTo3, kUpgradeTo4, kUpgradeTo5};
 
 // What a directory may hold before the store's database exists: the log and
 // the lock of a first start that failed, the directories of one interrupted.
@@ -126,9 +147,7 @@ void Store::check_or_create_schema(bool fresh) {
     sqlite::Transaction txn(*db_);
     db_->exec(kSchema);
     db_->exec("INSERT INTO meta VALUES('schema_version', '1'), ('application', 'taskfs')");
-    db_->exec(kUpgradeTo2);
-    db_->exec(kUpgradeTo3);
-    db_->exec(kUpgradeTo4);
+    for (const char* upgrade : kUpgrades) db_->exec(upgrade);
     txn.commit();
   }
   // Reading the schema first: on a file that is not a database this is what fails.
@@ -140,12 +159,15 @@ void Store::check_or_create_schema(bool fresh) {
                      " is an SQLite database but not a taskfs store; left untouched");
   }
   std::string found = schema_version();
-  if (found == "1" || found == "2" || found == "3") {
+  static_assert(kUpgrades.size() + 1 == kSchemaVersion);
+  int older = 0;
+  for (int v = 1; v < kSchemaVersion; ++v) {
+    if (found == std::to_string(v)) older = v;
+  }
+  if (older != 0) {
     // Our own older layout: upgraded in one transaction, said in the log.
     sqlite::Transaction txn(*db_);
-    if (found == "1") db_->exec(kUpgradeTo2);
-    if (found != "3") db_->exec(kUpgradeTo3);
-    db_->exec(kUpgradeTo4);
+    for (int v = older; v < kSchemaVersion; ++v) db_->exec(kUpgrades[v - 1]);
     txn.commit();
     log_line("upgraded the store " + dir().string() + " from schema version " + found + " to " +
              std::to_string(kSchemaVersion));
@@ -288,34 +310,43 @@ std::optional<ResultInfo> Store::find_result_locked(const Hash128& key) {
       static_cast<std::uint64_t>(q.column_int(4)), q.column_double(5)};
 }
 
-ResultInfo Store::put_result(const NewResult& r, std::string_view value, const FileView& view) {
-  // From finding or writing its blob files to naming them (see kBlobsLock).
-  StoreLock blobs_lock(dir_, kBlobsLock, StoreLock::Mode::Shared);
-  std::lock_guard lock(mutex_);
-  ResultInfo info;
-  info.created = r.started + r.seconds;
-  // Blob files are written before the transaction, so the database's write
-  // lock is never held across a large write; until the commit nothing refers
-  // to them, and an orphan left by a crash is only unused disk.
+ResultInfo Store::stage_value(std::string_view value, const FileView& view) {
   // A view that is a suffix of the value leaves the value's first bytes (a
   // size prefix, say) in the row: the view is then the whole blob file, which
   // the kernel can read by itself (passthrough). This is the one place that
   // splits a blob into a head and a file; BlobReader joins them back.
+  ResultInfo info;
   std::size_t head =
       view.is_value_suffix ? std::min<std::size_t>(view.suffix_offset, value.size()) : 0;
   info.value_hash = stage_blob(value, head);
   info.value_size = value.size();
   if (view.is_value_suffix) {
     info.view_hash = info.value_hash;
-    info.view_offset = std::min<std::uint64_t>(view.suffix_offset, value.size());
-    info.view_size = value.size() - info.view_offset;
+    info.view_offset = head;
+    info.view_size = value.size() - head;
   } else {
     info.view_hash = stage_blob(view.text, 0);
     info.view_size = view.text.size();
   }
-  sqlite::Transaction txn(*db_);
-  record_blob(info.value_hash, value, head);
+  return info;
+}
+
+void Store::record_value(const ResultInfo& info, std::string_view value, const FileView& view) {
+  record_blob(info.value_hash, value, view.is_value_suffix ? info.view_offset : 0);
   if (!view.is_value_suffix) record_blob(info.view_hash, view.text, 0);
+}
+
+ResultInfo Store::put_result(const NewResult& r, std::string_view value, const FileView& view) {
+  // From finding or writing its blob files to naming them (see kBlobsLock).
+  StoreLock blobs_lock(dir_, kBlobsLock, StoreLock::Mode::Shared);
+  std::lock_guard lock(mutex_);
+  // Blob files are written before the transaction, so the database's write
+  // lock is never held across a large write; until the commit nothing refers
+  // to them, and an orphan left by a crash is only unused disk.
+  ResultInfo info = stage_value(value, view);
+  info.created = r.started + r.seconds;
+  sqlite::Transaction txn(*db_);
+  record_value(info, value, view);
   std::string key = r.key.hex();
   if (r.cache) {
     insert_result_row(key, r.task, r.variant, info);

@@ -51,7 +51,7 @@ struct StoreCheck {
 class Store {
  public:
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens the store in `dir`, creating it (0700, files 0600) if it does not
   // exist. Throws StoreError, touching nothing, when `dir` is not a taskfs
@@ -95,8 +95,9 @@ class Store {
   // Reads every blob and checks it against its content hash (store_check.cpp);
   // the damaged ones are forgotten (forget_blob) as they are found.
   StoreCheck check_blobs();
-  // Forgets a damaged blob: every result whose value or view it holds (the
-  // next read computes them again), its row and its file. Returns the keys of
+  // Forgets a damaged blob: every result whose value or view it holds, or
+  // whose collection holds it as an element's (the next read computes them
+  // again; the collections' rows go too), its row and its file. Returns the keys of
   // the results forgotten.
   std::vector<Hash128> forget_blob(const Hash128& hash);
   // Removes the temporary files in tmp/ whose writer is gone (a process
@@ -129,7 +130,8 @@ class Store {
   // --- what the store holds, how it is read (store_usage.cpp)
   // The bytes of every stored blob: what store_max_size bounds.
   std::uint64_t stored_bytes();
-  // Bytes and results by task, largest first; the blobs no result names (the
+  // Bytes and results by task, largest first (a collection's elements count
+  // for the task whose result holds it); the blobs no result names (the
   // outputs of nocache tasks, say) under the task name "".
   std::vector<TaskUsage> usage_by_task();
   // Adds counted reads to results that are still stored, in one transaction.
@@ -140,13 +142,38 @@ class Store {
   // --- keeping it in bounds (store_eviction.cpp)
   // Evicts results, least recently read first (never read: by when they were
   // stored), until the blobs take at most `max_bytes`. Blobs no result names
-  // go first. Results with a blob in `in_use` stay. Rows go in one
+  // go first. Results with a blob in `in_use` stay (a collection's result
+  // also for an element's blob). A collection goes, elements and all, with
+  // the last result that holds it; one still being built stays. Rows go in one
   // transaction, then the files; files a killed eviction left behind are
   // removed at the end of the next one.
   Eviction evict_to(std::uint64_t max_bytes, const std::unordered_set<Hash128>& in_use);
   // Forgets the results `keys` (taskfs rm), with the blobs no other result
   // names and that are not in `in_use`. Keys not stored are ignored.
   Eviction forget(const std::vector<Hash128>& keys, const std::unordered_set<Hash128>& in_use);
+
+  // --- collections (SPEC 6; store/collections.cpp). A collection is built
+  // under its row id, invisible, and sealed under its value's hash.
+  // Starts a collection; its id.
+  std::int64_t begin_collection();
+  // Stores elements `first`, `first + 1`, ... of a collection being built, in
+  // one transaction; their value hashes, in order. Throws on a name given twice.
+  std::vector<Hash128> append_elements(std::int64_t collection, std::uint64_t first,
+                                       const std::vector<NewElement>& elements);
+  // Seals a collection of `size` elements whose names and value hashes hash
+  // to `digest`, and stores its manifest as the value of `result` (as
+  // put_result does): equal elements give an equal value hash.
+  ResultInfo finish_collection(const NewResult& result, std::int64_t collection, std::uint64_t size,
+                               const Hash128& digest);
+  // Forgets a collection being built, with its elements.
+  void discard_collection(std::int64_t collection);
+  // The sealed collection whose manifest is the blob `value_hash`; nullopt for
+  // any other value.
+  std::optional<CollectionInfo> find_collection(const Hash128& value_hash);
+  std::optional<ElementInfo> find_element(const CollectionInfo& collection, std::string_view name);
+  // Up to `limit` elements from index `from` on, in index order.
+  std::vector<ElementInfo> elements(const CollectionInfo& collection, std::uint64_t from,
+                                    std::size_t limit);
 
  private:
   class EvictionModel;
@@ -164,6 +191,13 @@ class Store {
   // Hashes a blob and, if it is large, writes its file (outside any
   // transaction): all of it but the first `head_size` bytes, kept in the row.
   Hash128 stage_blob(std::string_view bytes, std::size_t head_size);
+  // Hashes a value and its view and writes the files of large ones (outside
+  // any transaction); the ResultInfo to record (created left 0).
+  ResultInfo stage_value(std::string_view value, const FileView& view);
+  // Adds the blob rows of a staged value and view. REQUIRES: a write transaction.
+  void record_value(const ResultInfo& info, std::string_view value, const FileView& view);
+  // REQUIRES: mutex_ held, a write transaction.
+  void discard_collection_locked(std::int64_t collection);
   // Adds the blob's row (inline bytes when small, else the head).
   // REQUIRES: a write transaction.
   void record_blob(const Hash128& hash, std::string_view bytes, std::size_t head_size);

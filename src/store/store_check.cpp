@@ -16,6 +16,7 @@
 
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
+#include "store/store_lock.hpp"
 #include "sys/dir.hpp"
 #include "sys/io.hpp"
 
@@ -79,10 +80,26 @@ std::vector<Hash128> Store::forget_blob(const Hash128& hash) {
   {
     std::lock_guard lock(mutex_);
     sqlite::Transaction txn(*db_);
-    auto q = db_->prepare("SELECT key FROM results WHERE value_hash=?1 OR view_hash=?1");
+    // The results made of it: those it is the value or view of, and those
+    // holding a collection it is an element of (whose rows go too, so that
+    // equal elements computed again are not sealed onto the damaged ones).
+    auto q = db_->prepare(
+        "SELECT key FROM results WHERE value_hash=?1 OR view_hash=?1 OR value_hash IN "
+        "(SELECT value_hash FROM collections WHERE id IN "
+        "(SELECT collection FROM elements WHERE value_hash=?1 OR view_hash=?1))");
     q.bind(1, hash.hex());
     while (q.step()) forgotten.push_back(Hash128::from_hex(q.column_text(0)));
     q.reset();
+    // (A collection still being built is left to its worker: sealed, its
+    // damaged element is found when read.)
+    auto holders = db_->prepare(
+        "SELECT DISTINCT e.collection FROM elements e JOIN collections c ON c.id = e.collection "
+        "WHERE c.value_hash IS NOT NULL AND (e.value_hash=?1 OR e.view_hash=?1)");
+    holders.bind(1, hash.hex());
+    std::vector<std::int64_t> collections;
+    while (holders.step()) collections.push_back(holders.column_int(0));
+    holders.reset();
+    for (std::int64_t collection : collections) discard_collection_locked(collection);
     for (const Hash128& key : forgotten) {
       db_->cached("DELETE FROM provenance WHERE key=?").bind(1, key.hex()).run();
       db_->cached("DELETE FROM results WHERE key=?").bind(1, key.hex()).run();
@@ -102,9 +119,7 @@ std::size_t Store::remove_stale_temp_files() {
   std::vector<std::string> stale;
   for (const std::string& name : *names) {
     std::optional<pid_t> writer = writer_of(name);
-    // kill(pid, 0) fails with ESRCH once the writer is gone. A pid reused
-    // since keeps its file until the next start: never removed too early.
-    if (writer && ::kill(*writer, 0) != 0 && errno == ESRCH) stale.push_back(name);
+    if (writer && writer_gone(*writer)) stale.push_back(name);
   }
   std::size_t removed = 0;
   for (const auto& name : stale) removed += ::unlinkat(tmp_.get(), name.c_str(), 0) == 0;

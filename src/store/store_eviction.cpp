@@ -31,6 +31,8 @@ void crash_point(const char* point) {
 
 // The store's results and blobs as eviction sees them: who names which blob,
 // what forgetting a result frees. Hashes stay hex, as in the rows.
+// A collection (SPEC 6) stands between the results whose value is its
+// manifest and its elements' blobs: it names them while a result names it.
 class Store::EvictionModel {
  public:
   struct Row {
@@ -47,6 +49,7 @@ class Store::EvictionModel {
       blobs_.emplace(blobs.column_text(0), Blob{size, blobs.column_int(2) != 0, 0});
       bytes_ += size;
     }
+    load_collections(db);
     // Least recently used first: read last, or stored, the longest ago.
     auto results = db.prepare(
         "SELECT r.key, r.value_hash, r.view_hash FROM results r LEFT JOIN reads x ON x.key = r.key "
@@ -54,6 +57,7 @@ class Store::EvictionModel {
     while (results.step()) {
       Row row{results.column_text(0), results.column_text(1), results.column_text(2)};
       for (const std::string* hash : blobs_of(row)) ++blobs_[*hash].names;
+      if (auto c = sealed_.find(row.value); c != sealed_.end()) ++c->second.names;
       results_.push_back(std::move(row));
     }
   }
@@ -61,20 +65,31 @@ class Store::EvictionModel {
   const std::vector<Row>& results() const { return results_; }
   std::uint64_t bytes() const { return bytes_; }
   const std::vector<std::string>& doomed() const { return doomed_; }
+  // The collections whose rows go (no result names them any more).
+  const std::vector<std::int64_t>& doomed_collections() const { return doomed_collections_; }
   bool in_file(const std::string& hash) const { return blobs_.at(hash).in_file; }
 
+  // Whether a result's bytes are in use: its blobs, or (a collection's) an
+  // element's, open for reading.
   bool in_use(const Row& row) const {
-    return in_use_.contains(row.value) || in_use_.contains(row.view);
+    if (in_use_.contains(row.value) || in_use_.contains(row.view)) return true;
+    auto c = sealed_.find(row.value);
+    return c != sealed_.end() && c->second.element_in_use;
   }
-  // Forgets a result: its blobs that nothing else names and nobody uses go.
+  // Forgets a result: its blobs that nothing else names and nobody uses go,
+  // and its collection's when no other result names it.
   void drop(const Row& row) {
-    for (const std::string* hash : blobs_of(row)) {
-      if (--blobs_[*hash].names == 0) doom(*hash);
-    }
+    for (const std::string* hash : blobs_of(row)) unname(*hash);
+    auto c = sealed_.find(row.value);
+    if (c != sealed_.end() && --c->second.names == 0) drop_collection(c->second);
   }
   // Dooms the blobs no result names (nocache outputs, blobs a forgotten
-  // result in use left behind).
+  // result in use left behind), and the sealed collections no result names
+  // (a worker killed between sealing one and storing its result).
   void drop_unnamed() {
+    for (auto& [hash, collection] : sealed_) {
+      if (collection.names == 0) drop_collection(collection);
+    }
     for (const auto& [hash, blob] : blobs_) {
       if (blob.names == 0) doom(hash);
     }
@@ -89,6 +104,60 @@ class Store::EvictionModel {
   }
 
  private:
+  struct Collection {
+    std::int64_t id = 0;
+    std::vector<const std::string*> blobs;  // its elements' values and views, once per element
+    int names = 0;                          // how many result rows hold it as their value
+    bool element_in_use = false;
+    bool dropped = false;
+  };
+
+  // Every element names its blobs: those of a collection being built stay,
+  // those of a sealed one while a result names it.
+  void load_collections(sqlite::Database& db) {
+    std::unordered_map<std::int64_t, Collection*> by_id;
+    auto collections =
+        db.prepare("SELECT id, value_hash FROM collections WHERE value_hash IS NOT NULL");
+    while (collections.step()) {
+      std::int64_t id = collections.column_int(0);
+      Collection& c = sealed_[collections.column_text(1)];
+      c.id = id;
+      by_id[id] = &c;
+    }
+    // Unsealed ones whose builder is gone (a worker killed while producing)
+    // are garbage: their rows go, and they name nothing.
+    std::unordered_set<std::int64_t> abandoned;
+    auto unsealed = db.prepare("SELECT id, builder FROM collections WHERE value_hash IS NULL");
+    while (unsealed.step()) {
+      if (writer_gone(static_cast<pid_t>(unsealed.column_int(1)))) {
+        abandoned.insert(unsealed.column_int(0));
+        doomed_collections_.push_back(unsealed.column_int(0));
+      }
+    }
+    auto elements = db.prepare("SELECT collection, value_hash, view_hash FROM elements");
+    while (elements.step()) {
+      std::int64_t id = elements.column_int(0);
+      if (abandoned.contains(id)) continue;
+      Row element{"", elements.column_text(1), elements.column_text(2)};
+      auto c = by_id.find(id);  // none: being built
+      for (const std::string* hash : blobs_of(element)) {
+        auto blob = blobs_.try_emplace(*hash).first;
+        ++blob->second.names;
+        if (c == by_id.end()) continue;
+        c->second->blobs.push_back(&blob->first);  // a key of blobs_: it stays put
+        c->second->element_in_use = c->second->element_in_use || in_use_.contains(*hash);
+      }
+    }
+  }
+  void drop_collection(Collection& collection) {
+    if (collection.dropped) return;
+    collection.dropped = true;
+    doomed_collections_.push_back(collection.id);
+    for (const std::string* hash : collection.blobs) unname(*hash);
+  }
+  void unname(const std::string& hash) {
+    if (--blobs_[hash].names == 0) doom(hash);
+  }
   static std::vector<const std::string*> blobs_of(const Row& row) {
     if (row.view == row.value) return {&row.value};
     return {&row.value, &row.view};
@@ -102,14 +171,16 @@ class Store::EvictionModel {
   struct Blob {
     std::uint64_t size = 0;
     bool in_file = false;
-    int names = 0;  // how many result rows name it (as value or as view)
+    int names = 0;  // how many result and element rows name it (as value or as view)
   };
 
   std::unordered_map<std::string, Blob> blobs_;
+  std::unordered_map<std::string, Collection> sealed_;  // by value_hash (the manifest's)
   std::vector<Row> results_;
   std::unordered_set<std::string> in_use_;
   std::vector<std::string> doomed_;
   std::unordered_set<std::string> doomed_set_;
+  std::vector<std::int64_t> doomed_collections_;
   std::uint64_t bytes_ = 0;
 };
 
@@ -170,6 +241,7 @@ void Store::finish_eviction(const EvictionModel& model, Eviction& eviction) {
     provenance.bind(1, key).run();
     reads.bind(1, key).run();
   }
+  for (std::int64_t collection : model.doomed_collections()) discard_collection_locked(collection);
   auto& blob = db_->cached("DELETE FROM blobs WHERE hash=?");
   for (const auto& hash : blobs) blob.bind(1, hash).run();
   crash_point("commit");

@@ -3,6 +3,8 @@
 // `taskfs gc`.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 
 #include "sys/fd.hpp"
@@ -30,5 +32,10 @@ class StoreLock {
  private:
   Fd fd_;
 };
+
+// Whether the process `pid`, which wrote to the store (a temporary file, a
+// collection being built), is gone. A pid reused since counts as alive: what
+// it left stays until later, never removed too early.
+bool writer_gone(pid_t pid);
 
 }  // namespace taskfs

@@ -1,5 +1,6 @@
 // Store: what it holds by task, and how often its results are read (SPEC 7).
 #include <algorithm>
+#include <string>
 
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
@@ -19,21 +20,27 @@ std::vector<TaskUsage> Store::usage_by_task() {
   std::vector<TaskUsage> usage;
   auto counts = db_->prepare("SELECT task, count(*) FROM results GROUP BY task");
   while (counts.step()) usage.push_back({counts.column_text(0), counts.column_int(1), 0});
-  // A blob counts once per task however many of its results name it.
-  auto bytes = db_->prepare(
-      "WITH named(task, hash) AS "
-      "(SELECT task, value_hash FROM results UNION SELECT task, view_hash FROM results) "
-      "SELECT named.task, sum(blobs.size) FROM named JOIN blobs ON blobs.hash = named.hash "
-      "GROUP BY named.task");
+  // A blob counts once per task however many of its results name it; a
+  // collection's elements count for the task whose result holds it.
+  constexpr const char* kNamed =
+      "WITH held(task, collection) AS "
+      "(SELECT r.task, c.id FROM results r JOIN collections c ON c.value_hash = r.value_hash), "
+      "named(task, hash) AS "
+      "(SELECT task, value_hash FROM results UNION SELECT task, view_hash FROM results "
+      "UNION SELECT h.task, e.value_hash FROM held h JOIN elements e USING(collection) "
+      "UNION SELECT h.task, e.view_hash FROM held h JOIN elements e USING(collection)) ";
+  auto bytes = db_->prepare(std::string(kNamed) +
+                            "SELECT named.task, sum(blobs.size) FROM named "
+                            "JOIN blobs ON blobs.hash = named.hash GROUP BY named.task");
   while (bytes.step()) {
     std::string task = bytes.column_text(0);
     auto it =
         std::find_if(usage.begin(), usage.end(), [&](const auto& u) { return u.task == task; });
     if (it != usage.end()) it->bytes = static_cast<std::uint64_t>(bytes.column_int(1));
   }
-  auto unnamed = db_->prepare(
-      "SELECT count(*), coalesce(sum(size), 0) FROM blobs WHERE hash NOT IN "
-      "(SELECT value_hash FROM results UNION SELECT view_hash FROM results)");
+  auto unnamed = db_->prepare(std::string(kNamed) +
+                              "SELECT count(*), coalesce(sum(size), 0) FROM blobs "
+                              "WHERE hash NOT IN (SELECT hash FROM named)");
   unnamed.step();
   if (unnamed.column_int(0) > 0) {
     usage.push_back({"", 0, static_cast<std::uint64_t>(unnamed.column_int(1))});

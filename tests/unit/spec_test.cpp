@@ -58,6 +58,31 @@ TEST(PercentTest, DecodeRejectsMalformedEscapes) {
   }
 }
 
+// Collections (SPEC 6): an element's file name is its name percent-encoded.
+TEST(ElementNameTest, EveryNameRoundTripsThroughAFileNameOfItsOwn) {
+  for (std::string name : {"plain", "a/b c", "100%", "caf\u00e9", ".", "..", "x.y", "k:v,w=1"}) {
+    std::string file = element_file_name(name);
+    EXPECT_EQ(file.find('/'), std::string::npos) << name;
+    EXPECT_NE(file, ".");
+    EXPECT_NE(file, "..");
+    EXPECT_EQ(element_name(file), name);
+  }
+  EXPECT_EQ(element_file_name("a/b c"), "a%2Fb%20c");
+  EXPECT_EQ(element_file_name(".."), "%2E%2E");
+  EXPECT_EQ(element_name("caf%c3%a9"), "caf\u00e9");
+  EXPECT_FALSE(element_name("%zz"));
+  EXPECT_FALSE(element_name(""));
+}
+
+TEST(ElementNameTest, AThirdPartOfAPathNamesAnElement) {
+  ElementPath p = split_element_path("squares/n:3/a%2Fb/");
+  EXPECT_EQ(p.result.task, "squares");
+  EXPECT_EQ(p.result.variant, "n:3");
+  EXPECT_EQ(p.element, "a%2Fb");
+  EXPECT_EQ(split_element_path("squares/n:3").element, "");
+  EXPECT_EQ(split_element_path("squares").result.variant, kDefaultVariant);
+}
+
 // ---- values by type ----
 
 TEST(ValueTextTest, ParsesBoolSpellings) {

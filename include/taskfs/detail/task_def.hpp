@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,11 +32,43 @@ struct RenderedView {
   std::string text;
 };
 
+// Where the elements of a collection being produced go (SPEC 6): in a
+// worker, the store.
+class ElementSink {
+ public:
+  virtual ~ElementSink() = default;
+  // Stores the element named `name`: its cereal bytes and its file view.
+  // Throws when it cannot (a full disk, say).
+  virtual void append(std::string name, std::string value, RenderedView view) = 0;
+};
+
+// Where the elements of a collection argument are read from, one at a time.
+class ElementSource {
+ public:
+  virtual ~ElementSource() = default;
+  virtual std::uint64_t size() const = 0;
+  virtual std::string name(std::uint64_t index) const = 0;
+  // The cereal bytes of element `index`.
+  virtual std::string value(std::uint64_t index) const = 0;
+  virtual std::optional<std::uint64_t> index_of(std::string_view name) const = 0;
+};
+
+// What the process that runs tasks (the worker) installs so that collections
+// reach its store. Empty elsewhere: collections then live in memory.
+struct CollectionHooks {
+  std::function<std::shared_ptr<ElementSink>()> open_sink;
+  // A view over the collection whose stored value is `value`.
+  std::function<std::shared_ptr<const ElementSource>(std::string_view value)> open_source;
+};
+
 // What one call of a task's function produced: the serialized value (what
 // dependents receive) and its file view.
 struct Invocation {
   std::string value;
   RenderedView view;
+  // When the result is a collection: the sink its elements went to (value and
+  // view are then empty).
+  std::shared_ptr<ElementSink> collection;
 };
 
 // Every task handle derives from this, so that inputs can be named lazily: a
@@ -64,6 +98,8 @@ struct TaskDef {
   std::string source_file;
   int source_line = 0;
   std::string output_type;
+  // The function returns a tf::List or tf::Dict (SPEC 6).
+  bool collection = false;
   // Deserializes the upstream values, calls the function, serializes and
   // renders its result.
   std::function<Invocation(const std::vector<std::string_view>& upstream,
@@ -74,6 +110,9 @@ struct TaskDef {
 // All tasks one library declares.
 struct Registry {
   std::vector<TaskDef> tasks;
+  // Filled by the process that loads the library, which gets the registry as
+  // const: hence mutable.
+  mutable CollectionHooks collections;
 };
 
 // The registry of the library being built. Hidden, so that every task library
@@ -88,6 +127,6 @@ __attribute__((visibility("hidden"))) inline Registry& registry() {
 // The entry point a task library exports; taskfs_add_tasks links it in. Its
 // name carries the layout version of the structures above: a library built
 // against another layout is refused with a message, not loaded into a crash.
-#define TASKFS_REGISTRY_ENTRY taskfs_registry_v5
-#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v5"
+#define TASKFS_REGISTRY_ENTRY taskfs_registry_v6
+#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v6"
 extern "C" const taskfs::detail::Registry* TASKFS_REGISTRY_ENTRY();
