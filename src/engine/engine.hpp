@@ -124,6 +124,11 @@ class Engine {
   // `timeout` passed; true when nothing is left (or there is no team cache).
   bool drain_uploads(std::chrono::milliseconds timeout);
 
+  // The store directory and the task library this engine serves, as absolute
+  // paths: how `taskfs run` tells that a mounted daemon serves its project.
+  const std::string& store_dir() const { return worker_config_.store_dir; }
+  const std::string& library() const { return worker_config_.library; }
+
   // For tests only: the store, to count runs.
   Store& store() { return store_; }
 

@@ -1,5 +1,7 @@
-// Extended attributes of results: user.taskfs.key, state, canonical, error, why.
-// Other nodes have none; never ENOSYS, which would turn xattrs off for the mount.
+// Extended attributes of results: user.taskfs.key, state, canonical, error, why;
+// of the root: user.taskfs.store and library, what the daemon serves (which
+// `taskfs run` checks before it reads through the mount). Other nodes have
+// none; never ENOSYS, which would turn xattrs off for the mount.
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -12,6 +14,8 @@ namespace {
 
 constexpr const char* kNames[] = {"user.taskfs.key", "user.taskfs.state", "user.taskfs.canonical",
                                   "user.taskfs.error", "user.taskfs.why"};
+
+constexpr const char* kRootNames[] = {"user.taskfs.store", "user.taskfs.library"};
 
 void reply_value(fuse_req_t req, const std::string& value, size_t size) {
   if (size == 0) return (void)fuse_reply_xattr(req, value.size());
@@ -36,6 +40,11 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) 
   Filesystem& fs = Filesystem::of(req);
   auto node = fs.inodes().find(ino);
   if (!node) return (void)fuse_reply_err(req, ENOENT);
+  if (node->kind == NodeKind::Root) {
+    std::string_view n = name;
+    if (n == kRootNames[0]) return reply_value(req, fs.engine().store_dir(), size);
+    if (n == kRootNames[1]) return reply_value(req, fs.engine().library(), size);
+  }
   if (node->kind != NodeKind::Result) return (void)fuse_reply_err(req, ENODATA);
   try {
     auto value = attribute(fs, *node, name);
@@ -56,6 +65,8 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
   std::string names;
   if (node->kind == NodeKind::Result) {
     for (const char* n : kNames) names.append(n, std::strlen(n) + 1);
+  } else if (node->kind == NodeKind::Root) {
+    for (const char* n : kRootNames) names.append(n, std::strlen(n) + 1);
   }
   reply_value(req, names, size);
 }
