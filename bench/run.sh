@@ -13,8 +13,8 @@ bench_dir=$(cd "$(dirname "$0")" && pwd)
 root_dir=$(dirname "$bench_dir")
 build_dir=$(realpath -m "${1:-$root_dir/build}")
 read -r -a figures <<<"${BENCH_FIGURES:-fig1_hit_latency fig2_throughput fig3_scheduling \
-  fig4_parallelism fig5_input_check fig6_store fig7_inode_memory fig9_team_cache \
-  fig10_collections fig11_store_keeping}"
+  fig4_parallelism fig5_input_check fig6_store fig7_inode_memory fig8_run_fixed_cost \
+  fig9_team_cache fig10_scale fig10_collections fig11_store_keeping}"
 
 # --- build -------------------------------------------------------------------
 if [[ ! -f $build_dir/bench/bench_paths.sh ]]; then

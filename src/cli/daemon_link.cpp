@@ -1,7 +1,6 @@
 #include "cli/daemon_link.hpp"
 
 #include <sys/xattr.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -17,13 +16,30 @@ constexpr std::string_view kErrorPrefix = "error: ";
 
 }  // namespace
 
+std::optional<std::string> attribute_of(const std::filesystem::path& path, const char* name) {
+  char value[4096];
+  ssize_t n = ::getxattr(path.c_str(), name, value, sizeof value);
+  if (n < 0) return std::nullopt;
+  return std::string(value, static_cast<std::size_t>(n));
+}
+
 std::optional<std::filesystem::path> live_mount(const Project& project) {
-  // Only a serving daemon has .taskfs/status; a mount point without one is a
-  // plain directory (and a dead mount fails the access).
-  if (::access((project.mountpoint / ".taskfs" / "status").c_str(), F_OK) != 0) {
+  // The root of a serving mount names its store and library; a dead
+  // daemon's mount answers ENOTCONN and a plain directory has no such
+  // attribute: both mean no daemon. A daemon of another store or library
+  // (another checkout's mount point in the config) is no daemon of ours; a
+  // command that names no library (rm, gc, cancel) goes by the store alone.
+  const std::filesystem::path& mount = project.mountpoint;
+  auto serves = [&](const char* attribute, const std::filesystem::path& ours) {
+    return ours.empty() ||
+           attribute_of(mount, attribute) == std::filesystem::absolute(ours).string();
+  };
+  if (!attribute_of(mount, "user.taskfs.store") ||
+      !serves("user.taskfs.store", project.engine.store_dir) ||
+      !serves("user.taskfs.library", project.engine.library)) {
     return std::nullopt;
   }
-  return project.mountpoint;
+  return mount;
 }
 
 std::string ask_daemon(const std::filesystem::path& file, const std::string& name,

@@ -12,7 +12,13 @@
 
 namespace taskfs::cli {
 
-// The project's mount point when a daemon serves it, else nullopt.
+// An extended attribute of `path`, or nullopt when it has none (or `path` is
+// not in a live taskfs mount). Only for attributes that do not act: reading a
+// request such as user.taskfs.rm twice would act twice (see ask_daemon).
+std::optional<std::string> attribute_of(const std::filesystem::path& path, const char* name);
+
+// The project's mount point when a live daemon there serves this project's
+// store and library, else nullopt.
 std::optional<std::filesystem::path> live_mount(const Project& project);
 
 // The daemon's answer to the request `name` about `file` (a path in the

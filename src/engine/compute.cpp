@@ -1,6 +1,8 @@
 // Engine::compute: walking a plan. A node's key is worked out once its inputs
 // are done; a hit is served from the store, a miss runs once per key.
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "engine/engine.hpp"
 #include "engine/node_key.hpp"
@@ -177,7 +179,27 @@ void Engine::node_done(const std::shared_ptr<Computation>& c, std::size_t i,
     c->pins.clear();
     return;
   }
-  for (std::size_t d : ready) advance(c, d);
+  // A hit completes its node on this thread, inside advance(): advancing its
+  // dependents from here would nest one call per node, and a cached chain of
+  // 100,000 tasks would overflow the stack. The outermost node_done of the
+  // thread advances what becomes ready, in a loop.
+  using Ready = std::vector<std::pair<std::shared_ptr<Computation>, std::size_t>>;
+  thread_local Ready* advancing = nullptr;
+  if (advancing != nullptr) {
+    for (std::size_t d : ready) advancing->emplace_back(c, d);
+    return;
+  }
+  Ready queue;
+  for (std::size_t d : ready) queue.emplace_back(c, d);
+  advancing = &queue;
+  struct Reset {
+    ~Reset() { advancing = nullptr; }
+  } reset;
+  while (!queue.empty()) {
+    auto [computation, d] = std::move(queue.back());
+    queue.pop_back();
+    advance(computation, d);
+  }
 }
 
 }  // namespace taskfs

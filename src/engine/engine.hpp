@@ -169,6 +169,11 @@ class Engine {
   // What tasks printed: the latest run's output per task and variant (SPEC 7).
   const TaskLogs& task_logs() const { return task_logs_; }
 
+  // The store directory and the task library this engine serves, as absolute
+  // paths: how `taskfs run` tells that a mounted daemon serves its project.
+  const std::string& store_dir() const { return worker_config_.store_dir; }
+  const std::string& library() const { return worker_config_.library; }
+
   // For tests only: the store, to count runs.
   Store& store() { return store_; }
 

@@ -7,13 +7,13 @@
 namespace taskfs {
 
 remote::RemoteStatus remote_status_now(const std::string& conninfo) {
-  remote::RemoteCache cache(remote::RemoteOptions{conninfo});
-  cache.check();
-  return cache.status();
+  auto cache = remote::open_team_cache(remote::RemoteOptions{conninfo});
+  cache->check();
+  return cache->status();
 }
 
-RemoteLevel::RemoteLevel(remote::RemoteOptions options, Store& store)
-    : store_(store), remote_(std::move(options)), thread_([this] { loop(); }) {}
+RemoteLevel::RemoteLevel(const remote::RemoteOptions& options, Store& store)
+    : store_(store), remote_(remote::open_team_cache(options)), thread_([this] { loop(); }) {}
 
 RemoteLevel::~RemoteLevel() { stop(); }
 
@@ -54,7 +54,7 @@ void RemoteLevel::loop() {
 }
 
 std::optional<ResultInfo> RemoteLevel::fetch_now(const Fetch& f) {
-  auto found = remote_.find(f.key);
+  auto found = remote_->find(f.key);
   if (!found) return std::nullopt;
   ResultInfo info{found->value_hash,  found->value_size, found->view_hash,
                   found->view_offset, found->view_size,  found->created};
@@ -62,7 +62,7 @@ std::optional<ResultInfo> RemoteLevel::fetch_now(const Fetch& f) {
     bool imported = store_.import_result(f.key, f.task, f.variant, info,
                                          [&](const Hash128& hash, std::uint64_t size,
                                              const std::function<void(std::string_view)>& sink) {
-                                           return remote_.fetch_blob(hash, size, sink);
+                                           return remote_->fetch_blob(hash, size, sink);
                                          });
     if (!imported) return std::nullopt;
   } catch (const std::exception& e) {  // the local store could not take it
@@ -99,7 +99,7 @@ void RemoteLevel::offer(const Hash128& key, const std::string& task, const std::
   if (result.view_hash != result.value_hash) {
     blobs.push_back(local_blob(result.view_hash, result.view_size));
   }
-  remote_.upload(std::move(r), std::move(blobs));
+  remote_->upload(std::move(r), std::move(blobs));
 }
 
 }  // namespace taskfs

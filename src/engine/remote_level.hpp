@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "remote/remote_cache.hpp"
+#include "remote/team_cache.hpp"
 #include "store/store.hpp"
 
 namespace taskfs {
@@ -25,7 +25,8 @@ class RemoteLevel {
  public:
   using Found = std::function<void(std::optional<ResultInfo>)>;
 
-  RemoteLevel(remote::RemoteOptions options, Store& store);
+  // Throws std::runtime_error when the team cache module cannot be loaded.
+  RemoteLevel(const remote::RemoteOptions& options, Store& store);
   // stop(), and abandons the uploads still queued.
   ~RemoteLevel();
   RemoteLevel(const RemoteLevel&) = delete;
@@ -42,8 +43,8 @@ class RemoteLevel {
   void offer(const Hash128& key, const std::string& task, const std::string& variant,
              const ResultInfo& result);
   // Waits until every upload is done or `timeout` passed; true if done.
-  bool drain(std::chrono::milliseconds timeout) { return remote_.drain(timeout); }
-  remote::RemoteStatus status() const { return remote_.status(); }
+  bool drain(std::chrono::milliseconds timeout) { return remote_->drain(timeout); }
+  remote::RemoteStatus status() const { return remote_->status(); }
 
  private:
   struct Fetch {
@@ -56,7 +57,7 @@ class RemoteLevel {
   remote::BlobSource local_blob(const Hash128& hash, std::uint64_t size);
 
   Store& store_;
-  remote::RemoteCache remote_;
+  std::unique_ptr<remote::TeamCache> remote_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Fetch> queue_;

@@ -1,14 +1,10 @@
 #include "fs/graph_picture.hpp"
 
-#include <graphviz/cgraph.h>
-#include <graphviz/gvc.h>
-
-#include <memory>
-#include <mutex>
-#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "engine/reports.hpp"
+#include "sys/module.hpp"
 
 namespace taskfs::fs {
 namespace {
@@ -19,33 +15,6 @@ namespace {
 // 84 s). Past these a read of graph.svg would hold a FUSE thread too long.
 constexpr std::size_t kMostTasksDrawn = 500;
 constexpr std::size_t kMostInputsDrawn = 500;
-
-struct FreeContext {
-  void operator()(GVC_t* gvc) const { gvFreeContext(gvc); }
-};
-struct CloseGraph {
-  void operator()(Agraph_t* graph) const { agclose(graph); }
-};
-struct FreeRenderData {
-  void operator()(char* data) const { gvFreeRenderData(data); }
-};
-
-// Lays `dot` out and renders it as SVG. Graphviz keeps global state and is not
-// safe to call from two threads at once: the caller holds the lock.
-std::string svg_of(GVC_t* gvc, const std::string& dot) {
-  std::unique_ptr<Agraph_t, CloseGraph> graph(agmemread(dot.c_str()));
-  if (!graph) throw std::runtime_error("graphviz could not read the task graph");
-  if (gvLayout(gvc, graph.get(), "dot") != 0) {
-    throw std::runtime_error("graphviz could not lay out the task graph");
-  }
-  char* data = nullptr;
-  unsigned int size = 0;
-  int rendered = gvRenderData(gvc, graph.get(), "svg", &data, &size);
-  std::unique_ptr<char, FreeRenderData> owned(data);
-  gvFreeLayout(gvc, graph.get());
-  if (rendered != 0 || !data) throw std::runtime_error("graphviz could not render SVG");
-  return std::string(data, size);
-}
 
 std::string too_large_picture(std::size_t tasks, std::size_t inputs) {
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"40\">"
@@ -69,12 +38,11 @@ std::string graph_picture(Engine& engine) {
     states.push_back(engine.probe(*engine.resolve(t.name, "default")).state);
   }
   std::string dot = state_graph_report(*catalog, states);
-  static std::mutex graphviz;
-  std::lock_guard lock(graphviz);
-  // One context for the daemon's life: it loads Graphviz's plugin list once.
-  static std::unique_ptr<GVC_t, FreeContext> gvc(gvContext());
-  if (!gvc) throw std::runtime_error("graphviz could not start");
-  return svg_of(gvc.get(), dot);
+  // Graphviz is the module libtaskfs-graphviz.so (sys/module.hpp says why).
+  using RenderSvg = std::string (*)(const std::string& dot);
+  static const auto render_svg =
+      reinterpret_cast<RenderSvg>(module_symbol("libtaskfs-graphviz.so", "taskfs_render_svg"));
+  return render_svg(dot);
 }
 
 }  // namespace taskfs::fs

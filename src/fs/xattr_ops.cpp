@@ -1,13 +1,15 @@
 // Extended attributes of results, collections and elements: user.taskfs.key,
-// state, canonical, error, why.
-// Other nodes have none; never ENOSYS, which would turn xattrs off for the mount.
+// state, canonical, error, why; of the root: user.taskfs.store and library,
+// what the daemon serves (how the CLI tells that a mount is its project's,
+// cli/daemon_link.hpp). Other nodes have none; never ENOSYS, which would turn
+// xattrs off for the mount.
 //
-// Requests to the daemon are xattrs too (the CLI's one way in, see
-// cli/daemon_link.hpp): user.taskfs.rm of a result forgets it,
-// user.taskfs.cancel stops its computation (of an element, its collection's:
-// elements answer for their collection), and user.taskfs.gc[:BYTES] of
-// .taskfs/ evicts. The mount is read-only, so they are read, not set; they act
-// when asked, so they are never listed (`getfattr -d` never asks for them).
+// Requests to the daemon are xattrs too (the CLI's one way in):
+// user.taskfs.rm of a result forgets it, user.taskfs.cancel stops its
+// computation (of an element, its collection's: elements answer for their
+// collection), and user.taskfs.gc[:BYTES] of .taskfs/ evicts. The mount is
+// read-only, so they are read, not set; they act when asked, so they are
+// never listed (`getfattr -d` never asks for them).
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -35,6 +37,8 @@ std::string cancel(Engine& engine, const Request& request) {
   if (stopped == 0) return "nothing to cancel\n";
   return "cancelled " + std::to_string(stopped) + " computation" + (stopped > 1 ? "s" : "") + "\n";
 }
+
+constexpr const char* kRootNames[] = {"user.taskfs.store", "user.taskfs.library"};
 
 void reply_value(fuse_req_t req, const std::string& value, size_t size) {
   if (size == 0) return (void)fuse_reply_xattr(req, value.size());
@@ -111,6 +115,11 @@ void fs_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) 
     if (!value) return (void)fuse_reply_err(req, ENODATA);
     return reply_value(req, *value, size);
   }
+  if (node->kind == NodeKind::Root) {
+    std::string_view n = name;
+    if (n == kRootNames[0]) return reply_value(req, fs.engine().store_dir(), size);
+    if (n == kRootNames[1]) return reply_value(req, fs.engine().library(), size);
+  }
   if (!has_attributes(*node)) return (void)fuse_reply_err(req, ENODATA);
   if (name == kCancel && size == 0) return (void)fuse_reply_xattr(req, kCancelAnswerMax);
   try {
@@ -132,6 +141,8 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
   std::string names;
   if (has_attributes(*node)) {
     for (const char* n : kNames) names.append(n, std::strlen(n) + 1);
+  } else if (node->kind == NodeKind::Root) {
+    for (const char* n : kRootNames) names.append(n, std::strlen(n) + 1);
   }
   reply_value(req, names, size);
 }

@@ -17,72 +17,31 @@
 
 #include "key/hash.hpp"
 #include "remote/remote_link.hpp"
+#include "remote/team_cache.hpp"
 
 namespace taskfs::remote {
 
 class Uploader;
 
-// What the remote knows of one cached result: where its value and its file
-// view are (the same fields as a local result).
-struct RemoteResult {
-  Hash128 key;
-  std::string task;
-  std::string variant;
-  Hash128 value_hash;
-  std::uint64_t value_size = 0;
-  Hash128 view_hash;
-  std::uint64_t view_offset = 0;
-  std::uint64_t view_size = 0;
-  double created = 0;
-};
-
-// Copies up to `length` bytes of a blob at `position` into `out`; returns how
-// many (0 only at the end).
-using BlobRead = std::function<std::size_t(char* out, std::size_t length, std::uint64_t position)>;
-
-// One local blob to upload. `open` is called on the upload thread, so nothing
-// is held open while the upload waits its turn; it throws when the blob is
-// gone (evicted meanwhile), and the upload is then dropped.
-struct BlobSource {
-  Hash128 hash;
-  std::uint64_t size = 0;
-  std::function<BlobRead()> open;
-};
-
-// What status shows of the remote.
-struct RemoteStatus {
-  bool reachable = false;  // the last attempt succeeded
-  std::string error;       // why the last attempt failed
-  std::uint64_t hits = 0, misses = 0, damaged = 0;
-  std::uint64_t uploaded = 0, upload_pending = 0, upload_failed = 0;
-};
-
-class RemoteCache {
+// The team cache in PostgreSQL.
+class RemoteCache final : public TeamCache {
  public:
   // Connects lazily: a remote that is down when this is made costs nothing
   // until the first lookup, and is then skipped for options.retry_after.
   explicit RemoteCache(const RemoteOptions& options);
   // Stops the upload thread; uploads still queued are abandoned (see drain()).
-  ~RemoteCache();
+  ~RemoteCache() override;
   RemoteCache(const RemoteCache&) = delete;
   RemoteCache& operator=(const RemoteCache&) = delete;
 
-  // The remote's record of a cache key, or nullopt (a miss, or the remote is
-  // unreachable).
-  std::optional<RemoteResult> find(const Hash128& key);
-  // Streams a blob's bytes to `sink` in order. True when every byte arrived
-  // and they hash to `hash`; false (and a log line) when the remote lacks it,
-  // its bytes are damaged or the remote broke: the caller then discards what
-  // the sink received. `sink` may throw to stop (the exception propagates).
+  // The TeamCache operations (see team_cache.hpp).
+  std::optional<RemoteResult> find(const Hash128& key) override;
   bool fetch_blob(const Hash128& hash, std::uint64_t size,
-                  const std::function<void(std::string_view)>& sink);
-  // Connects (and checks the schema) if need be; true when the remote answers.
-  bool check();
-  // Queues a locally computed result for upload and returns at once.
-  void upload(RemoteResult result, std::vector<BlobSource> blobs);
-  // Waits until the upload queue is empty or `timeout` passed; true if empty.
-  bool drain(std::chrono::milliseconds timeout);
-  RemoteStatus status() const;
+                  const std::function<void(std::string_view)>& sink) override;
+  bool check() override;
+  void upload(RemoteResult result, std::vector<BlobSource> blobs) override;
+  bool drain(std::chrono::milliseconds timeout) override;
+  RemoteStatus status() const override;
 
  private:
   std::shared_ptr<Reachability> reachability_;

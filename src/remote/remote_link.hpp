@@ -12,14 +12,9 @@
 
 #include "key/hash.hpp"
 #include "remote/pg.hpp"
+#include "remote/team_cache.hpp"
 
 namespace taskfs::remote {
-
-struct RemoteOptions {
-  std::string conninfo;                           // a libpq connection string or URI
-  int connect_timeout = 2;                        // seconds
-  std::chrono::milliseconds retry_after{30'000};  // how long a down remote is skipped
-};
 
 // Whether the remote answers, shared by every link to one remote so that
 // they skip it together and say so once.

@@ -38,8 +38,14 @@ TEST_F(EngineStoreKeepingTest, EvictionLeavesWhatARunningComputationUses) {
   write_file(dir_ / "gate.open", "");
   Outcome done = pending.get();
   ASSERT_TRUE(done.ok) << done.error;
-  // Done, nothing is in use any more.
-  engine().collect(1);
+  // Done, nothing is in use any more once the computation lets go of its pins,
+  // just after it hands over its outcome (which its caller pins first).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    engine().collect(1);
+    if (state("source") == ResultState::Missing) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   EXPECT_EQ(state("source"), ResultState::Missing);
   EXPECT_EQ(state("gated_sum"), ResultState::Missing);
 }

@@ -1,7 +1,9 @@
 // The engine computing and caching: what re-runs when params, upstream
 // results and input files change, and how work is scheduled.
 #include <gtest/gtest.h>
+#include <pthread.h>
 
+#include <functional>
 #include <future>
 #include <sstream>
 #include <string>
@@ -46,6 +48,32 @@ TEST_F(EngineTest, ANewEngineOnTheSameStoreServesFromTheCache) {
   EXPECT_EQ(text("summary"), "sum=6\n");
   EXPECT_EQ(runs({"source", "scaled", "summary"}),
             (Runs{{"source", 1}, {"scaled", 1}, {"summary", 1}}));
+}
+
+// Runs `body` on a thread whose stack is `bytes` large.
+void on_small_stack(std::size_t bytes, std::function<void()> body) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, bytes);
+  pthread_t thread;
+  auto run = [](void* f) -> void* {
+    (*static_cast<std::function<void()>*>(f))();
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&thread, &attr, run, &body), 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+}
+
+TEST_F(EngineTest, ACachedChainLongerThanTheStackAllowsForNestingIsServed) {
+  start(2, TASKFS_TEST_LONG_CHAIN_TASKS);
+  ASSERT_EQ(text("link_2999"), "2999\n");
+  // Every link is now a hit, completed on the calling thread: with one nested
+  // call per link, 3000 links overflow a 1 MiB stack.
+  Outcome again;
+  on_small_stack(1 << 20, [&] { again = compute("link_2999"); });
+  EXPECT_TRUE(again.ok) << again.error;
+  EXPECT_EQ(runs("link_2999"), 1);
 }
 
 TEST_F(EngineTest, ResultOfATaskWhoseInputChangedWhileItRanIsNotKept) {

@@ -312,5 +312,29 @@ TEST_F(StoreTest, KeptDigestsSpareTheNextProcessReadingAnUnchangedFile) {
   EXPECT_TRUE(next.take_new().empty()) << "the file was hashed again";
 }
 
+// The next process to open the store reads every frame left in the WAL (one
+// pread each), so a writer leaves none; a reader leaves the files as they are.
+TEST_F(StoreTest, AStoreThatWroteLeavesAnEmptyWalWhenClosed) {
+  put("t", "default", "written");
+  fs::path wal = dir_ / "store" / "taskfs.db-wal";
+  ASSERT_GT(fs::file_size(wal), 0u);
+  store_.reset();
+  ASSERT_TRUE(fs::exists(wal)) << "the WAL is kept across processes";
+  EXPECT_EQ(fs::file_size(wal), 0u);
+  EXPECT_TRUE(store().find_result(hash_bytes("t/default")));
+}
+
+TEST_F(StoreTest, AStoreThatOnlyReadClosesWithoutWriting) {
+  put("t", "default", "written");
+  store_.reset();
+  fs::path db = dir_ / "store" / "taskfs.db";
+  auto written = fs::last_write_time(db);
+  auto wal_written = fs::last_write_time(dir_ / "store" / "taskfs.db-wal");
+  EXPECT_TRUE(store().find_result(hash_bytes("t/default")));
+  store_.reset();
+  EXPECT_EQ(fs::last_write_time(db), written);
+  EXPECT_EQ(fs::last_write_time(dir_ / "store" / "taskfs.db-wal"), wal_written);
+}
+
 }  // namespace
 }  // namespace taskfs
