@@ -6,6 +6,7 @@
 
 #include "engine/engine.hpp"
 #include "log.hpp"
+#include "store/task_log.hpp"
 
 namespace taskfs {
 namespace {
@@ -14,11 +15,21 @@ std::uint64_t stored_size(const ResultInfo& result) {
   return result.value_size + (result.view_hash == result.value_hash ? 0 : result.view_size);
 }
 
+// A forgotten result's log goes with it (the log of a later run stays).
+void forget_logs(const TaskLogs& logs, const Eviction& eviction) {
+  for (std::size_t i = 0; i < eviction.keys.size(); ++i) {
+    const auto& [task, variant] = eviction.task_variants[i];
+    logs.forget_run(task, variant, eviction.keys[i]);
+  }
+}
+
 }  // namespace
 
 Eviction collect_store(const std::filesystem::path& store_dir, std::uint64_t max_bytes) {
   Store store(store_dir);
-  return store.evict_to(max_bytes, {});
+  Eviction eviction = store.evict_to(max_bytes, {});
+  forget_logs(TaskLogs(store.dir_fd()), eviction);
+  return eviction;
 }
 
 std::vector<TaskUsage> store_usage(const std::filesystem::path& store_dir) {
@@ -50,6 +61,7 @@ Eviction Engine::evict_locked(std::uint64_t max_bytes) {
   reads_.flush();  // the order of eviction is the order of the reads counted so far
   Eviction eviction = store_.evict_to(max_bytes, pins_.pinned());
   forget_known(eviction.keys);
+  forget_logs(task_logs_, eviction);
   measured_bytes_ = eviction.bytes_after;
   unmeasured_bytes_ = 0;
   return eviction;
@@ -65,6 +77,7 @@ Eviction Engine::forget(const Request& request) {
   std::lock_guard keeping(keeping_mutex_);
   Eviction eviction = store_.forget({*now.key}, pins_.pinned());
   forget_known(eviction.keys);
+  forget_logs(task_logs_, eviction);
   log_line("forgot " + path + " (taskfs rm)");
   return eviction;
 }

@@ -189,7 +189,8 @@ RunReply WorkerPool::run_logged(WorkerProcess& worker, const RunRequest& request
   if (logging_.logs == nullptr) return worker.run(request, [](std::string_view) {});
   // Completed when it goes, after the worker died too: a task that crashes
   // keeps what it printed before.
-  RunLog log = logging_.logs->start_run(request.task, request.variant, logging_.max_size);
+  RunLog log =
+      logging_.logs->start_run(request.task, request.variant, request.key, logging_.max_size);
   return worker.run(request, [&log](std::string_view bytes) { log.append(bytes); });
 }
 

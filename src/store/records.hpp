@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "key/hash.hpp"
@@ -93,7 +94,9 @@ struct TaskUsage {
 
 // What an eviction (taskfs gc, taskfs rm) did.
 struct Eviction {
-  std::vector<Hash128> keys;       // the results forgotten
+  std::vector<Hash128> keys;  // the results forgotten
+  // The task and canonical variant of each of `keys`, in the same order.
+  std::vector<std::pair<std::string, std::string>> task_variants;
   std::uint64_t bytes_before = 0;  // the blobs' bytes before and after
   std::uint64_t bytes_after = 0;
   std::size_t orphan_files = 0;  // blob files no row named (a killed eviction's)

@@ -39,6 +39,8 @@ class Store::EvictionModel {
     std::string key;
     std::string value;  // value_hash
     std::string view;   // view_hash
+    std::string task;
+    std::string variant;
   };
 
   EvictionModel(sqlite::Database& db, const std::unordered_set<Hash128>& in_use) {
@@ -52,10 +54,12 @@ class Store::EvictionModel {
     load_collections(db);
     // Least recently used first: read last, or stored, the longest ago.
     auto results = db.prepare(
-        "SELECT r.key, r.value_hash, r.view_hash FROM results r LEFT JOIN reads x ON x.key = r.key "
+        "SELECT r.key, r.value_hash, r.view_hash, r.task, r.variant FROM results r "
+        "LEFT JOIN reads x ON x.key = r.key "
         "ORDER BY coalesce(x.last_read, r.created)");
     while (results.step()) {
-      Row row{results.column_text(0), results.column_text(1), results.column_text(2)};
+      Row row{results.column_text(0), results.column_text(1), results.column_text(2),
+              results.column_text(3), results.column_text(4)};
       for (const std::string* hash : blobs_of(row)) ++blobs_[*hash].names;
       if (auto c = sealed_.find(row.value); c != sealed_.end()) ++c->second.names;
       results_.push_back(std::move(row));
@@ -138,7 +142,7 @@ class Store::EvictionModel {
     while (elements.step()) {
       std::int64_t id = elements.column_int(0);
       if (abandoned.contains(id)) continue;
-      Row element{"", elements.column_text(1), elements.column_text(2)};
+      Row element{"", elements.column_text(1), elements.column_text(2), "", ""};
       auto c = by_id.find(id);  // none: being built
       for (const std::string* hash : blobs_of(element)) {
         auto blob = blobs_.try_emplace(*hash).first;
@@ -199,6 +203,7 @@ Eviction Store::evict_to(std::uint64_t max_bytes, const std::unordered_set<Hash1
     }
     model.drop(row);
     eviction.keys.push_back(Hash128::from_hex(row.key));
+    eviction.task_variants.emplace_back(row.task, row.variant);
   }
   finish_eviction(model, eviction);
   return eviction;
@@ -217,6 +222,7 @@ Eviction Store::forget(const std::vector<Hash128>& keys,
     if (!wanted.contains(row.key)) continue;
     model.drop(row);
     eviction.keys.push_back(Hash128::from_hex(row.key));
+    eviction.task_variants.emplace_back(row.task, row.variant);
   }
   finish_eviction(model, eviction);
   return eviction;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +23,7 @@ namespace taskfs {
 namespace {
 
 constexpr const char* kLogsDir = "logs";
+constexpr const char* kKeyAttribute = "user.taskfs.key";
 constexpr std::size_t kCopyChunk = 1 << 20;
 constexpr int kTemporaryNameAttempts = 1000;
 // A cap so large it is no cap; twice it still fits in 64 bits.
@@ -56,10 +58,12 @@ void copy_range(int from, std::uint64_t offset, std::uint64_t size, int to) {
 
 }  // namespace
 
-RunLog::RunLog(Fd dir, std::string name, std::string label, std::uint64_t max_size)
+RunLog::RunLog(Fd dir, std::string name, std::string label, const Hash128& key,
+               std::uint64_t max_size)
     : dir_(std::move(dir)),
       name_(std::move(name)),
       label_(std::move(label)),
+      key_(key.hex()),
       max_size_(std::min(max_size, kLargestCap)),
       given_up_(!dir_) {}
 
@@ -103,7 +107,12 @@ Fd RunLog::create_temporary(std::string& name) const {
   for (int attempt = 0; attempt < kTemporaryNameAttempts; ++attempt) {
     name = ".run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     Fd file(open_below(dir_.get(), name, O_RDWR | O_CREAT | O_EXCL));
-    if (file) return file;
+    if (file) {
+      // Best effort: without it (no user xattrs here) the log is only never
+      // taken along when its result is forgotten.
+      ::fsetxattr(file.get(), kKeyAttribute, key_.data(), key_.size(), 0);
+      return file;
+    }
     if (errno != EEXIST) break;
   }
   fail("creating a log file");
@@ -157,7 +166,7 @@ void RunLog::give_up(const std::string& why) {
   log_line("the output of " + label_ + " is not kept past this point: " + why);
 }
 
-RunLog TaskLogs::start_run(const std::string& task, const std::string& variant,
+RunLog TaskLogs::start_run(const std::string& task, const std::string& variant, const Hash128& key,
                            std::uint64_t max_size) const {
   const std::string dir_name = task_dir_name(task);
   Fd dir(open_below(store_fd_, dir_name, O_RDONLY | O_DIRECTORY));
@@ -175,12 +184,32 @@ RunLog TaskLogs::start_run(const std::string& task, const std::string& variant,
   if (!dir) {
     log_line("the output of " + task + "/" + variant + " is not kept: cannot open " + dir_name +
              " in the store: " + std::strerror(errno));
-    return RunLog(Fd(), std::move(name), task + "/" + variant, max_size);
+    return RunLog(Fd(), std::move(name), task + "/" + variant, key, max_size);
   }
   // The previous run's output goes when this run starts, not at its first
   // byte: a reader never takes it for this run's.
   ::unlinkat(dir.get(), name.c_str(), 0);
-  return RunLog(std::move(dir), std::move(name), task + "/" + variant, max_size);
+  return RunLog(std::move(dir), std::move(name), task + "/" + variant, key, max_size);
+}
+
+void TaskLogs::forget_run(const std::string& task, const std::string& variant,
+                          const Hash128& key) const {
+  Fd dir(open_below(store_fd_, task_dir_name(task), O_RDONLY | O_DIRECTORY));
+  if (!dir) return;
+  const std::string name = log_file_name(variant);
+  Fd log(open_below(dir.get(), name, O_RDONLY));
+  if (!log) return;
+  char recorded[2 * sizeof(Hash128) + 1];
+  ssize_t n = ::fgetxattr(log.get(), kKeyAttribute, recorded, sizeof recorded);
+  if (n < 0 || std::string_view(recorded, static_cast<std::size_t>(n)) != key.hex()) return;
+  // A run starting now renames its own file in; it is left alone.
+  struct stat named {
+  }, opened{};
+  if (::fstatat(dir.get(), name.c_str(), &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+      ::fstat(log.get(), &opened) == 0 && named.st_ino == opened.st_ino &&
+      named.st_dev == opened.st_dev) {
+    ::unlinkat(dir.get(), name.c_str(), 0);
+  }
 }
 
 Fd TaskLogs::open(const std::string& task, const std::string& variant) const {

@@ -5,7 +5,9 @@
 // brings its own in with its first byte, so a reader sees the output of one
 // run, growing while it runs, and never two runs mixed. A run keeps the last
 // `max_size` bytes it printed; when it printed more, the file's first line
-// says how much was dropped.
+// says how much was dropped. Each file names the cache key of its run in the
+// xattr user.taskfs.key, so that forgetting that result (taskfs rm, gc) takes
+// its log along, and never the log of a later run.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "key/hash.hpp"
 #include "sys/fd.hpp"
 
 namespace taskfs {
@@ -35,7 +38,7 @@ class RunLog {
  private:
   friend class TaskLogs;
   // A log in `dir`; with no `dir`, one that keeps nothing.
-  RunLog(Fd dir, std::string name, std::string label, std::uint64_t max_size);
+  RunLog(Fd dir, std::string name, std::string label, const Hash128& key, std::uint64_t max_size);
 
   // A new file in the log's directory, under a temporary name it returns.
   Fd create_temporary(std::string& name) const;
@@ -50,6 +53,7 @@ class RunLog {
   Fd dir_;
   std::string name_;
   std::string label_;  // "task/variant", for the daemon log
+  std::string key_;    // the run's cache key, hex: each file's user.taskfs.key
   std::uint64_t max_size_;
   Fd file_;                 // none until the first byte
   std::uint64_t note_ = 0;  // bytes of the note at the top (0: nothing dropped)
@@ -70,11 +74,15 @@ class TaskLogs {
   // it outlives this object).
   explicit TaskLogs(int store_fd) : store_fd_(store_fd) {}
 
-  // Starts the log of a run of `task` with the canonical `variant`: the
-  // previous run's file goes now. Never throws: when the log's directory
-  // cannot be made, the log keeps nothing and the daemon log says why.
-  RunLog start_run(const std::string& task, const std::string& variant,
+  // Starts the log of a run of `task` with the canonical `variant` and cache
+  // `key`: the previous run's file goes now. Never throws: when the log's
+  // directory cannot be made, the log keeps nothing and the daemon log says why.
+  RunLog start_run(const std::string& task, const std::string& variant, const Hash128& key,
                    std::uint64_t max_size) const;
+  // Removes the log of task/variant if it is the output of the run that made
+  // the result `key` (a result forgotten by rm or gc); a later run's log, or
+  // one on a file system without user xattrs, stays. Never throws.
+  void forget_run(const std::string& task, const std::string& variant, const Hash128& key) const;
   // The latest run's log open for reading, or an empty Fd when there is none
   // (the run printed nothing, or none ran with this store).
   Fd open(const std::string& task, const std::string& variant) const;

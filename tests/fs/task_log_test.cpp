@@ -87,6 +87,25 @@ TEST_F(MountedTaskLogTest, ATaskThatCrashesKeepsWhatItPrintedBeforeTheCrash) {
   EXPECT_EQ(taskfs_log("chatty/crash:true").out, chatty_output(3));
 }
 
+// A result forgotten by rm or evicted by gc takes its log along (the store
+// stays in bounds, logs included); a result that stays keeps its log.
+TEST_F(MountedTaskLogTest, RmAndGcTakeTheLogOfTheResultTheyForget) {
+  ASSERT_EQ(sh("cat mnt/chatty/lines:2").out, "2\n");
+  ASSERT_EQ(sh("cat mnt/chatty/lines:4").out, "4\n");
+  ASSERT_EQ(mount_log("chatty/lines:2"), chatty_output(2));
+  Finished rm = run({kTaskfs, "rm", "chatty/lines:2"});
+  ASSERT_TRUE(rm.succeeded()) << rm.err;
+  EXPECT_EQ(sh("ls mnt/.taskfs/log/chatty").out, "lines:4\n");
+  EXPECT_NE(taskfs_log("chatty/lines:2").err.find("no output"), std::string::npos);
+
+  Finished gc = run({kTaskfs, "gc", "--max-size", "1"});
+  ASSERT_TRUE(gc.succeeded()) << gc.err;
+  EXPECT_EQ(sh("ls mnt/.taskfs/log/chatty").out, "");
+  // The next run has a log again.
+  ASSERT_EQ(sh("cat mnt/chatty/lines:4").out, "4\n");
+  EXPECT_EQ(mount_log("chatty/lines:4"), chatty_output(4));
+}
+
 TEST_F(TaskLogTest, ALogPastItsCapKeepsTheLastBytesAndSaysHowManyWereDropped) {
   write_file("taskfs.ini", "store = store\nmountpoint = mnt\ntask_log_max_size = 4K\n");
   ASSERT_NO_FATAL_FAILURE(mount());

@@ -15,6 +15,7 @@ namespace taskfs {
 namespace {
 
 constexpr std::uint64_t kCap = 16 << 20;
+const Hash128 kKey = hash_bytes("a run's key");
 
 class TaskLogTest : public ::testing::Test {
  protected:
@@ -32,14 +33,14 @@ class TaskLogTest : public ::testing::Test {
 };
 
 TEST_F(TaskLogTest, ARunsOutputIsItsLogAndTheNextRunOfTheVariantReplacesIt) {
-  RunLog first = logs.start_run("train", "maxiter:5", kCap);
+  RunLog first = logs.start_run("train", "maxiter:5", kKey, kCap);
   first.append("step 1\n");
   EXPECT_EQ(log_of("train", "maxiter:5"), "step 1\n") << "not readable while the run goes on";
   first.append("step 2\n");
   first.finish();
   EXPECT_EQ(log_of("train", "maxiter:5"), "step 1\nstep 2\n");
 
-  RunLog second = logs.start_run("train", "maxiter:5", kCap);
+  RunLog second = logs.start_run("train", "maxiter:5", kKey, kCap);
   EXPECT_EQ(log_of("train", "maxiter:5"), "(none)") << "the previous run's output still shows";
   second.append("again\n");
   second.finish();
@@ -47,14 +48,14 @@ TEST_F(TaskLogTest, ARunsOutputIsItsLogAndTheNextRunOfTheVariantReplacesIt) {
 }
 
 TEST_F(TaskLogTest, ARunThatPrintsNothingHasNoLog) {
-  logs.start_run("train", "default", kCap).finish();
+  logs.start_run("train", "default", kKey, kCap).finish();
   EXPECT_FALSE(logs.find("train", "default"));
   EXPECT_EQ(logs.read("train", "default", nullptr, 0, 0), 0u);
 }
 
 TEST_F(TaskLogTest, VariantsHaveFilesOfTheirOwnListedByName) {
-  RunLog a = logs.start_run("train", "maxiter:5", kCap);
-  RunLog b = logs.start_run("train", "default", kCap);
+  RunLog a = logs.start_run("train", "maxiter:5", kKey, kCap);
+  RunLog b = logs.start_run("train", "default", kKey, kCap);
   a.append("five\n");
   b.append("default\n");
   a.finish();
@@ -66,7 +67,7 @@ TEST_F(TaskLogTest, VariantsHaveFilesOfTheirOwnListedByName) {
 }
 
 TEST_F(TaskLogTest, OutputPastTheCapKeepsTheLastBytesUnderANoteOnWhatWasDropped) {
-  RunLog run = logs.start_run("chatty", "default", 10);
+  RunLog run = logs.start_run("chatty", "default", kKey, 10);
   std::string all;
   for (char c = 'a'; c <= 'z'; ++c) {
     std::string line = std::string(4, c) + "\n";
@@ -83,7 +84,7 @@ TEST_F(TaskLogTest, OutputPastTheCapKeepsTheLastBytesUnderANoteOnWhatWasDropped)
 }
 
 TEST_F(TaskLogTest, OneWriteLargerThanTheCapKeepsItsTail) {
-  RunLog run = logs.start_run("chatty", "default", 4);
+  RunLog run = logs.start_run("chatty", "default", kKey, 4);
   run.append("0123456789");
   run.finish();
   EXPECT_EQ(log_of("chatty", "default"),
@@ -92,7 +93,7 @@ TEST_F(TaskLogTest, OneWriteLargerThanTheCapKeepsItsTail) {
 
 TEST_F(TaskLogTest, AVariantTooLongForAFileNameStillHasALogButIsNotListed) {
   std::string variant = "title:" + std::string(300, 'x');
-  RunLog run = logs.start_run("report", variant, kCap);
+  RunLog run = logs.start_run("report", variant, kKey, kCap);
   run.append("long\n");
   run.finish();
   EXPECT_EQ(log_of("report", variant), "long\n");
@@ -100,9 +101,9 @@ TEST_F(TaskLogTest, AVariantTooLongForAFileNameStillHasALogButIsNotListed) {
 }
 
 TEST_F(TaskLogTest, ARunOvertakenByANewerRunOfTheVariantNeverWritesOverIt) {
-  RunLog older = logs.start_run("chatty", "default", 8);
+  RunLog older = logs.start_run("chatty", "default", kKey, 8);
   older.append("old\n");
-  RunLog newer = logs.start_run("chatty", "default", 8);
+  RunLog newer = logs.start_run("chatty", "default", kKey, 8);
   newer.append("new\n");
   older.append(std::string(100, 'o'));  // past twice the cap: the older run rewrites
   older.finish();
@@ -111,7 +112,7 @@ TEST_F(TaskLogTest, ARunOvertakenByANewerRunOfTheVariantNeverWritesOverIt) {
 }
 
 TEST_F(TaskLogTest, LogsAreOwnerOnlyLikeTheRestOfTheStore) {
-  RunLog run = logs.start_run("train", "default", kCap);
+  RunLog run = logs.start_run("train", "default", kKey, kCap);
   run.append("x\n");
   run.finish();
   struct stat st {};
@@ -119,6 +120,23 @@ TEST_F(TaskLogTest, LogsAreOwnerOnlyLikeTheRestOfTheStore) {
   EXPECT_EQ(st.st_mode & 0777, 0700u);
   ASSERT_EQ(::stat((temp / "store/logs/train/default").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(TaskLogTest, ForgettingARunTakesItsLogAndLeavesALaterRunsLog) {
+  RunLog run = logs.start_run("train", "default", kKey, kCap);
+  run.append("first run\n");
+  run.finish();
+  logs.forget_run("train", "default", hash_bytes("another key"));
+  EXPECT_EQ(log_of("train", "default"), "first run\n") << "the log of another key went";
+  logs.forget_run("train", "default", kKey);
+  EXPECT_EQ(log_of("train", "default"), "(none)");
+
+  RunLog later = logs.start_run("train", "default", hash_bytes("a later run"), kCap);
+  later.append("later run\n");
+  later.finish();
+  logs.forget_run("train", "default", kKey);
+  EXPECT_EQ(log_of("train", "default"), "later run\n");
+  logs.forget_run("train", "nosuchvariant", kKey);  // nothing to take: no error either
 }
 
 }  // namespace
