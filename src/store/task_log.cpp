@@ -58,19 +58,20 @@ void copy_range(int from, std::uint64_t offset, std::uint64_t size, int to) {
 
 }  // namespace
 
-RunLog::RunLog(Fd dir, std::string name, std::string label, const Hash128& key,
-               std::uint64_t max_size)
-    : dir_(std::move(dir)),
+RunLog::RunLog(int store_fd, std::string task, std::string name, std::string label,
+               const Hash128& key, std::uint64_t max_size)
+    : store_fd_(store_fd),
+      task_(std::move(task)),
       name_(std::move(name)),
       label_(std::move(label)),
       key_(key.hex()),
-      max_size_(std::min(max_size, kLargestCap)),
-      given_up_(!dir_) {}
+      max_size_(std::min(max_size, kLargestCap)) {}
 
 void RunLog::append(std::string_view bytes) {
   if (given_up_ || bytes.empty()) return;
   try {
     if (!file_) {
+      if (!dir_) make_dir();
       // Created aside and renamed in: a run of the same variant in another
       // process may have taken the name meanwhile, and its file is its own.
       std::string temporary;
@@ -100,6 +101,18 @@ void RunLog::finish() {
     }
   }
   file_.reset();
+}
+
+void RunLog::make_dir() {
+  // Each level is made relative to the one above, never through a link.
+  if (::mkdirat(store_fd_, kLogsDir, 0700) != 0 && errno != EEXIST) fail("making logs/");
+  Fd logs(open_below(store_fd_, kLogsDir, O_RDONLY | O_DIRECTORY));
+  if (!logs) fail("opening logs/");
+  if (::mkdirat(logs.get(), task_.c_str(), 0700) != 0 && errno != EEXIST) {
+    fail("making the task's log directory");
+  }
+  dir_.reset(open_below(logs.get(), task_, O_RDONLY | O_DIRECTORY));
+  if (!dir_) fail("opening the task's log directory");
 }
 
 Fd RunLog::create_temporary(std::string& name) const {
@@ -168,28 +181,18 @@ void RunLog::give_up(const std::string& why) {
 
 RunLog TaskLogs::start_run(const std::string& task, const std::string& variant, const Hash128& key,
                            std::uint64_t max_size) const {
-  const std::string dir_name = task_dir_name(task);
-  Fd dir(open_below(store_fd_, dir_name, O_RDONLY | O_DIRECTORY));
-  if (!dir && errno == ENOENT) {
-    // The first run of this task with this store. Each level is made
-    // relative to the one above, never through a link.
-    if (::mkdirat(store_fd_, kLogsDir, 0700) == 0 || errno == EEXIST) {
-      Fd logs(open_below(store_fd_, kLogsDir, O_RDONLY | O_DIRECTORY));
-      if (logs && (::mkdirat(logs.get(), task.c_str(), 0700) == 0 || errno == EEXIST)) {
-        dir.reset(open_below(store_fd_, dir_name, O_RDONLY | O_DIRECTORY));
-      }
-    }
+  RunLog log(store_fd_, task, log_file_name(variant), task + "/" + variant, key, max_size);
+  log.dir_.reset(open_below(store_fd_, task_dir_name(task), O_RDONLY | O_DIRECTORY));
+  if (log.dir_) {
+    // The previous run's output goes when this run starts, not at its first
+    // byte: a reader never takes it for this run's.
+    ::unlinkat(log.dir_.get(), log.name_.c_str(), 0);
+  } else if (errno != ENOENT) {
+    log.give_up("cannot open " + task_dir_name(task) + " in the store: " + std::strerror(errno));
   }
-  std::string name = log_file_name(variant);
-  if (!dir) {
-    log_line("the output of " + task + "/" + variant + " is not kept: cannot open " + dir_name +
-             " in the store: " + std::strerror(errno));
-    return RunLog(Fd(), std::move(name), task + "/" + variant, key, max_size);
-  }
-  // The previous run's output goes when this run starts, not at its first
-  // byte: a reader never takes it for this run's.
-  ::unlinkat(dir.get(), name.c_str(), 0);
-  return RunLog(std::move(dir), std::move(name), task + "/" + variant, key, max_size);
+  // Without a directory yet (the task's first run with this store), it is
+  // made at the first byte: a task that prints nothing leaves nothing behind.
+  return log;
 }
 
 void TaskLogs::forget_run(const std::string& task, const std::string& variant,

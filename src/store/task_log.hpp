@@ -37,9 +37,13 @@ class RunLog {
 
  private:
   friend class TaskLogs;
-  // A log in `dir`; with no `dir`, one that keeps nothing.
-  RunLog(Fd dir, std::string name, std::string label, const Hash128& key, std::uint64_t max_size);
+  // The log `name` of `task` in the store open as `store_fd`; its directory
+  // is opened by start_run, or made at the first byte.
+  RunLog(int store_fd, std::string task, std::string name, std::string label, const Hash128& key,
+         std::uint64_t max_size);
 
+  // Makes (or opens) logs/<task>/ in the store. Throws std::system_error.
+  void make_dir();
   // A new file in the log's directory, under a temporary name it returns.
   Fd create_temporary(std::string& name) const;
   // Rewrites the file as the note on what was dropped, then the last max_size
@@ -50,7 +54,9 @@ class RunLog {
   bool still_latest() const;
   void give_up(const std::string& why);
 
-  Fd dir_;
+  int store_fd_;
+  std::string task_;
+  Fd dir_;  // logs/<task>/, once it exists
   std::string name_;
   std::string label_;  // "task/variant", for the daemon log
   std::string key_;    // the run's cache key, hex: each file's user.taskfs.key
