@@ -71,7 +71,13 @@ Engine::Engine(EngineOptions options)
         return load_catalog(stamp, generation);
       });
   if (!options_.remote.empty()) {
-    remote_ = std::make_unique<RemoteLevel>(remote::RemoteOptions{options_.remote}, store_);
+    remote::RemoteOptions remote;
+    remote.conninfo = options_.remote;
+    // Uploads wait while tasks run or wait for a worker: a reader waiting on
+    // a computation never shares the machine with an upload. (remote_ goes
+    // before pool_: the uploader never asks a pool that is gone.)
+    remote.local_work_running = [this] { return pool_->queued() > 0 || !pool_->running().empty(); };
+    remote_ = std::make_unique<RemoteLevel>(remote, store_);
   }
   library_->current();
 }

@@ -7,7 +7,9 @@
 namespace taskfs {
 
 remote::RemoteStatus remote_status_now(const std::string& conninfo) {
-  auto cache = remote::open_team_cache(remote::RemoteOptions{conninfo});
+  remote::RemoteOptions options;
+  options.conninfo = conninfo;
+  auto cache = remote::open_team_cache(options);
   cache->check();
   return cache->status();
 }

@@ -134,6 +134,7 @@ RemoteStatus RemoteCache::status() const {
   s.uploaded = uploader_->uploaded();
   s.upload_pending = uploader_->pending();
   s.upload_failed = uploader_->failed();
+  s.upload_deferrals = uploader_->deferrals();
   return s;
 }
 

@@ -21,6 +21,10 @@ struct RemoteOptions {
   std::string conninfo;                           // a libpq connection string or URI
   int connect_timeout = 2;                        // seconds
   std::chrono::milliseconds retry_after{30'000};  // how long a down remote is skipped
+  // True while this machine computes: uploads then wait (between chunks, up
+  // to a bound), so that they never slow down the computation a reader waits
+  // for. Unset: uploads never wait.
+  std::function<bool()> local_work_running;
 };
 
 // What the remote knows of one cached result: where its value and its file
@@ -56,6 +60,7 @@ struct RemoteStatus {
   std::string error;       // why the last attempt failed
   std::uint64_t hits = 0, misses = 0, damaged = 0;
   std::uint64_t uploaded = 0, upload_pending = 0, upload_failed = 0;
+  std::uint64_t upload_deferrals = 0;  // times an upload waited for local work
 };
 
 class TeamCache {

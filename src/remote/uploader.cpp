@@ -18,6 +18,11 @@ namespace {
 constexpr std::size_t kChunkSize = 1 << 20;
 // A result whose upload failed this many times (the remote up) is dropped.
 constexpr int kMaxAttempts = 3;
+// How often a waiting upload looks whether local work is done, and how long
+// one result's upload waits in all: on a machine that never stops computing,
+// uploads still go, at the lowest priority.
+constexpr std::chrono::milliseconds kLocalWorkPoll{10};
+constexpr std::chrono::seconds kMostDeferral{30};
 
 // The local blob to upload is gone or is not what its hash says: this result
 // is not uploaded, and the remote is not to blame.
@@ -25,8 +30,9 @@ struct LocalBlobUnusable : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Uploads one blob inside the caller's transaction, unless the remote has it.
-void upload_blob(pg::Connection& c, const BlobSource& blob) {
+// Uploads one blob inside the caller's transaction, unless the remote has it;
+// `pause` is called before each chunk.
+void upload_blob(pg::Connection& c, const BlobSource& blob, const std::function<void()>& pause) {
   std::string id = remote_id(blob.hash);
   // Two machines uploading the same blob: the second waits here for the
   // first's transaction, then finds the blob and skips it.
@@ -45,6 +51,7 @@ void upload_blob(pg::Connection& c, const BlobSource& blob) {
   Hasher hasher;
   std::int64_t index = 0;
   for (std::uint64_t position = 0; position < blob.size; ++index) {
+    pause();
     std::size_t want = std::min<std::uint64_t>(kChunkSize, blob.size - position);
     std::size_t got = read(buffer.data(), want, position);
     if (got == 0) throw LocalBlobUnusable("shorter than recorded");
@@ -92,7 +99,8 @@ void yield_to_reads() {
 }  // namespace
 
 Uploader::Uploader(const RemoteOptions& options, std::shared_ptr<Reachability> reachability)
-    : link_(options, reachability),
+    : local_work_running_(options.local_work_running),
+      link_(options, reachability),
       reachability_(std::move(reachability)),
       thread_([this] { loop(); }) {}
 
@@ -146,6 +154,11 @@ std::uint64_t Uploader::failed() const {
   return failed_;
 }
 
+std::uint64_t Uploader::deferrals() const {
+  std::lock_guard lock(mutex_);
+  return deferrals_;
+}
+
 void Uploader::loop() {
   yield_to_reads();
   std::unique_lock lock(mutex_);
@@ -176,7 +189,23 @@ void Uploader::loop() {
   }
 }
 
+void Uploader::wait_for_local_work(std::chrono::steady_clock::time_point until) {
+  if (!local_work_running_) return;
+  std::unique_lock lock(mutex_);
+  while (!stopping_ && std::chrono::steady_clock::now() < until) {
+    lock.unlock();
+    bool working = local_work_running_();
+    lock.lock();
+    if (!working) return;
+    ++deferrals_;
+    changed_.wait_for(lock, kLocalWorkPoll, [&] { return stopping_; });
+  }
+}
+
 Uploader::Outcome Uploader::upload(const Job& job) {
+  auto until = std::chrono::steady_clock::now() + kMostDeferral;
+  auto pause = [&] { wait_for_local_work(until); };
+  pause();
   std::string dropped;
   auto done = link_.run([&](pg::Connection& c) {
     if (c.query("SELECT 1 FROM taskfs_results WHERE key=$1",
@@ -186,7 +215,7 @@ Uploader::Outcome Uploader::upload(const Job& job) {
     }
     c.exec("BEGIN");
     try {
-      for (const auto& blob : job.blobs) upload_blob(c, blob);
+      for (const auto& blob : job.blobs) upload_blob(c, blob, pause);
       insert_result(c, job.result);
       c.exec("COMMIT");
     } catch (const LocalBlobUnusable& e) {

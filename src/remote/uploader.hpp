@@ -26,6 +26,8 @@ class Uploader {
   std::uint64_t uploaded() const;
   std::uint64_t pending() const;
   std::uint64_t failed() const;
+  // How many times an upload waited for local work to finish.
+  std::uint64_t deferrals() const;
 
  private:
   struct Job {
@@ -42,7 +44,10 @@ class Uploader {
   // Uploads one result: Retry when the remote failed, Dropped when the local
   // blob is unusable.
   Outcome upload(const Job& job);
+  // Waits while local work runs, until `until` at most (or stopping).
+  void wait_for_local_work(std::chrono::steady_clock::time_point until);
 
+  std::function<bool()> local_work_running_;
   RemoteLink link_;
   std::shared_ptr<Reachability> reachability_;
   mutable std::mutex mutex_;
@@ -50,7 +55,7 @@ class Uploader {
   std::deque<Job> queue_;
   bool busy_ = false;  // a job is out of the queue, being uploaded
   bool stopping_ = false;
-  std::uint64_t uploaded_ = 0, failed_ = 0;
+  std::uint64_t uploaded_ = 0, failed_ = 0, deferrals_ = 0;
   std::thread thread_;  // last: started once everything above exists
 };
 

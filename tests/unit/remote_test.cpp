@@ -3,11 +3,12 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <random>
 #include <thread>
@@ -24,8 +25,9 @@ std::string cluster_conninfo() {
   std::ifstream in(TASKFS_PG_STATE);
   std::string line;
   if (!std::getline(in, line)) {
-    throw std::runtime_error(std::string("no PostgreSQL test cluster: run tests/remote/pg_cluster.sh start ") +
-                             TASKFS_PG_STATE + " (ctest does it)");
+    throw std::runtime_error(
+        std::string("no PostgreSQL test cluster: run tests/remote/pg_cluster.sh start ") +
+        TASKFS_PG_STATE + " (ctest does it)");
   }
   return line;
 }
@@ -51,8 +53,7 @@ BlobSource source_of(std::string bytes) {
 }
 
 // A result whose value is `value` and whose view is `view`.
-RemoteResult result_of(const std::string& name, const std::string& value,
-                       const std::string& view) {
+RemoteResult result_of(const std::string& name, const std::string& value, const std::string& view) {
   RemoteResult r;
   r.key = hash_bytes("key of " + name);
   r.task = "task";
@@ -74,12 +75,13 @@ class RemoteCacheTest : public ::testing::Test {
     admin_->exec("CREATE DATABASE " + name_);
     conninfo_ = cluster_conninfo() + " dbname=" + name_;
   }
-  void TearDown() override {
-    admin_->exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-  }
+  void TearDown() override { admin_->exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"); }
 
   RemoteOptions options(std::chrono::milliseconds retry_after = 30s) const {
-    return {conninfo_, 2, retry_after};
+    RemoteOptions o;
+    o.conninfo = conninfo_;
+    o.retry_after = retry_after;
+    return o;
   }
   // Uploads a result of value `value` (view "v") through `cache`, and waits.
   static void upload_and_wait(RemoteCache& cache, const RemoteResult& result,
@@ -131,6 +133,29 @@ TEST_F(RemoteCacheTest, AResultUploadedByOneCacheIsFoundByAnotherByteIdentical) 
   EXPECT_TRUE(second.status().reachable);
 }
 
+TEST_F(RemoteCacheTest, UploadsWaitWhileLocalWorkRunsThenGoByThemselves) {
+  std::atomic<bool> computing{true};
+  RemoteOptions waiting = options();
+  waiting.local_work_running = [&] { return computing.load(); };
+  RemoteCache cache(waiting);
+  std::string value = random_bytes(3 * 1024 * 1024, 7);
+  RemoteResult result = result_of("deferred", value, "v");
+  ASSERT_FALSE(cache.find(result.key));  // connected: the remote's tables exist
+  cache.upload(result, {source_of(value), source_of("v")});
+  // It waited several times, and nothing reached the remote meanwhile.
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (cache.status().upload_deferrals < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_GE(cache.status().upload_deferrals, 3u);
+  EXPECT_EQ(count("SELECT count(*) FROM taskfs_results"), 0);
+  EXPECT_EQ(cache.status().upload_pending, 1u);
+  computing = false;
+  ASSERT_TRUE(cache.drain(30s));
+  EXPECT_EQ(cache.status().uploaded, 1u);
+  EXPECT_EQ(fetch(cache, result.value_hash, value.size()), value);
+}
+
 TEST_F(RemoteCacheTest, AnUnknownKeyIsAMiss) {
   RemoteCache cache(options());
   EXPECT_FALSE(cache.find(hash_bytes("nothing")));
@@ -154,9 +179,10 @@ TEST_F(RemoteCacheTest, ATamperedBlobIsAMissThenRemovedSoTheNextUploadRepairsIt)
   RemoteResult result = result_of("a", value, "v");
   RemoteCache cache(options());
   ASSERT_NO_FATAL_FAILURE(upload_and_wait(cache, result, value));
-  pg::Connection(conninfo_, 2).exec(
-      "UPDATE taskfs_chunks SET data = overlay(data placing '\\x00ff'::bytea from 100) "
-      "WHERE idx = 1");
+  pg::Connection(conninfo_, 2)
+      .exec(
+          "UPDATE taskfs_chunks SET data = overlay(data placing '\\x00ff'::bytea from 100) "
+          "WHERE idx = 1");
 
   bool ok = true;
   fetch(cache, result.value_hash, result.value_size, &ok);
@@ -197,7 +223,7 @@ TEST_F(RemoteCacheTest, ARemoteWithANewerSchemaIsLeftAloneAndSaysWhy) {
 }
 
 TEST(RemoteCacheDown, AnUnreachableRemoteIsAMissAndNeverShowsTheCredentials) {
-  RemoteCache cache({"host=/nonexistent/taskfs user=alice password=hunter2 dbname=x", 2, 30s});
+  RemoteCache cache({"host=/nonexistent/taskfs user=alice password=hunter2 dbname=x", 2, 30s, {}});
   EXPECT_FALSE(cache.find(hash_bytes("k")));
   std::string got;
   EXPECT_FALSE(cache.fetch_blob(hash_bytes("b"), 3, [&](std::string_view d) { got += d; }));
@@ -222,7 +248,7 @@ TEST(RemoteCacheDown, ARemoteThatNeverAnswersIsGivenUpAfterTheConnectTimeout) {
   std::string conninfo =
       "host=127.0.0.1 port=" + std::to_string(ntohs(address.sin_port)) + " dbname=x";
 
-  RemoteCache cache({conninfo, 1, 30s});
+  RemoteCache cache({conninfo, 1, 30s, {}});
   EXPECT_FALSE(cache.find(hash_bytes("k")));
   EXPECT_FALSE(cache.status().reachable);
   EXPECT_NE(cache.status().error.find("timeout"), std::string::npos) << cache.status().error;
@@ -232,7 +258,7 @@ TEST(RemoteCacheDown, ARemoteThatNeverAnswersIsGivenUpAfterTheConnectTimeout) {
 TEST_F(RemoteCacheTest, ARemoteThatComesBackIsUsedAgainByItself) {
   // The database does not exist yet: the remote is "down".
   std::string later = name_ + "_later";
-  RemoteCache cache({cluster_conninfo() + " dbname=" + later, 2, 50ms});
+  RemoteCache cache({cluster_conninfo() + " dbname=" + later, 2, 50ms, {}});
   EXPECT_FALSE(cache.find(hash_bytes("k")));
   EXPECT_FALSE(cache.status().reachable);
   admin_->exec("CREATE DATABASE " + later);
@@ -310,9 +336,10 @@ TEST_F(RemoteCacheTest, ARemoteThatGoesDownMidDownloadIsAMissAndComesBack) {
     got += data;
     if (!cut) {  // the server ends this session after the first chunk
       cut = true;
-      admin_->query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = $1 AND application_name = 'taskfs'",
-                    pg::Params().text(name_));
+      admin_->query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+          "WHERE datname = $1 AND application_name = 'taskfs'",
+          pg::Params().text(name_));
     }
   });
   EXPECT_FALSE(fetched);
