@@ -6,6 +6,7 @@
 #include "cli/engine_session.hpp"
 #include "cli/parse_args.hpp"
 #include "cli/project.hpp"
+#include "spec/variant.hpp"
 
 namespace taskfs::cli {
 
@@ -16,6 +17,7 @@ int why_command(const Args& args) {
       parse_project_args(args, "taskfs why PATH [--allow-path DIR]",
                          "Says why PATH would run (what differs from the closest cached run of "
                          "its task, upstream to the root cause), or when it was computed. "
+                         "An element of a collection answers for its collection. "
                          "Computes nothing.",
                          options);
   if (!parsed) return 0;
@@ -27,9 +29,13 @@ int why_command(const Args& args) {
     std::cout << ask_daemon(*mount / path, "user.taskfs.why", path);
     return 0;
   }
-  // Without a daemon, the library resolves the path.
+  // Without a daemon, the library resolves the path. An element of a
+  // collection is made by its collection's run: it answers for it, as its
+  // file in the mount does.
+  spec::ElementPath split = spec::split_element_path(path);
+  std::string result = std::string(split.result.task) + "/" + std::string(split.result.variant);
   auto engine = open_engine(load_project(parsed->flags));
-  std::cout << engine->why(*resolve_path(*engine, path));
+  std::cout << engine->why(*resolve_path(*engine, split.element.empty() ? path : result));
   return 0;
 }
 

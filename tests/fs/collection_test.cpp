@@ -1,6 +1,7 @@
 // Collections through a real mount and `taskfs run` (SPEC 6): a tf::List or
 // tf::Dict result is a directory of element files, stored element by element,
 // and a downstream task reads it as a lazy view.
+#include <csignal>
 #include <filesystem>
 #include <string>
 
@@ -101,8 +102,7 @@ TEST_F(CollectionTest, LargeElementsStreamExactly) {
   ASSERT_TRUE(sh("ls mnt/chunks/mb:2").succeeded());
   Finished cmp = sh("cmp mnt/chunks/mb:2/2 expected.bin");
   EXPECT_TRUE(cmp.succeeded()) << cmp.out << cmp.err;
-  EXPECT_EQ(sh("stat -c %s mnt/chunks/mb:2/2").out,
-            std::to_string(2 * fs_tasks::kMiB + 2) + "\n");
+  EXPECT_EQ(sh("stat -c %s mnt/chunks/mb:2/2").out, std::to_string(2 * fs_tasks::kMiB + 2) + "\n");
 }
 
 // 10,000 elements are stored in several batches before the crash.
@@ -126,6 +126,28 @@ TEST_F(CollectionTest, TheDirectoryAndItsElementsCarryTheCollectionsAttributes) 
             xattr("mnt/labels/default/plain", "user.taskfs.key"));
 }
 
+// An element is made by its collection's run: why answers for the
+// collection, through the daemon and without one.
+TEST_F(CollectionTest, WhyOfAnElementIsWhyOfItsCollectionWithOrWithoutADaemon) {
+  auto why = [&](const std::string& path) {
+    return run({kTaskfs, "why", path, "--tasks", kCollectionTasks});
+  };
+  Finished missing = why("squares/n:4/3");
+  ASSERT_TRUE(missing.succeeded()) << missing.err;
+  EXPECT_EQ(missing.out, why("squares/n:4").out);
+  ASSERT_EQ(sh("cat mnt/squares/n:4/3").out, "9\n");
+  Finished cached = why("squares/n:4/3");
+  ASSERT_TRUE(cached.succeeded()) << cached.err;
+  EXPECT_NE(cached.out.find("computed"), std::string::npos) << cached.out;
+  EXPECT_EQ(cached.out, why("squares/n:4").out);
+
+  ASSERT_TRUE(end_daemon(SIGTERM).succeeded());
+  Finished alone = why("squares/n:4/3");
+  ASSERT_TRUE(alone.succeeded()) << alone.err;
+  EXPECT_NE(alone.out.find("computed"), std::string::npos) << alone.out;
+  EXPECT_EQ(alone.out, why("squares/n:4").out);
+}
+
 TEST_F(CollectionTest, TaskfsRunPrintsAWholeCollectionOrOneElement) {
   Finished all = taskfs_run("squares/default");
   ASSERT_TRUE(all.succeeded()) << all.err;
@@ -147,8 +169,8 @@ TEST_F(CollectionTest, TaskfsRunPrintsAWholeCollectionOrOneElement) {
 TEST_F(CollectionTest, GcKeepsACollectionWholeThenEvictsItWhole) {
   ASSERT_TRUE(sh("ls mnt/chunks/default").succeeded());
   for (int i = 0; i < 3; ++i) {
-    write_file("expected" + std::to_string(i), std::to_string(i) + ":" +
-                                                   fs_tasks::big_text(fs_tasks::kMiB));
+    write_file("expected" + std::to_string(i),
+               std::to_string(i) + ":" + fs_tasks::big_text(fs_tasks::kMiB));
   }
   auto elements_read_whole = [&] {
     for (int i = 0; i < 3; ++i) {
