@@ -294,17 +294,14 @@ class TaskBuilder {
       def_.collection = detail::is_collection<R>;
       def_.invoke = [f = std::move(fn.fn), widths = def_.input_widths](
                         const std::vector<std::string_view>& upstream,
-                        const std::vector<Value>& params) {
+                        const std::vector<Value>& params, detail::ResultSink& sink) {
         R result = detail::Invoker<Slots...>::call(f, detail::UpstreamValues{upstream, widths},
                                                    params, std::index_sequence_for<Slots...>{});
-        detail::Invocation out;
         if constexpr (detail::is_collection<R>) {
-          out.collection = result.sink();  // its elements are stored already
+          sink.collection(result.sink());  // its elements are stored already
         } else {
-          out.view = detail::render_value(result);
-          out.value = detail::serialize<R>(result);
+          detail::serialize_into(sink.value_stream(detail::render_value(result)), result);
         }
-        return out;
       };
       Task<R> handle;
       handle.name = def_.name;

@@ -20,6 +20,7 @@
 #include "clock.hpp"
 #include "exec/protocol.hpp"
 #include "exec/stored_collections.hpp"
+#include "exec/stored_result.hpp"
 #include "key/file_stamp.hpp"
 #include "plugin/task_library.hpp"
 #include "store/key_lock.hpp"
@@ -116,9 +117,9 @@ void run_task(const TaskLibrary& library, WorkerStore& stores, const RunRequest&
   std::vector<std::string_view> upstream(upstream_bytes.begin(), upstream_bytes.end());
 
   auto start = std::chrono::steady_clock::now();
-  detail::Invocation out;
+  StoredResult out(store);  // what the task leaves unstored is removed with it
   try {
-    out = task->def->invoke(upstream, request.params);
+    task->def->invoke(upstream, request.params, out);
   } catch (const DamagedBlob& e) {  // an element of an upstream collection, read lazily
     stores.collections.abandon_run();
     forget_damaged_upstream(store, e, reply);
@@ -127,7 +128,8 @@ void run_task(const TaskLibrary& library, WorkerStore& stores, const RunRequest&
     stores.collections.abandon_run();  // what it appended is never served
     throw;
   }
-  reply.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // The task's own time: the writing of its result is the store's.
+  reply.seconds = std::chrono::duration<double>(out.handed_over() - start).count();
   for (std::size_t f = 0; f < request.input_files.size(); ++f) {
     std::optional<FileStamp> now = stamp_of(request.input_files[f]);  // cwd: the project root
     if (!now || now->text() != request.input_stamps[f]) {
@@ -140,16 +142,13 @@ void run_task(const TaskLibrary& library, WorkerStore& stores, const RunRequest&
 
   NewResult result{request.key,        request.task,  request.variant, request.cache,
                    request.provenance, reply.started, reply.seconds};
-  if (out.collection) {
-    reply.result = stores.collections.finish_run(out.collection.get(), result);
+  if (out.elements() != nullptr) {
+    reply.result = stores.collections.finish_run(out.elements(), result);
     reply.collection = true;
     return;
   }
   stores.collections.abandon_run();
-  // The authoring API's view, as the store keeps it: here is the one place
-  // that knows both.
-  FileView view{out.view.is_value_suffix, out.view.suffix_offset, std::move(out.view.text)};
-  reply.result = store.put_result(result, out.value, view);
+  reply.result = out.store(result);
 }
 
 // The worker does not outlive its coordinator (the daemon, or `taskfs run`,

@@ -73,14 +73,4 @@ void BlobFileWriter::commit(int blobs_fd, const std::string& name) {
   if (::fsync(dir.get()) != 0) fail("syncing blobs/" + shard, errno);
 }
 
-void write_blob_file(int tmp_fd, int blobs_fd, const std::string& name, std::string_view bytes) {
-  struct stat st {};
-  if (::fstatat(blobs_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
-    return;  // content-addressed: the same bytes are there
-  }
-  BlobFileWriter writer(tmp_fd);
-  writer.append(bytes);
-  writer.commit(blobs_fd, name);
-}
-
 }  // namespace taskfs

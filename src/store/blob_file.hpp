@@ -10,8 +10,9 @@
 
 namespace taskfs {
 
-// A blob file being written piece by piece (a result streamed from the team
-// cache, say). Destroyed before commit(), it removes its temporary file.
+// A blob file being written piece by piece (a result serialized by a task,
+// see BlobWriter, or streamed from the team cache). Destroyed before commit(), it removes its
+// temporary file.
 class BlobFileWriter {
  public:
   // Creates a new temporary file in the directory `tmp_fd`: a name that did
@@ -34,10 +35,5 @@ class BlobFileWriter {
   std::string tmp_;  // the file's name in tmp/; empty once renamed into place
   Fd fd_;
 };
-
-// Writes `bytes` atomically to `name` below `blobs_fd` through a file in
-// `tmp_fd`, unless a regular file is there already (blobs are
-// content-addressed). Throws std::runtime_error on failure.
-void write_blob_file(int tmp_fd, int blobs_fd, const std::string& name, std::string_view bytes);
 
 }  // namespace taskfs

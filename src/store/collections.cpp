@@ -42,20 +42,26 @@ std::int64_t Store::begin_collection() {
 
 std::vector<Hash128> Store::append_elements(std::int64_t collection, std::uint64_t first,
                                             const std::vector<NewElement>& elements) {
-  // From finding or writing its blob files to naming them (see kBlobsLock).
+  // Written to tmp/ first, outside any lock (as put_result does).
+  std::vector<std::unique_ptr<BlobWriter>> writers;
+  std::vector<StagedValue> staged;
+  for (const auto& e : elements) {
+    writers.push_back(value_writer(e.view));
+    writers.back()->sputn(e.value.data(), static_cast<std::streamsize>(e.value.size()));
+    staged.push_back(stage_value(*writers.back(), e.view));
+  }
+  // From putting its blob files in place to naming them (see kBlobsLock).
   StoreLock blobs_lock(dir_, kBlobsLock, StoreLock::Mode::Shared);
   std::lock_guard lock(mutex_);
-  // Large blobs' files first, outside the transaction (as put_result does).
-  std::vector<ResultInfo> staged;
-  for (const auto& e : elements) staged.push_back(stage_value(e.value, e.view));
+  for (auto& value : staged) place_value(value);
   sqlite::Transaction txn(*db_);
   auto& insert = db_->cached(
       "INSERT INTO elements(collection, idx, name, value_hash, value_size, view_hash, "
       "view_offset, view_size) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
   std::vector<Hash128> hashes;
   for (std::size_t i = 0; i < elements.size(); ++i) {
-    const ResultInfo& info = staged[i];
-    record_value(info, elements[i].value, elements[i].view);
+    const ResultInfo& info = staged[i].info;
+    record_value(staged[i]);
     try {
       insert.bind(1, collection)
           .bind(2, static_cast<std::int64_t>(first + i))

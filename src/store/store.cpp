@@ -19,9 +19,6 @@ namespace taskfs {
 namespace {
 
 constexpr const char* kDatabaseName = "taskfs.db";
-// Blobs up to this size live in the database; larger ones in files.
-constexpr std::size_t kInlineLimit = std::size_t{256} * 1024;
-
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE blobs(hash TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB);
@@ -192,17 +189,8 @@ std::string Store::blob_name(const Hash128& hash) {
   return hex.substr(0, 2) + "/" + hex;
 }
 
-Hash128 Store::stage_blob(std::string_view bytes, std::size_t head_size) {
-  Hash128 hash = hash_bytes(bytes);
-  if (bytes.size() > kInlineLimit) {
-    write_blob_file(tmp_.get(), blobs_.get(), blob_name(hash), bytes.substr(head_size));
-  }
-  return hash;
-}
-
-void Store::record_blob(const Hash128& hash, std::string_view bytes, std::size_t head_size) {
-  bool in_file = bytes.size() > kInlineLimit;
-  insert_blob_row(hash, bytes.size(), in_file, in_file ? bytes.substr(0, head_size) : bytes);
+void Store::record_blob(const StagedBlob& blob) {
+  insert_blob_row(blob.hash, blob.size, blob.in_file, blob.bytes);
 }
 
 void Store::insert_blob_row(const Hash128& hash, std::uint64_t size, bool in_file,
@@ -310,43 +298,62 @@ std::optional<ResultInfo> Store::find_result_locked(const Hash128& key) {
       static_cast<std::uint64_t>(q.column_int(4)), q.column_double(5)};
 }
 
-ResultInfo Store::stage_value(std::string_view value, const FileView& view) {
+std::unique_ptr<BlobWriter> Store::value_writer(const FileView& view) {
   // A view that is a suffix of the value leaves the value's first bytes (a
   // size prefix, say) in the row: the view is then the whole blob file, which
   // the kernel can read by itself (passthrough). This is the one place that
   // splits a blob into a head and a file; BlobReader joins them back.
-  ResultInfo info;
-  std::size_t head =
-      view.is_value_suffix ? std::min<std::size_t>(view.suffix_offset, value.size()) : 0;
-  info.value_hash = stage_blob(value, head);
-  info.value_size = value.size();
-  if (view.is_value_suffix) {
-    info.view_hash = info.value_hash;
-    info.view_offset = head;
-    info.view_size = value.size() - head;
-  } else {
-    info.view_hash = stage_blob(view.text, 0);
-    info.view_size = view.text.size();
-  }
-  return info;
+  return std::make_unique<BlobWriter>(tmp_.get(), view.is_value_suffix ? view.suffix_offset : 0);
 }
 
-void Store::record_value(const ResultInfo& info, std::string_view value, const FileView& view) {
-  record_blob(info.value_hash, value, view.is_value_suffix ? info.view_offset : 0);
-  if (!view.is_value_suffix) record_blob(info.view_hash, view.text, 0);
+Store::StagedValue Store::stage_value(BlobWriter& value, const FileView& view) {
+  StagedValue staged{&value, nullptr, {}};
+  const StagedBlob& bytes = value.finish();
+  ResultInfo& info = staged.info;
+  info.value_hash = bytes.hash;
+  info.value_size = bytes.size;
+  if (view.is_value_suffix) {
+    info.view_hash = info.value_hash;
+    info.view_offset = std::min<std::uint64_t>(view.suffix_offset, bytes.size);
+    info.view_size = bytes.size - info.view_offset;
+  } else {
+    staged.text = std::make_unique<BlobWriter>(tmp_.get(), 0);
+    staged.text->sputn(view.text.data(), static_cast<std::streamsize>(view.text.size()));
+    info.view_hash = staged.text->finish().hash;
+    info.view_size = view.text.size();
+  }
+  return staged;
+}
+
+void Store::place_value(StagedValue& staged) {
+  staged.value->commit(blobs_.get(), blob_name(staged.info.value_hash));
+  if (staged.text) staged.text->commit(blobs_.get(), blob_name(staged.info.view_hash));
+}
+
+void Store::record_value(const StagedValue& staged) {
+  record_blob(staged.value->finish());
+  if (staged.text) record_blob(staged.text->finish());
 }
 
 ResultInfo Store::put_result(const NewResult& r, std::string_view value, const FileView& view) {
-  // From finding or writing its blob files to naming them (see kBlobsLock).
+  std::unique_ptr<BlobWriter> writer = value_writer(view);
+  writer->sputn(value.data(), static_cast<std::streamsize>(value.size()));
+  return put_result(r, *writer, view);
+}
+
+ResultInfo Store::put_result(const NewResult& r, BlobWriter& value, const FileView& view) {
+  // Blob files are written to tmp/ before any lock (the value's while it was
+  // serialized), renamed into place under the blobs lock and named by the
+  // transaction; an orphan left by a crash is only unused disk.
+  StagedValue staged = stage_value(value, view);
+  ResultInfo info = staged.info;
+  info.created = r.started + r.seconds;
+  // From putting its blob files in place to naming them (see kBlobsLock).
   StoreLock blobs_lock(dir_, kBlobsLock, StoreLock::Mode::Shared);
   std::lock_guard lock(mutex_);
-  // Blob files are written before the transaction, so the database's write
-  // lock is never held across a large write; until the commit nothing refers
-  // to them, and an orphan left by a crash is only unused disk.
-  ResultInfo info = stage_value(value, view);
-  info.created = r.started + r.seconds;
+  place_value(staged);
   sqlite::Transaction txn(*db_);
-  record_value(info, value, view);
+  record_value(staged);
   std::string key = r.key.hex();
   if (r.cache) {
     insert_result_row(key, r.task, r.variant, info);

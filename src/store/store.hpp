@@ -18,6 +18,7 @@
 #include "key/file_digest.hpp"
 #include "key/hash.hpp"
 #include "store/blob_reader.hpp"
+#include "store/blob_writer.hpp"
 #include "store/records.hpp"
 #include "sys/store_dir.hpp"
 
@@ -69,9 +70,16 @@ class Store {
   std::optional<ResultInfo> find_result(const Hash128& key);
   // find_result for many keys in one read transaction (one round of locks).
   std::vector<std::optional<ResultInfo>> find_results(const std::vector<Hash128>& keys);
-  // Stores a value and its view, then (for cached results) the result row,
-  // provenance and run record, in one transaction: a process killed at any
-  // point leaves either the whole result or none.
+  // A writer for the value of a result whose file view will be `view`: the
+  // task's result is serialized into it, then it is handed to put_result.
+  // Destroyed without that, it leaves nothing behind.
+  std::unique_ptr<BlobWriter> value_writer(const FileView& view);
+  // Stores a value written into `value` (from value_writer(view)) and its
+  // view, then (for cached results) the result row, provenance and run
+  // record, in one transaction: a process killed at any point leaves either
+  // the whole result or none, and never a partial blob under its hash.
+  ResultInfo put_result(const NewResult& result, BlobWriter& value, const FileView& view);
+  // put_result for a value already in memory.
   ResultInfo put_result(const NewResult& result, std::string_view value, const FileView& view);
   void record_run(const RunRecord& run);
 
@@ -188,19 +196,27 @@ class Store {
   // REQUIRES: mutex_ held.
   std::optional<ResultInfo> find_result_locked(const Hash128& key);
   std::string schema_version();
-  // Hashes a blob and, if it is large, writes its file (outside any
-  // transaction): all of it but the first `head_size` bytes, kept in the row.
-  Hash128 stage_blob(std::string_view bytes, std::size_t head_size);
-  // Hashes a value and its view and writes the files of large ones (outside
-  // any transaction); the ResultInfo to record (created left 0).
-  ResultInfo stage_value(std::string_view value, const FileView& view);
-  // Adds the blob rows of a staged value and view. REQUIRES: a write transaction.
-  void record_value(const ResultInfo& info, std::string_view value, const FileView& view);
+  // A value written into `value` (from value_writer) and its view's own
+  // blob, both written (large ones to tmp/), ready to be put in place and
+  // recorded.
+  struct StagedValue {
+    BlobWriter* value;                 // the caller's
+    std::unique_ptr<BlobWriter> text;  // the view's text; none when it is a suffix of the value
+    ResultInfo info;                   // created left 0
+  };
+  // Finishes `value` and writes its view's text (outside any lock).
+  StagedValue stage_value(BlobWriter& value, const FileView& view);
+  // Puts the staged blob files in place (see kBlobsLock), before the
+  // transaction: the database's write lock is never held across a large
+  // fdatasync. REQUIRES: the blobs lock held until their rows are committed.
+  void place_value(StagedValue& staged);
+  // Adds the blob rows of a placed value and view. REQUIRES: a write transaction.
+  void record_value(const StagedValue& staged);
   // REQUIRES: mutex_ held, a write transaction.
   void discard_collection_locked(std::int64_t collection);
-  // Adds the blob's row (inline bytes when small, else the head).
+  // Adds a staged blob's row (inline bytes when small, else the head).
   // REQUIRES: a write transaction.
-  void record_blob(const Hash128& hash, std::string_view bytes, std::size_t head_size);
+  void record_blob(const StagedBlob& blob);
   // A blob's row: `bytes` are the whole blob, or (in_file) its head.
   // REQUIRES: a write transaction.
   void insert_blob_row(const Hash128& hash, std::uint64_t size, bool in_file,

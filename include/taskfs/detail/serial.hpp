@@ -3,6 +3,7 @@
 
 #include <cereal/archives/binary.hpp>
 #include <istream>
+#include <ostream>
 #include <sstream>
 #include <streambuf>
 #include <string>
@@ -31,15 +32,21 @@ T deserialize(std::string_view bytes) {
   return value;
 }
 
-// The cereal binary form of a value.
+// Writes the cereal binary form of a value into `out`, as it is made (a
+// task's result, straight into the store).
+template <class T>
+void serialize_into(std::streambuf& out, const T& value) {
+  std::ostream os(&out);
+  cereal::BinaryOutputArchive ar(os);
+  ar(value);
+}
+
+// The cereal binary form of a value, in memory (a collection's element).
 template <class T>
 std::string serialize(const T& value) {
-  std::ostringstream os;
-  {
-    cereal::BinaryOutputArchive ar(os);
-    ar(value);
-  }
-  return std::move(os).str();
+  std::stringbuf buf;
+  serialize_into(buf, value);
+  return std::move(buf).str();
 }
 
 }  // namespace taskfs::detail

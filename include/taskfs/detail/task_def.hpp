@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <streambuf>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,14 +62,20 @@ struct CollectionHooks {
   std::function<std::shared_ptr<const ElementSource>(std::string_view value)> open_source;
 };
 
-// What one call of a task's function produced: the serialized value (what
-// dependents receive) and its file view.
-struct Invocation {
-  std::string value;
-  RenderedView view;
-  // When the result is a collection: the sink its elements went to (value and
-  // view are then empty).
-  std::shared_ptr<ElementSink> collection;
+// Where one call of a task's function puts its result: in the worker, a blob
+// of the store, written as the value is serialized (no copy of it in memory).
+class ResultSink {
+ public:
+  // The stream the result's cereal bytes (what dependents receive) are
+  // written into, once its file view `view` is known. Writing to it throws
+  // when the bytes cannot be kept (a full disk, say).
+  virtual std::streambuf& value_stream(RenderedView view) = 0;
+  // For a collection result instead: the sink its elements went to (they
+  // are stored already).
+  virtual void collection(std::shared_ptr<ElementSink> elements) = 0;
+
+ protected:
+  ~ResultSink() = default;
 };
 
 // Every task handle derives from this, so that inputs can be named lazily: a
@@ -100,10 +107,11 @@ struct TaskDef {
   std::string output_type;
   // The function returns a tf::List or tf::Dict (SPEC 6).
   bool collection = false;
-  // Deserializes the upstream values, calls the function, serializes and
-  // renders its result.
-  std::function<Invocation(const std::vector<std::string_view>& upstream,
-                           const std::vector<Value>& params)>
+  // Deserializes the upstream values, calls the function, and hands its
+  // result to `sink`: rendered and serialized into it, or (a collection) the
+  // sink its elements went to.
+  std::function<void(const std::vector<std::string_view>& upstream,
+                     const std::vector<Value>& params, ResultSink& sink)>
       invoke;
 };
 
@@ -127,6 +135,6 @@ __attribute__((visibility("hidden"))) inline Registry& registry() {
 // The entry point a task library exports; taskfs_add_tasks links it in. Its
 // name carries the layout version of the structures above: a library built
 // against another layout is refused with a message, not loaded into a crash.
-#define TASKFS_REGISTRY_ENTRY taskfs_registry_v6
-#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v6"
+#define TASKFS_REGISTRY_ENTRY taskfs_registry_v7
+#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v7"
 extern "C" const taskfs::detail::Registry* TASKFS_REGISTRY_ENTRY();

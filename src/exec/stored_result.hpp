@@ -1,0 +1,35 @@
+// The ResultSink a worker hands a task: its result is serialized straight
+// into a blob of the store (see BlobWriter), then stored with its view; a
+// collection's elements went to the store already, through its sink.
+#pragma once
+
+#include <memory>
+#include <streambuf>
+
+#include "store/store.hpp"
+#include "taskfs/detail/task_def.hpp"
+
+namespace taskfs::exec {
+
+class StoredResult final : public detail::ResultSink {
+ public:
+  explicit StoredResult(Store& store) : store_(store) {}
+
+  std::streambuf& value_stream(detail::RenderedView view) override;
+  void collection(std::shared_ptr<detail::ElementSink> elements) override;
+  // A collection result's sink, when the result is one (see StoredCollections).
+  detail::ElementSink* elements() const { return elements_.get(); }
+  // Stores the value written: its value, view and rows (Store::put_result).
+  // Throws std::logic_error when the task wrote none.
+  ResultInfo store(const NewResult& result);
+
+ private:
+  Store& store_;
+  FileView view_;
+  // Removes its temporary file when the result is not stored: the task threw
+  // half way, or an input file changed while it ran.
+  std::unique_ptr<BlobWriter> value_;
+  std::shared_ptr<detail::ElementSink> elements_;
+};
+
+}  // namespace taskfs::exec
