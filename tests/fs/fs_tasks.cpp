@@ -46,6 +46,33 @@ void wait_for_gate(const std::string& gate) {
   }
 }
 
+// A large result that is stored as cereal writes it (never whole in memory):
+// `mb` pieces of 1 MiB, then, when `gate` is set, a wait for that file, then
+// a throw when `fail`: a serialization stopped half way, its first bytes
+// already on their way to the store.
+struct HalfWritten {
+  int mb = 0;
+  std::string gate;
+  bool fail = false;
+
+  template <class Archive>
+  void save(Archive& ar) const {
+    const std::string piece(fs_tasks::kMiB, 'h');
+    for (int i = 0; i < mb; ++i) ar(piece);
+    if (!gate.empty()) wait_for_gate(gate);
+    if (fail)
+      throw std::runtime_error("halfway: serializing the result failed after " +
+                               std::to_string(mb) + " MiB");
+  }
+  template <class Archive>
+  void load(Archive& ar) {
+    std::string piece;
+    for (int i = 0; i < mb; ++i) ar(piece);
+  }
+};
+// Its file view says how much it holds (the JSON view would serialize it).
+void taskfs_render(std::ostream& os, const HalfWritten& h) { os << h.mb << " MiB\n"; }
+
 }  // namespace
 
 // A chain with params: numbers -> total -> report (recomputed on every read).
@@ -158,6 +185,14 @@ const auto fail = tf::task("fail").run(TASKFS_FN(
 // A large result: `mb` MiB of numbered lines.
 const auto big = tf::task("big").param("mb", 1).run(TASKFS_FN(
     [](int mb) { return fs_tasks::big_text(static_cast<std::size_t>(mb) * fs_tasks::kMiB); }));
+
+const auto halfway = tf::task("halfway")
+                         .param("mb", 4)
+                         .param("gate", std::string())
+                         .param("fail", true)
+                         .run(TASKFS_FN([](int mb, const std::string& gate, bool fail) {
+                           return HalfWritten{mb, gate, fail};
+                         }));
 
 // Input files: the words of one named file, and the names of the files a glob matches.
 const auto words = tf::task("words")

@@ -14,10 +14,10 @@ using ListingTest = MountTest;
 TEST_F(ListingTest, LsOfTheRootListsEveryTaskAndTheControlDirectory) {
   Finished ls = sh("ls -A mnt");
   ASSERT_TRUE(ls.succeeded()) << ls.err;
-  EXPECT_EQ(
-      ls.out,
-      ".taskfs\nbig\nchatty\ncrash\nfail\nhang\nlisting\nnumbers\nprefixes\nreport\nslow\nstats\n"
-      "total\nwords\n");
+  EXPECT_EQ(ls.out,
+            ".taskfs\nbig\nchatty\ncrash\nfail\nhalfway\nhang\nlisting\nnumbers\nprefixes\nreport\n"
+            "slow\nstats\n"
+            "total\nwords\n");
   EXPECT_EQ(sh("ls mnt/.taskfs").out, "graph.dot\ngraph.svg\nlog\nstatus\ntasks\n");
 }
 
@@ -70,14 +70,13 @@ TEST_F(ListingTest, NameWhoseCanonicalSpellingIsTooLongIsRefusedAtLookupAndCompu
   Finished cat = sh("cat 'mnt/listing/files:data%2F*" + kLongSpaces + "'");
   EXPECT_NE(cat.err.find("File name too long"), std::string::npos) << cat.err;
   EXPECT_EQ(runs("listing"), 0);
-  EXPECT_NE(daemon_log().find("more than a file name may have"), std::string::npos)
-      << daemon_log();
+  EXPECT_NE(daemon_log().find("more than a file name may have"), std::string::npos) << daemon_log();
 }
 
 TEST_F(ListingTest, TooLongVariantInTheStoreIsLeftOutOfTheListing) {
   // `taskfs run` has no file name limit: it stores the variant.
-  Finished run_long = run({kTaskfs, "run", "listing/" + long_canonical_glob(), "listing/files:data%2Fw*",
-                           "--tasks", kFsTasks, "--store", store()});
+  Finished run_long = run({kTaskfs, "run", "listing/" + long_canonical_glob(),
+                           "listing/files:data%2Fw*", "--tasks", kFsTasks, "--store", store()});
   ASSERT_TRUE(run_long.succeeded()) << run_long.err;
   Finished ls = sh("ls mnt/listing");
   EXPECT_TRUE(ls.succeeded()) << ls.err;
