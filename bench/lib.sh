@@ -162,5 +162,14 @@ cached_percent() {
     awk '{ printf "%.0f", $2 ? 100 * $1 / $2 : 0 }'
 }
 
+# Runs a command (stdout to /dev/null); prints the peak RSS, in KiB, of the
+# largest process among it and the processes it waited for (getrusage of
+# children, as the kernel keeps it): for `taskfs run`, its worker.
+peak_rss_kib() {
+  python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+}
+
 # VmRSS or VmHWM (FIELD) of process PID, in KiB.
 vm_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }

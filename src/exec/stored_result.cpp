@@ -6,6 +6,7 @@
 namespace taskfs::exec {
 
 std::streambuf& StoredResult::value_stream(detail::RenderedView view) {
+  handed_over_ = std::chrono::steady_clock::now();
   // The authoring API's view, as the store keeps it: here is the one place
   // that knows both.
   view_ = FileView{view.is_value_suffix, view.suffix_offset, std::move(view.text)};

@@ -3,6 +3,7 @@
 // collection's elements went to the store already, through its sink.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <streambuf>
 
@@ -22,10 +23,14 @@ class StoredResult final : public detail::ResultSink {
   // Stores the value written: its value, view and rows (Store::put_result).
   // Throws std::logic_error when the task wrote none.
   ResultInfo store(const NewResult& result);
+  // When the task handed its result over (its function had returned and
+  // the view was made): what follows is storing, not the task's own time.
+  std::chrono::steady_clock::time_point handed_over() const { return handed_over_; }
 
  private:
   Store& store_;
   FileView view_;
+  std::chrono::steady_clock::time_point handed_over_;
   // Removes its temporary file when the result is not stored: the task threw
   // half way, or an input file changed while it ran.
   std::unique_ptr<BlobWriter> value_;
