@@ -70,8 +70,11 @@ TEST_F(ResultStoringTest, ATaskThatThrowsHalfWayThroughItsResultLeavesNoBlob) {
 TEST_F(ResultStoringTest, AFullDiskFailsTheReadAndGivesTheSpaceBack) {
   // The store on a file system of 16 MiB; the result is 32 MiB.
   fs::create_directories(store());
-  ASSERT_EQ(::mount("tmpfs", store().c_str(), "tmpfs", 0, "size=16m,mode=0700"), 0)
-      << "cannot mount a small tmpfs for the store: " << std::strerror(errno);
+  if (::mount("tmpfs", store().c_str(), "tmpfs", 0, "size=16m,mode=0700") != 0 && errno == EPERM) {
+    GTEST_SKIP() << "mounting a small file system for the store takes root";
+  }
+  ASSERT_EQ(mount_type(store()), "tmpfs")
+      << "cannot mount a tmpfs for the store: " << std::strerror(errno);
   ASSERT_NO_FATAL_FAILURE(mount());
   const std::string file = "mnt/big/mb:32";
   expect_read_failed(sh("cat " + file));
