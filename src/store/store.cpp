@@ -19,6 +19,7 @@ namespace taskfs {
 namespace {
 
 constexpr const char* kDatabaseName = "taskfs.db";
+
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE blobs(hash TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB);
