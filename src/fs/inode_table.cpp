@@ -20,6 +20,18 @@ std::string version_name(const std::optional<ResultInfo>& found) {
   return found ? found->view_hash.hex() + found->value_hash.hex() : "missing";
 }
 
+// The node of one version of a result (or collection) of task/variant.
+Node version_node(NodeKind kind, const std::string& task, const std::string& variant,
+                  const std::optional<ResultInfo>& found, const std::optional<Hash128>& key) {
+  Node n{kind};
+  n.task = task;
+  n.variant = variant;
+  n.created = found ? found->created : 0;
+  n.cached = found;
+  n.key = key;
+  return n;
+}
+
 }  // namespace
 
 std::string_view control_file_name(ControlFile file) {
@@ -83,27 +95,17 @@ fuse_ino_t InodeTable::task_dir(const std::string& task) {
 fuse_ino_t InodeTable::looked_up_result(const std::string& task, const std::string& variant,
                                         const std::optional<ResultInfo>& found,
                                         const std::optional<Hash128>& key) {
-  Node n{NodeKind::Result};
-  n.task = task;
-  n.variant = variant;
-  n.created = found ? found->created : 0;
-  n.cached = found;
-  n.key = key;
   // Each version its own inode; all lookups that found it missing share one.
-  return looked_up("r/" + task + "/" + variant + "#" + version_name(found), std::move(n));
+  return looked_up("r/" + task + "/" + variant + "#" + version_name(found),
+                   version_node(NodeKind::Result, task, variant, found, key));
 }
 
 fuse_ino_t InodeTable::looked_up_collection(const std::string& task, const std::string& variant,
                                             const std::optional<ResultInfo>& found,
                                             const std::optional<CollectionInfo>& collection,
                                             const std::optional<Hash128>& key) {
-  Node n{NodeKind::Collection};
-  n.task = task;
-  n.variant = variant;
-  n.created = found ? found->created : 0;
-  n.cached = found;
+  Node n = version_node(NodeKind::Collection, task, variant, found, key);
   n.collection = collection;
-  n.key = key;
   return looked_up("c/" + task + "/" + variant + "#" + version_name(found), std::move(n));
 }
 

@@ -56,13 +56,7 @@ class CollectionKeepingTest : public ::testing::Test {
     std::string hex = hash.hex();
     return dir_ / "store" / "blobs" / hex.substr(0, 2) / hex;
   }
-  std::size_t blob_files() const {
-    std::size_t n = 0;
-    for (const auto& e : fs::recursive_directory_iterator(dir_ / "store" / "blobs")) {
-      n += e.is_regular_file() ? 1 : 0;
-    }
-    return n;
-  }
+  std::size_t blob_files() const { return test::regular_files_below(dir_ / "store" / "blobs"); }
 
   test::TempDir dir_;
   Store store_{dir_ / "store"};

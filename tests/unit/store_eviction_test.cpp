@@ -36,13 +36,7 @@ class StoreEvictionTest : public ::testing::Test {
   }
   void read(const Hash128& key, double when) { store_.add_reads({{key, ReadCount{1, when}}}); }
   bool cached(const std::string& name) { return store_.find_result(hash_bytes(name)).has_value(); }
-  std::size_t blob_files() const {
-    std::size_t n = 0;
-    for (const auto& e : fs::recursive_directory_iterator(dir_ / "store" / "blobs")) {
-      n += e.is_regular_file() ? 1 : 0;
-    }
-    return n;
-  }
+  std::size_t blob_files() const { return test::regular_files_below(dir_ / "store" / "blobs"); }
 
   test::TempDir dir_;
   Store store_{dir_ / "store"};

@@ -1,8 +1,6 @@
 // Helpers shared by the unit tests: a temporary directory that removes itself,
-// and whole-file reads and writes.
+// whole-file reads and writes, and counting the files below a directory.
 #pragma once
-
-#include "../common/file_io.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -12,6 +10,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+
+#include "../common/file_io.hpp"
 
 namespace taskfs::test {
 
@@ -37,5 +37,14 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// How many regular files lie below `dir`, at any depth (a store's blob files).
+inline std::size_t regular_files_below(const std::filesystem::path& dir) {
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    n += e.is_regular_file() ? 1 : 0;
+  }
+  return n;
+}
 
 }  // namespace taskfs::test

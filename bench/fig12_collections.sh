@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Figure 10, collections (SPEC sections 5 and 6):
+# Figure 12, collections (SPEC sections 5 and 6):
 # - writing and reading back N elements of 100 bytes: a tf::List stored
 #   element by element and read back through the lazy view, against the same
 #   strings as one cereal-serialized std::vector (whole cold `taskfs run` of
@@ -20,7 +20,7 @@ say "writing and reading back $n elements of 100 bytes, element-wise and as one 
 list_ms=$(time_ms run "list_bytes/list=n:$n")
 vector_ms=$(time_ms run "vector_bytes/vector=n:$n")
 speed=$(calc "$vector_ms / $list_ms" 2)
-row "10 collections: write + read back $n elements of 100 B" \
+row "12 collections: write + read back $n elements of 100 B" \
   "$list_ms ms (x$speed the speed of one blob)" ">= 0.5x one cereal blob" \
   "the same std::vector as one blob: $vector_ms ms" "$(check "$speed" '>=' 0.5)"
 
@@ -37,7 +37,7 @@ for size in "${sizes[@]}"; do
   times=$(spawn_runs "$runs" cat "$element" -- cat "$FIG_DIR/plain-$size.txt")
   { read -r mount_us _; read -r plain_us _; } <<<"$times"
   ratio=$(calc "$mount_us / $plain_us" 2)
-  row "10 collections: cat of one element of a $size-element list (median)" \
+  row "12 collections: cat of one element of a $size-element list (median)" \
     "$(calc "$mount_us") us (x$ratio)" "<= 1.5x plain" "plain cat $(calc "$plain_us") us" \
     "$(check "$ratio" '<=' 1.5)"
 done
