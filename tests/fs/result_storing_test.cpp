@@ -89,6 +89,9 @@ TEST_F(ResultStoringTest, AFullDiskFailsTheReadAndGivesTheSpaceBack) {
   ASSERT_TRUE(small.succeeded()) << small.err;
   EXPECT_EQ(small.out, fs_tasks::big_text(2 * fs_tasks::kMiB));
   EXPECT_EQ(blob_files(), 1u);
+  // The daemon ends before the file system it writes its log to goes.
+  ASSERT_TRUE(end_daemon(SIGTERM).succeeded());
+  EXPECT_EQ(::umount2(store().c_str(), MNT_DETACH), 0) << std::strerror(errno);
 }
 
 TEST_F(ResultStoringTest, AWorkerKilledMidWriteLeavesNoBlobAndItsFileIsSweptAtTheNextMount) {
