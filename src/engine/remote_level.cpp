@@ -14,8 +14,25 @@ remote::RemoteStatus remote_status_now(const std::string& conninfo) {
   return cache->status();
 }
 
+namespace {
+
+// `options` whose uploads also wait while `fetches_waiting` is above zero: a
+// read asking the remote shares neither the network nor the server with an
+// upload.
+remote::RemoteOptions yielding_to_fetches(remote::RemoteOptions options,
+                                          const std::atomic<int>& fetches_waiting) {
+  options.local_work_running = [&fetches_waiting, local = options.local_work_running] {
+    return fetches_waiting.load() > 0 || (local && local());
+  };
+  return options;
+}
+
+}  // namespace
+
 RemoteLevel::RemoteLevel(const remote::RemoteOptions& options, Store& store)
-    : store_(store), remote_(remote::open_team_cache(options)), thread_([this] { loop(); }) {}
+    : store_(store),
+      remote_(remote::open_team_cache(yielding_to_fetches(options, fetches_waiting_))),
+      thread_([this] { loop(); }) {}
 
 RemoteLevel::~RemoteLevel() { stop(); }
 
@@ -33,6 +50,7 @@ void RemoteLevel::fetch(const Hash128& key, const std::string& task, const std::
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
+      ++fetches_waiting_;
       queue_.push_back({key, task, variant, std::move(found)});
       wake_.notify_one();
       return;
@@ -51,6 +69,9 @@ void RemoteLevel::loop() {
     bool skip = stopping_;
     lock.unlock();
     f.found(skip ? std::nullopt : fetch_now(f));
+    // After found: a miss has handed its computation to the pool by now, which
+    // holds uploads back in turn.
+    --fetches_waiting_;
     lock.lock();
   }
 }

@@ -3,6 +3,7 @@
 // never on the caller's (a FUSE thread, say), and stream into the local store.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -57,6 +58,9 @@ class RemoteLevel {
   remote::BlobSource local_blob(const Hash128& hash, std::uint64_t size);
 
   Store& store_;
+  // Fetches queued or under way: uploads wait while a reader waits on one.
+  // Before remote_, whose uploader asks it from its first moment.
+  std::atomic<int> fetches_waiting_{0};
   std::unique_ptr<remote::TeamCache> remote_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -103,17 +103,31 @@ void Connection::exec(const std::string& sql) {
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("statement failed");
 }
 
+const std::string& Connection::prepared(const std::string& sql, const Params& params) {
+  auto [it, fresh] = prepared_.try_emplace(sql);
+  if (fresh) {
+    std::string name = "taskfs_" + std::to_string(prepared_.size());
+    Result result(PQprepare(conn_.get(), name.c_str(), sql.c_str(), params.count(), nullptr));
+    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+      prepared_.erase(it);
+      fail("cannot prepare a statement");
+    }
+    it->second = std::move(name);
+  }
+  return it->second;
+}
+
 Result Connection::query(const std::string& sql, const Params& params) {
-  Result result(PQexecParams(conn_.get(), sql.c_str(), params.count(), nullptr, params.values(),
-                             params.lengths(), params.formats(), 1));
+  Result result(PQexecPrepared(conn_.get(), prepared(sql, params).c_str(), params.count(),
+                               params.values(), params.lengths(), params.formats(), 1));
   auto status = PQresultStatus(result.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("statement failed");
   return result;
 }
 
 void Connection::send(const std::string& sql, const Params& params) {
-  if (!PQsendQueryParams(conn_.get(), sql.c_str(), params.count(), nullptr, params.values(),
-                         params.lengths(), params.formats(), 1)) {
+  if (!PQsendQueryPrepared(conn_.get(), prepared(sql, params).c_str(), params.count(),
+                           params.values(), params.lengths(), params.formats(), 1)) {
     fail("cannot send a query");
   }
   if (!PQsetSingleRowMode(conn_.get())) fail("cannot stream a query");

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace taskfs::remote::pg {
@@ -72,6 +73,8 @@ class Connection {
   // Runs statements with no parameters and no rows (DDL, BEGIN, COMMIT).
   void exec(const std::string& sql);
   // Runs one statement with binary parameters; rows come back in binary.
+  // Each distinct statement is prepared once per connection (parsed and
+  // planned by the server once, not on every call).
   Result query(const std::string& sql, const Params& params = {});
   // Runs one query and hands its rows to `on_row` one at a time, as they
   // arrive, without holding them all (libpq's single-row mode). When on_row
@@ -83,6 +86,9 @@ class Connection {
 
  private:
   void send(const std::string& sql, const Params& params);
+  // The server-side name of `sql` prepared on this connection; prepares it
+  // the first time.
+  const std::string& prepared(const std::string& sql, const Params& params);
   // The next result of a streamed query, or null at its end. Throws Error.
   std::unique_ptr<Result> next_row();
   // Cancels the running query and discards what it still sends.
@@ -90,6 +96,7 @@ class Connection {
   [[noreturn]] void fail(const char* what) const;
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // statement text -> name
 };
 
 template <class OnRow>

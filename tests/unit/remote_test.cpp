@@ -13,8 +13,11 @@
 #include <random>
 #include <thread>
 
+#include "engine/remote_level.hpp"
 #include "remote/pg.hpp"
 #include "remote/remote_cache.hpp"
+#include "store/store.hpp"
+#include "test_support.hpp"
 
 namespace taskfs::remote {
 namespace {
@@ -154,6 +157,40 @@ TEST_F(RemoteCacheTest, UploadsWaitWhileLocalWorkRunsThenGoByThemselves) {
   ASSERT_TRUE(cache.drain(30s));
   EXPECT_EQ(cache.status().uploaded, 1u);
   EXPECT_EQ(fetch(cache, result.value_hash, value.size()), value);
+}
+
+TEST_F(RemoteCacheTest, UploadsWaitWhileAReaderAsksTheRemote) {
+  test::TempDir dir;
+  Store store(dir / "store");
+  NewResult made{hash_bytes("made here"), "task", "made", true, {}, 1000.0, 0.5};
+  FileView view;
+  view.text = "made\n";
+  ResultInfo result = store.put_result(made, "made", view);
+  RemoteLevel level(options(), store);
+  // Hold the results table, so that a reader's question stays unanswered.
+  { RemoteCache(options()).find(hash_bytes("creates the schema")); }
+  pg::Connection holder(conninfo_, 2);
+  holder.exec("BEGIN");
+  holder.exec("LOCK TABLE taskfs_results IN ACCESS EXCLUSIVE MODE");
+  std::atomic<bool> answered{false};
+  level.fetch(hash_bytes("asked by a reader"), "task", "asked",
+              [&](std::optional<ResultInfo> found) {
+                EXPECT_FALSE(found);
+                answered = true;
+              });
+  level.offer(made.key, "task", "made", result);
+  // The upload waits for the reader (it would otherwise wait on the lock,
+  // without counting a deferral).
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (level.status().upload_deferrals < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_GE(level.status().upload_deferrals, 2u);
+  EXPECT_FALSE(answered);
+  holder.exec("COMMIT");
+  ASSERT_TRUE(level.drain(30s));
+  EXPECT_TRUE(answered);
+  EXPECT_EQ(level.status().uploaded, 1u);
 }
 
 TEST_F(RemoteCacheTest, AnUnknownKeyIsAMiss) {
