@@ -1,5 +1,7 @@
 // Engine::compute: walking a plan. A node's key is worked out once its inputs
 // are done; a hit is served from the store, a miss runs once per key.
+#include <malloc.h>
+
 #include <optional>
 #include <utility>
 #include <vector>
@@ -10,8 +12,29 @@
 
 namespace taskfs {
 
+namespace {
+
+// glibc keeps freed memory mapped for reuse, so a daemon's RSS would stay at
+// what its largest computation ever held (a plan of 100,000 nodes frees
+// hundreds of MiB of keys and vectors when it ends). Declared first in a
+// Computation, this is destroyed last: once every other member is freed, a
+// large computation hands the free pages back to the system.
+struct ReleaseMemoryAfter {
+  std::size_t nodes = 0;
+  ReleaseMemoryAfter() = default;
+  ReleaseMemoryAfter(const ReleaseMemoryAfter&) = delete;
+  ReleaseMemoryAfter& operator=(const ReleaseMemoryAfter&) = delete;
+  ~ReleaseMemoryAfter() {
+    constexpr std::size_t kLargePlan = 1000;  // below this the pages are few, and reused soon
+    if (nodes >= kLargePlan) ::malloc_trim(0);
+  }
+};
+
+}  // namespace
+
 // One compute() call walking its plan: a node starts when its inputs are done.
 struct Engine::Computation {
+  ReleaseMemoryAfter release_memory;  // first: destroyed after everything below
   std::shared_ptr<const Request> request;
   std::function<void(const Outcome&)> done;
   std::mutex mutex;
@@ -50,6 +73,7 @@ void Engine::compute_once(std::shared_ptr<const Request> request,
   const Plan& plan = request->plan;
   c->request = std::move(request);
   c->done = std::move(done);
+  c->release_memory.nodes = plan.nodes.size();
   nodes_planned_ += plan.nodes.size();
   c->results.resize(plan.nodes.size());
   c->pending.resize(plan.nodes.size());
