@@ -71,7 +71,12 @@ Catalog::Catalog(std::vector<TaskInfo> tasks) {
     order.push_back(i);
   };
   for (std::size_t i = 0; i < tasks.size(); ++i) visit(i);
+  // Reserved: a library of 100,000 tasks would otherwise leave up to twice
+  // their room allocated for as long as the catalog lives.
+  tasks_.reserve(order.size());
+  input_indices_.reserve(order.size());
   for (std::size_t i : order) tasks_.push_back(std::move(tasks[i]));
+  index_.reserve(tasks_.size());
   for (std::size_t i = 0; i < tasks_.size(); ++i) index_.emplace(tasks_[i].name, i);
   for (const auto& t : tasks_) {
     std::vector<std::size_t> inputs;
