@@ -171,14 +171,22 @@ void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_inf
   compute_and_reply(req, waiting->serial, fs, path, *fi, std::move(waiting->request), true);
 }
 
-// Answers an open of an element with its stored bytes, pinned; false when
-// they were damaged (forgotten, with their collection: computing makes them
-// anew).
+// Answers an open of an element with its stored bytes: those its row keeps
+// (`inline_view`, a small element's: served from memory), else its blob,
+// pinned. False when the blob was damaged (forgotten, with its collection:
+// computing makes it anew).
 bool open_stored_element(fuse_req_t req, Filesystem& fs, fuse_file_info fi, const Node& node,
-                         const ResultInfo& element, bool page_cache) {
-  PinTable::Pin pin = fs.engine().pin(element);  // first: an eviction from now on leaves it
-  std::optional<BlobReader> view = fs.engine().open_view(element);
-  if (!view) return false;
+                         const ResultInfo& element, const std::optional<std::string>& inline_view,
+                         bool page_cache) {
+  std::optional<BlobReader> view;
+  PinTable::Pin pin;
+  if (inline_view) {
+    view.emplace(*inline_view, 0, inline_view->size());
+  } else {
+    pin = fs.engine().pin(element);  // first: an eviction from now on leaves it
+    view = fs.engine().open_view(element);
+    if (!view) return false;
+  }
   if (node.key) fs.engine().note_read(*node.key);
   reply_open(req, fs, fi, std::move(*view), std::move(pin), page_cache);
   return true;
@@ -190,7 +198,7 @@ void open_element(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_in
   std::string path = node.task + "/" + node.variant + "/" + node.element;
   if (node.cached) {
     try {
-      if (open_stored_element(req, fs, *fi, node, *node.cached, true)) return;
+      if (open_stored_element(req, fs, *fi, node, *node.cached, node.inline_view, true)) return;
     } catch (...) {
       // Evicted between the lookup and this open: computed again below.
       log_current_error("open " + path + " (computing it again)");
@@ -210,7 +218,9 @@ void open_element(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_in
           Node computed = node;
           computed.key = outcome.key;
           // Computed now, so not a version the kernel may cache: read past the page cache.
-          if (!open_stored_element(req, fs, info, computed, element->result, false)) {
+          std::optional<std::string> inline_view;
+          if (element->stored_inline) inline_view = std::move(element->stored_inline->view);
+          if (!open_stored_element(req, fs, info, computed, element->result, inline_view, false)) {
             reply_failure(req, "read " + path, "its stored bytes were damaged; read it again");
           }
         } catch (...) {

@@ -64,6 +64,9 @@ struct Node {
   std::optional<Hash128> key;
   // Collection: where its elements are, when cached.
   std::optional<CollectionInfo> collection;
+  // Element: the bytes of its file, when the store keeps them in its row
+  // (a small element): served from here, with no blob to open.
+  std::optional<std::string> inline_view;
 };
 
 class InodeTable {
@@ -90,10 +93,10 @@ class InodeTable {
                                   const std::optional<CollectionInfo>& collection,
                                   const std::optional<Hash128>& key);
   // The inode of the element named `element` in the collection directory
-  // `dir`, as a lookup found it (`found`: its bytes) or missing. Counts one
-  // lookup; its reads count for the collection's key.
+  // `dir`, as a lookup found it (`found`: where its bytes are) or missing.
+  // Counts one lookup; its reads count for the collection's key.
   fuse_ino_t looked_up_element(const Node& dir, const std::string& element,
-                               const std::optional<ResultInfo>& found);
+                               const std::optional<ElementInfo>& found);
   // .taskfs/log, and its directory of `task` (kept for the mount's life).
   fuse_ino_t log_dir() const;
   fuse_ino_t log_task_dir(const std::string& task);

@@ -52,7 +52,7 @@ struct StoreCheck {
 class Store {
  public:
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // Opens the store in `dir`, creating it (0700, files 0600) if it does not
   // exist. Throws StoreError, touching nothing, when `dir` is not a taskfs

@@ -83,10 +83,11 @@ std::vector<Hash128> Store::forget_blob(const Hash128& hash) {
     // The results made of it: those it is the value or view of, and those
     // holding a collection it is an element of (whose rows go too, so that
     // equal elements computed again are not sealed onto the damaged ones).
+    // A small element kept in its row has no blob (its bytes are not this one's).
     auto q = db_->prepare(
         "SELECT key FROM results WHERE value_hash=?1 OR view_hash=?1 OR value_hash IN "
         "(SELECT value_hash FROM collections WHERE id IN "
-        "(SELECT collection FROM elements WHERE value_hash=?1 OR view_hash=?1))");
+        "(SELECT collection FROM elements WHERE value IS NULL AND (value_hash=?1 OR view_hash=?1)))");
     q.bind(1, hash.hex());
     while (q.step()) forgotten.push_back(Hash128::from_hex(q.column_text(0)));
     q.reset();
@@ -94,7 +95,7 @@ std::vector<Hash128> Store::forget_blob(const Hash128& hash) {
     // damaged element is found when read.)
     auto holders = db_->prepare(
         "SELECT DISTINCT e.collection FROM elements e JOIN collections c ON c.id = e.collection "
-        "WHERE c.value_hash IS NOT NULL AND (e.value_hash=?1 OR e.view_hash=?1)");
+        "WHERE c.value_hash IS NOT NULL AND e.value IS NULL AND (e.value_hash=?1 OR e.view_hash=?1)");
     holders.bind(1, hash.hex());
     std::vector<std::int64_t> collections;
     while (holders.step()) collections.push_back(holders.column_int(0));
