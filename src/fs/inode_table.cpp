@@ -118,7 +118,8 @@ fuse_ino_t InodeTable::looked_up_element(const Node& dir, const std::string& ele
   n.created = found ? dir.created : 0;
   if (found) {
     n.cached = found->result;
-    if (found->stored_inline) n.inline_view = found->stored_inline->view;
+    n.collection = dir.collection;
+    n.index = found->index;
   }
   n.key = dir.key;
   // The element's name comes last: whatever bytes it holds, the name is unique.

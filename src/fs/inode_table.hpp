@@ -62,11 +62,11 @@ struct Node {
   // Result, Collection, Element: the cache key of the result (for an element,
   // its collection's) as the latest lookup found it; reads are counted by key.
   std::optional<Hash128> key;
-  // Collection: where its elements are, when cached.
+  // Collection, Element: where the collection's elements are, when cached.
   std::optional<CollectionInfo> collection;
-  // Element: the bytes of its file, when the store keeps them in its row
-  // (a small element): served from here, with no blob to open.
-  std::optional<std::string> inline_view;
+  // Element, cached: its place in the collection, where open finds its row
+  // (a small element's bytes are there, not kept in memory per inode).
+  std::uint64_t index = 0;
 };
 
 class InodeTable {

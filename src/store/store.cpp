@@ -190,6 +190,10 @@ void Store::check_or_create_schema(bool fresh) {
   }
   db_->exec("PRAGMA journal_mode=WAL");
   db_->exec("PRAGMA synchronous=NORMAL");
+  // A checkpoint every 64 MiB of WAL rather than SQLite's 4 MiB: a collection
+  // of a million small elements writes some 250 MiB of rows, and each
+  // checkpoint costs two fsyncs (a third of its writing time at 4 MiB).
+  db_->exec("PRAGMA wal_autocheckpoint=16384");
 }
 
 std::string Store::schema_version() {
