@@ -238,5 +238,20 @@ TEST_F(CollectionKeepingTest, SmallElementsInTheirRowsCountForGcAndDuAndGoWithTh
   EXPECT_FALSE(store_.find_collection(info_.value_hash));
 }
 
+TEST_F(CollectionKeepingTest, FsckFindsADamagedSmallElementInItsRowAndForgetsItsCollection) {
+  Hash128 coll = put_collection("c", 3, 100, 10);
+  Hash128 plain = put_plain("p", 50);
+  sqlite::Database((dir_ / "store" / "taskfs.db").string(), false)
+      .exec("UPDATE elements SET value = X'00' WHERE idx = 1");
+  StoreCheck check = store_.check_blobs();
+  ASSERT_EQ(check.damaged.size(), 1u);
+  EXPECT_NE(check.damaged[0].second.find("element 1"), std::string::npos)
+      << check.damaged[0].second;
+  EXPECT_FALSE(store_.find_result(coll)) << "the next read computes it again";
+  EXPECT_FALSE(store_.find_collection(info_.value_hash));
+  EXPECT_TRUE(store_.find_result(plain));
+  EXPECT_TRUE(store_.check_blobs().damaged.empty());
+}
+
 }  // namespace
 }  // namespace taskfs
