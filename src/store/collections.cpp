@@ -69,8 +69,8 @@ ElementInfo element_from(sqlite::Statement& q) {
   if (!q.column_is_null(7)) {
     InlineElement bytes{std::string(q.column_blob(7)), {}};
     if (q.column_is_null(8)) {
-      bytes.view = bytes.value.substr(std::min<std::size_t>(e.result.view_offset, bytes.value.size()),
-                                      e.result.view_size);
+      bytes.view = bytes.value.substr(
+          std::min<std::size_t>(e.result.view_offset, bytes.value.size()), e.result.view_size);
     } else {
       bytes.view = q.column_blob(8);
     }
@@ -231,16 +231,16 @@ std::optional<ElementInfo> Store::find_element(const CollectionInfo& collection,
   // name index (a Dict's name that spells an index is checked, then looked
   // up by name).
   if (std::optional<std::uint64_t> index = index_named(name, collection.size)) {
-    auto& q = db_->cached("SELECT " TASKFS_ELEMENT_COLUMNS
-                          " FROM elements WHERE collection=? AND idx=?");
+    auto& q =
+        db_->cached("SELECT " TASKFS_ELEMENT_COLUMNS " FROM elements WHERE collection=? AND idx=?");
     sqlite::ResetOnExit q_done(q);
     if (q.bind(1, collection.id).bind(2, static_cast<std::int64_t>(*index)).step() &&
         q.column_text(1) == name) {
       return element_from(q);
     }
   }
-  auto& q = db_->cached("SELECT " TASKFS_ELEMENT_COLUMNS
-                        " FROM elements WHERE collection=? AND name=?");
+  auto& q =
+      db_->cached("SELECT " TASKFS_ELEMENT_COLUMNS " FROM elements WHERE collection=? AND name=?");
   sqlite::ResetOnExit q_done(q);
   if (!q.bind(1, collection.id).bind(2, std::string(name)).step()) return std::nullopt;
   return element_from(q);

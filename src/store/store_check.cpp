@@ -93,9 +93,11 @@ void Store::check_inline_elements(StoreCheck& check) {
       bool intact = hash_bytes(q.column_blob(3)) == value_hash &&
                     view_hash == (q.column_is_null(5) ? value_hash : hash_bytes(q.column_blob(5)));
       if (intact) continue;
-      damaged.push_back({q.column_int(0),
-                         {value_hash, "element " + std::to_string(q.column_int(1)) +
-                                          " of a collection, kept in its row: its bytes do not hash to its name"}});
+      damaged.push_back(
+          {q.column_int(0),
+           {value_hash,
+            "element " + std::to_string(q.column_int(1)) +
+                " of a collection, kept in its row: its bytes do not hash to its name"}});
     }
   }
   if (damaged.empty()) return;

@@ -135,8 +135,8 @@ class Store::EvictionModel {
     // Unsealed ones whose builder is gone (a worker killed while producing)
     // are garbage: their rows go, and they name nothing.
     std::unordered_set<std::int64_t> abandoned;
-    auto unsealed = db.prepare(
-        "SELECT id, builder, inline_bytes FROM collections WHERE value_hash IS NULL");
+    auto unsealed =
+        db.prepare("SELECT id, builder, inline_bytes FROM collections WHERE value_hash IS NULL");
     while (unsealed.step()) {
       if (writer_gone(static_cast<pid_t>(unsealed.column_int(1)))) {
         abandoned.insert(unsealed.column_int(0));
