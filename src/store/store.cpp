@@ -81,11 +81,14 @@ UPDATE meta SET value = '5' WHERE name = 'schema_version';
 // when its file view is a text of its own): no blob rows, no files. An
 // element whose `value` is NULL has blobs, as every element of version 5
 // has. A collection's `inline_bytes` sums its elements' row bytes, which
-// store_max_size, eviction and du count beside the blobs.
+// store_max_size, eviction and du count beside the blobs. `elements_in_blobs`
+// lists the elements that name blobs: eviction and a damaged blob read it,
+// not the rows of a million small elements.
 constexpr const char* kUpgradeTo6 = R"sql(
 ALTER TABLE elements ADD COLUMN value BLOB;
 ALTER TABLE elements ADD COLUMN view BLOB;
 ALTER TABLE collections ADD COLUMN inline_bytes INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX elements_in_blobs ON elements(collection, value_hash, view_hash) WHERE value IS NULL;
 UPDATE meta SET value = '6' WHERE name = 'schema_version';
 )sql";
 

@@ -213,7 +213,8 @@ TEST(CollectionSchemaTest, AStoreOfVersionFiveIsUpgradedKeepingItsCollections) {
     manifest = store.finish_collection(result, id, 1, hash_bytes(hashes[0].hex())).value_hash;
   }
   sqlite::Database((dir / "store" / "taskfs.db").string(), false)
-      .exec("ALTER TABLE elements DROP COLUMN value; ALTER TABLE elements DROP COLUMN view; "
+      .exec("DROP INDEX elements_in_blobs; "
+            "ALTER TABLE elements DROP COLUMN value; ALTER TABLE elements DROP COLUMN view; "
             "ALTER TABLE collections DROP COLUMN inline_bytes; "
             "UPDATE meta SET value='5' WHERE name='schema_version'");
   Store reopened(dir / "store");
