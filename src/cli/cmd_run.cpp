@@ -73,7 +73,12 @@ Printed printed(bool all) { return all ? Printed::All : Printed::OutputClosed; }
 // Prints one stored element; Failed, saying so, when its bytes were damaged
 // (they and the collection are then forgotten: running again makes them anew).
 Printed print_element(Engine& engine, const Target& target, const ElementInfo& element) {
-  std::optional<BlobReader> view = engine.open_view(element.result);
+  std::optional<BlobReader> view;
+  if (element.stored_inline) {  // a small element: its bytes came with its row
+    view.emplace(element.stored_inline->view, 0, element.stored_inline->view.size());
+  } else {
+    view = engine.open_view(element.result);
+  }
   if (!view) {
     std::cerr << "taskfs: " << target.path << ": the stored bytes of element '" << element.name
               << "' were damaged; they are forgotten, run it again\n";

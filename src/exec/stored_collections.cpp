@@ -12,7 +12,8 @@ namespace {
 constexpr std::size_t kBatchElements = 4096;
 constexpr std::size_t kBatchBytes = std::size_t{16} << 20;
 // A view reads this many element rows per query, so that iterating costs one
-// query per page (plus one blob read per element).
+// query per page (plus one blob read per large element; a small one's bytes
+// are in its row).
 constexpr std::size_t kViewPage = 256;
 
 // The elements of one stored collection, read one at a time (their rows a
@@ -25,7 +26,9 @@ class StoredCollectionSource final : public detail::ElementSource {
   std::uint64_t size() const override { return collection_.size; }
   std::string name(std::uint64_t index) const override { return element(index).name; }
   std::string value(std::uint64_t index) const override {
-    return store_.read_blob(element(index).result.value_hash);
+    const ElementInfo& e = element(index);
+    if (e.stored_inline) return e.stored_inline->value;
+    return store_.read_blob(e.result.value_hash);
   }
   std::optional<std::uint64_t> index_of(std::string_view name) const override {
     auto found = store_.find_element(collection_, name);

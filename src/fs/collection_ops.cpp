@@ -43,7 +43,7 @@ void Filesystem::lookup_element(fuse_req_t req, const Node& dir, const char* nam
     if (name[0] != '.') log_line(path + ": no such element");
     return (void)fuse_reply_err(req, ENOENT);
   }
-  reply_entry(req, inodes_.looked_up_element(dir, *element, found->result));
+  reply_entry(req, inodes_.looked_up_element(dir, *element, found));
 }
 
 void Filesystem::opendir_collection(fuse_req_t req, fuse_ino_t ino, const Node& dir,

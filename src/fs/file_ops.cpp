@@ -171,17 +171,37 @@ void open_result(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_inf
   compute_and_reply(req, waiting->serial, fs, path, *fi, std::move(waiting->request), true);
 }
 
-// Answers an open of an element with its stored bytes, pinned; false when
-// they were damaged (forgotten, with their collection: computing makes them
-// anew).
+// Answers an open of an element with its stored bytes: a small one's from
+// its row, served from memory; a large one's blob, pinned. False when the
+// blob was damaged (forgotten, with its collection: computing makes it anew).
 bool open_stored_element(fuse_req_t req, Filesystem& fs, fuse_file_info fi, const Node& node,
-                         const ResultInfo& element, bool page_cache) {
-  PinTable::Pin pin = fs.engine().pin(element);  // first: an eviction from now on leaves it
-  std::optional<BlobReader> view = fs.engine().open_view(element);
-  if (!view) return false;
+                         const ElementInfo& element, bool page_cache) {
+  std::optional<BlobReader> view;
+  PinTable::Pin pin;
+  if (element.stored_inline) {
+    const std::string& bytes = element.stored_inline->view;
+    view.emplace(bytes, 0, bytes.size());
+  } else {
+    pin = fs.engine().pin(element.result);  // first: an eviction from now on leaves it
+    view = fs.engine().open_view(element.result);
+    if (!view) return false;
+  }
   if (node.key) fs.engine().note_read(*node.key);
   reply_open(req, fs, fi, std::move(*view), std::move(pin), page_cache);
   return true;
+}
+
+// The row of a cached element inode, as its lookup found it; nullopt when
+// it is gone since (its collection evicted or forgotten).
+std::optional<ElementInfo> stored_element(Filesystem& fs, const Node& node) {
+  if (!node.cached || !node.collection) return std::nullopt;
+  std::vector<ElementInfo> rows = fs.engine().elements(*node.collection, node.index, 1);
+  // (A collection id is reused once its rows are gone: the row must be this one.)
+  if (rows.empty() || rows[0].index != node.index || rows[0].name != node.element ||
+      rows[0].result.value_hash != node.cached->value_hash) {
+    return std::nullopt;
+  }
+  return std::move(rows[0]);
 }
 
 // An element of a collection: its bytes when the lookup found them, else
@@ -190,7 +210,8 @@ void open_element(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_in
   std::string path = node.task + "/" + node.variant + "/" + node.element;
   if (node.cached) {
     try {
-      if (open_stored_element(req, fs, *fi, node, *node.cached, true)) return;
+      std::optional<ElementInfo> element = stored_element(fs, node);
+      if (element && open_stored_element(req, fs, *fi, node, *element, true)) return;
     } catch (...) {
       // Evicted between the lookup and this open: computed again below.
       log_current_error("open " + path + " (computing it again)");
@@ -210,7 +231,7 @@ void open_element(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_in
           Node computed = node;
           computed.key = outcome.key;
           // Computed now, so not a version the kernel may cache: read past the page cache.
-          if (!open_stored_element(req, fs, info, computed, element->result, false)) {
+          if (!open_stored_element(req, fs, info, computed, *element, false)) {
             reply_failure(req, "read " + path, "its stored bytes were damaged; read it again");
           }
         } catch (...) {

@@ -110,18 +110,22 @@ fuse_ino_t InodeTable::looked_up_collection(const std::string& task, const std::
 }
 
 fuse_ino_t InodeTable::looked_up_element(const Node& dir, const std::string& element,
-                                         const std::optional<ResultInfo>& found) {
+                                         const std::optional<ElementInfo>& found) {
   Node n{NodeKind::Element};
   n.task = dir.task;
   n.variant = dir.variant;
   n.element = element;
   n.created = found ? dir.created : 0;
-  n.cached = found;
+  if (found) {
+    n.cached = found->result;
+    n.collection = dir.collection;
+    n.index = found->index;
+  }
   n.key = dir.key;
   // The element's name comes last: whatever bytes it holds, the name is unique.
-  return looked_up("e/" + dir.task + "/" + dir.variant + "#" + version_name(dir.cached) + "#" +
-                       version_name(found) + "/" + element,
-                   std::move(n));
+  std::string name = "e/" + dir.task + "/" + dir.variant + "#" + version_name(dir.cached) + "#" +
+                     version_name(n.cached) + "/" + element;
+  return looked_up(name, std::move(n));
 }
 
 fuse_ino_t InodeTable::log_task_dir(const std::string& task) {

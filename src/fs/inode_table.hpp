@@ -62,8 +62,11 @@ struct Node {
   // Result, Collection, Element: the cache key of the result (for an element,
   // its collection's) as the latest lookup found it; reads are counted by key.
   std::optional<Hash128> key;
-  // Collection: where its elements are, when cached.
+  // Collection, Element: where the collection's elements are, when cached.
   std::optional<CollectionInfo> collection;
+  // Element, cached: its place in the collection, where open finds its row
+  // (a small element's bytes are there, not kept in memory per inode).
+  std::uint64_t index = 0;
 };
 
 class InodeTable {
@@ -90,10 +93,10 @@ class InodeTable {
                                   const std::optional<CollectionInfo>& collection,
                                   const std::optional<Hash128>& key);
   // The inode of the element named `element` in the collection directory
-  // `dir`, as a lookup found it (`found`: its bytes) or missing. Counts one
-  // lookup; its reads count for the collection's key.
+  // `dir`, as a lookup found it (`found`: where its bytes are) or missing.
+  // Counts one lookup; its reads count for the collection's key.
   fuse_ino_t looked_up_element(const Node& dir, const std::string& element,
-                               const std::optional<ResultInfo>& found);
+                               const std::optional<ElementInfo>& found);
   // .taskfs/log, and its directory of `task` (kept for the mount's life).
   fuse_ino_t log_dir() const;
   fuse_ino_t log_task_dir(const std::string& task);

@@ -45,6 +45,11 @@ double entry_timeout(const Node& node) {
     case NodeKind::LogDir:
     case NodeKind::LogTaskDir:
       return kDirTimeout;
+    case NodeKind::Element:
+      // An element's name in one cached collection version (its directory's
+      // inode) always names the same version of it: a read of the path looks
+      // the directory up again (its timeout is 0), not the element.
+      return node.cached ? kImmutableTimeout : kResultTimeout;
     default:
       return kResultTimeout;
   }

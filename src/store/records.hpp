@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -117,12 +118,22 @@ struct CollectionInfo {
   std::uint64_t size = 0;
 };
 
+// The bytes of a small element, kept in its row instead of in blobs (SPEC 6):
+// its value, and its file view's bytes.
+struct InlineElement {
+  std::string value;
+  std::string view;
+};
+
 // One element of a stored collection: its place, its name, and where its
 // value and view are (`result.created` is left 0: it is the collection's).
+// `result`'s hashes name its bytes either way; they are blobs only when
+// `stored_inline` is empty.
 struct ElementInfo {
   std::uint64_t index = 0;
   std::string name;
   ResultInfo result;
+  std::optional<InlineElement> stored_inline;
 };
 
 }  // namespace taskfs

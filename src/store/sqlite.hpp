@@ -70,6 +70,7 @@ class Statement {
   double column_double(int index) const;
   std::string column_text(int index) const;
   std::string_view column_blob(int index) const;
+  bool column_is_null(int index) const;
 
  private:
   const Database* db_;

@@ -41,7 +41,8 @@ class DamagedBlob : public std::runtime_error {
   Hash128 hash_;
 };
 
-// What `taskfs fsck` found: how many blobs it read, the damaged ones (each
+// What `taskfs fsck` found: how many blobs (and small elements, in their
+// rows) it read, the damaged ones (each
 // with what is wrong), which it forgot, and the temporary files it removed.
 struct StoreCheck {
   std::size_t checked = 0;
@@ -52,7 +53,7 @@ struct StoreCheck {
 class Store {
  public:
   // The schema version this build reads and writes.
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // Opens the store in `dir`, creating it (0700, files 0600) if it does not
   // exist. Throws StoreError, touching nothing, when `dir` is not a taskfs
@@ -100,8 +101,9 @@ class Store {
   // missing or its file has the wrong size.
   BlobReader open_blob(const Hash128& hash, std::uint64_t offset, std::uint64_t size);
 
-  // Reads every blob and checks it against its content hash (store_check.cpp);
-  // the damaged ones are forgotten (forget_blob) as they are found.
+  // Reads every blob, and every small element kept in its row, and checks it
+  // against its content hash (store_check.cpp); the damaged ones are
+  // forgotten (forget_blob; an element's collection) as they are found.
   StoreCheck check_blobs();
   // Forgets a damaged blob: every result whose value or view it holds, or
   // whose collection holds it as an element's (the next read computes them
@@ -214,6 +216,14 @@ class Store {
   void record_value(const StagedValue& staged);
   // REQUIRES: mutex_ held, a write transaction.
   void discard_collection_locked(std::int64_t collection);
+  // Forgets a sealed collection whose element is damaged: the results
+  // holding it (returned) and its rows. REQUIRES: mutex_ held, a write transaction.
+  std::vector<Hash128> forget_collection_locked(std::int64_t collection);
+  // Deletes a result's row and provenance. REQUIRES: mutex_ held, a write transaction.
+  void forget_result_rows_locked(const Hash128& key);
+  // check_blobs for small elements: their bytes (in their rows) against the
+  // hashes the rows record; a damaged one's collection is forgotten.
+  void check_inline_elements(StoreCheck& check);
   // Adds a staged blob's row (inline bytes when small, else the head).
   // REQUIRES: a write transaction.
   void record_blob(const StagedBlob& blob);

@@ -111,34 +111,42 @@ class Store::EvictionModel {
   struct Collection {
     std::int64_t id = 0;
     std::vector<const std::string*> blobs;  // its elements' values and views, once per element
+    std::uint64_t inline_bytes = 0;         // what its small elements keep in their rows
     int names = 0;                          // how many result rows hold it as their value
     bool element_in_use = false;
     bool dropped = false;
   };
 
-  // Every element names its blobs: those of a collection being built stay,
-  // those of a sealed one while a result names it.
+  // Every element names its blobs, or (a small one) holds its bytes in its
+  // row: those of a collection being built stay, those of a sealed one while
+  // a result names it.
   void load_collections(sqlite::Database& db) {
     std::unordered_map<std::int64_t, Collection*> by_id;
-    auto collections =
-        db.prepare("SELECT id, value_hash FROM collections WHERE value_hash IS NOT NULL");
+    auto collections = db.prepare(
+        "SELECT id, value_hash, inline_bytes FROM collections WHERE value_hash IS NOT NULL");
     while (collections.step()) {
       std::int64_t id = collections.column_int(0);
       Collection& c = sealed_[collections.column_text(1)];
       c.id = id;
+      c.inline_bytes = static_cast<std::uint64_t>(collections.column_int(2));
+      bytes_ += c.inline_bytes;
       by_id[id] = &c;
     }
     // Unsealed ones whose builder is gone (a worker killed while producing)
     // are garbage: their rows go, and they name nothing.
     std::unordered_set<std::int64_t> abandoned;
-    auto unsealed = db.prepare("SELECT id, builder FROM collections WHERE value_hash IS NULL");
+    auto unsealed =
+        db.prepare("SELECT id, builder, inline_bytes FROM collections WHERE value_hash IS NULL");
     while (unsealed.step()) {
       if (writer_gone(static_cast<pid_t>(unsealed.column_int(1)))) {
         abandoned.insert(unsealed.column_int(0));
         doomed_collections_.push_back(unsealed.column_int(0));
+      } else {
+        bytes_ += static_cast<std::uint64_t>(unsealed.column_int(2));
       }
     }
-    auto elements = db.prepare("SELECT collection, value_hash, view_hash FROM elements");
+    auto elements =
+        db.prepare("SELECT collection, value_hash, view_hash FROM elements WHERE value IS NULL");
     while (elements.step()) {
       std::int64_t id = elements.column_int(0);
       if (abandoned.contains(id)) continue;
@@ -157,6 +165,7 @@ class Store::EvictionModel {
     if (collection.dropped) return;
     collection.dropped = true;
     doomed_collections_.push_back(collection.id);
+    bytes_ -= collection.inline_bytes;
     for (const std::string* hash : collection.blobs) unname(*hash);
   }
   void unname(const std::string& hash) {

@@ -9,7 +9,10 @@ namespace taskfs {
 
 std::uint64_t Store::stored_bytes() {
   std::lock_guard lock(mutex_);
-  auto& q = db_->cached("SELECT coalesce(sum(size), 0) FROM blobs");
+  // Blobs, and the bytes small elements keep in their rows.
+  auto& q = db_->cached(
+      "SELECT (SELECT coalesce(sum(size), 0) FROM blobs) + "
+      "(SELECT coalesce(sum(inline_bytes), 0) FROM collections)");
   sqlite::ResetOnExit q_done(q);
   q.step();
   return static_cast<std::uint64_t>(q.column_int(0));
@@ -28,23 +31,31 @@ std::vector<TaskUsage> Store::usage_by_task() {
       "named(task, hash) AS "
       "(SELECT task, value_hash FROM results UNION SELECT task, view_hash FROM results "
       "UNION SELECT h.task, e.value_hash FROM held h JOIN elements e USING(collection) "
-      "UNION SELECT h.task, e.view_hash FROM held h JOIN elements e USING(collection)) ";
+      "WHERE e.value IS NULL "
+      "UNION SELECT h.task, e.view_hash FROM held h JOIN elements e USING(collection) "
+      "WHERE e.value IS NULL) ";
+  auto add_bytes = [&usage](const std::string& task, std::int64_t bytes) {
+    auto it =
+        std::find_if(usage.begin(), usage.end(), [&](const auto& u) { return u.task == task; });
+    if (it == usage.end()) it = usage.insert(usage.end(), {task, 0, 0});
+    it->bytes += static_cast<std::uint64_t>(bytes);
+  };
   auto bytes = db_->prepare(std::string(kNamed) +
                             "SELECT named.task, sum(blobs.size) FROM named "
                             "JOIN blobs ON blobs.hash = named.hash GROUP BY named.task");
-  while (bytes.step()) {
-    std::string task = bytes.column_text(0);
-    auto it =
-        std::find_if(usage.begin(), usage.end(), [&](const auto& u) { return u.task == task; });
-    if (it != usage.end()) it->bytes = static_cast<std::uint64_t>(bytes.column_int(1));
-  }
+  while (bytes.step()) add_bytes(bytes.column_text(0), bytes.column_int(1));
+  // The bytes small elements keep in their rows (schema 6), once per task
+  // holding their collection; those of collections no result holds under "".
+  auto in_rows = db_->prepare(
+      "SELECT coalesce(task, ''), sum(inline_bytes) FROM (SELECT DISTINCT r.task, c.id, "
+      "c.inline_bytes FROM collections c LEFT JOIN results r ON r.value_hash = c.value_hash) "
+      "WHERE inline_bytes > 0 GROUP BY task");
+  while (in_rows.step()) add_bytes(in_rows.column_text(0), in_rows.column_int(1));
   auto unnamed = db_->prepare(std::string(kNamed) +
                               "SELECT count(*), coalesce(sum(size), 0) FROM blobs "
                               "WHERE hash NOT IN (SELECT hash FROM named)");
   unnamed.step();
-  if (unnamed.column_int(0) > 0) {
-    usage.push_back({"", 0, static_cast<std::uint64_t>(unnamed.column_int(1))});
-  }
+  if (unnamed.column_int(0) > 0) add_bytes("", unnamed.column_int(1));
   std::sort(usage.begin(), usage.end(), [](const TaskUsage& a, const TaskUsage& b) {
     return a.bytes != b.bytes ? a.bytes > b.bytes : a.task < b.task;
   });

@@ -24,13 +24,14 @@ constexpr std::size_t kLarge = 300 * 1024;  // above the inline limit: a blob fi
 
 class CollectionKeepingTest : public ::testing::Test {
  protected:
-  // Stores a collection of `count` large elements of their own as the
-  // result `name`, stored at `created`; its key.
-  Hash128 put_collection(const std::string& name, int count, double created) {
+  // Stores a collection of `count` elements of their own (large ones unless
+  // `padding` says otherwise) as the result `name`, stored at `created`; its key.
+  Hash128 put_collection(const std::string& name, int count, double created,
+                         std::size_t padding = kLarge) {
     std::int64_t id = store_.begin_collection();
     std::vector<NewElement> elements;
     for (int i = 0; i < count; ++i) {
-      std::string value = name + "/" + std::to_string(i) + std::string(kLarge, '.');
+      std::string value = name + "/" + std::to_string(i) + std::string(padding, '.');
       elements.push_back({std::to_string(i), value, FileView{true, 0, {}}});
     }
     std::vector<Hash128> hashes = store_.append_elements(id, 0, elements);
@@ -206,6 +207,50 @@ TEST_F(CollectionKeepingTest, DuCountsElementsForTheTaskHoldingTheCollection) {
   EXPECT_GT(usage[0].bytes, 2 * kLarge);
   EXPECT_EQ(usage[1].task, "plain");
   EXPECT_EQ(usage[0].bytes + usage[1].bytes, store_.stored_bytes()) << "nothing under \"\"";
+}
+
+// Small elements keep their bytes in their rows (schema 6): no blob rows and
+// no files, yet store_max_size, gc, rm and du count those bytes.
+TEST_F(CollectionKeepingTest, SmallElementsInTheirRowsCountForGcAndDuAndGoWithTheirResult) {
+  std::uint64_t empty = store_.stored_bytes();
+  Hash128 coll = put_collection("c", 3, 100, 100);  // 104 bytes each
+  std::vector<ElementInfo> elements = elements_of(info_);
+  ASSERT_EQ(elements.size(), 3u);
+  for (const auto& e : elements) {
+    ASSERT_TRUE(e.stored_inline) << e.name;
+    EXPECT_EQ(e.stored_inline->value, "c/" + e.name + std::string(100, '.'));
+    EXPECT_THROW(store_.read_blob(e.result.value_hash), DamagedBlob) << "no blob row";
+  }
+  EXPECT_EQ(blob_files(), 0u);
+  std::uint64_t with = store_.stored_bytes();
+  EXPECT_GE(with - empty, 3u * 104u) << "the rows' bytes count";
+  std::vector<TaskUsage> usage = store_.usage_by_task();
+  ASSERT_EQ(usage.size(), 1u);
+  EXPECT_EQ(usage[0].task, "coll");
+  EXPECT_EQ(usage[0].bytes, with) << "the elements count for the task holding them";
+  EXPECT_EQ(store_.check_blobs().damaged.size(), 0u) << "nothing on disk to find damaged";
+
+  Eviction gone = store_.evict_to(0, {});
+  EXPECT_EQ(gone.keys, std::vector<Hash128>{coll});
+  EXPECT_EQ(gone.bytes_before, with);
+  EXPECT_EQ(gone.bytes_after, 0u);
+  EXPECT_EQ(store_.stored_bytes(), 0u) << "the elements' rows went with their result";
+  EXPECT_FALSE(store_.find_collection(info_.value_hash));
+}
+
+TEST_F(CollectionKeepingTest, FsckFindsADamagedSmallElementInItsRowAndForgetsItsCollection) {
+  Hash128 coll = put_collection("c", 3, 100, 10);
+  Hash128 plain = put_plain("p", 50);
+  sqlite::Database((dir_ / "store" / "taskfs.db").string(), false)
+      .exec("UPDATE elements SET value = X'00' WHERE idx = 1");
+  StoreCheck check = store_.check_blobs();
+  ASSERT_EQ(check.damaged.size(), 1u);
+  EXPECT_NE(check.damaged[0].second.find("element 1"), std::string::npos)
+      << check.damaged[0].second;
+  EXPECT_FALSE(store_.find_result(coll)) << "the next read computes it again";
+  EXPECT_FALSE(store_.find_collection(info_.value_hash));
+  EXPECT_TRUE(store_.find_result(plain));
+  EXPECT_TRUE(store_.check_blobs().damaged.empty());
 }
 
 }  // namespace

@@ -72,7 +72,9 @@ TEST_F(CollectionStoreTest, ASealedCollectionIsFoundByItsValueHashWithItsElement
   auto from_second = store_.elements(*collection, 1, 1);
   ASSERT_EQ(from_second.size(), 1u);
   EXPECT_EQ(from_second[0].name, "1");
-  EXPECT_EQ(store_.read_blob(from_second[0].result.value_hash), "yy");
+  ASSERT_TRUE(from_second[0].stored_inline) << "a small element is kept in its row";
+  EXPECT_EQ(from_second[0].stored_inline->value, "yy");
+  EXPECT_EQ(from_second[0].stored_inline->view, "yy\n");
   EXPECT_EQ(from_second[0].result.view_size, 3u);
   auto by_name = store_.find_element(*collection, "2");
   ASSERT_TRUE(by_name);
@@ -82,6 +84,49 @@ TEST_F(CollectionStoreTest, ASealedCollectionIsFoundByItsValueHashWithItsElement
   ASSERT_EQ(page.size(), 2u);
   EXPECT_EQ(page[1].name, "2");
   EXPECT_EQ(store_.find_result(Hash128{0, 1})->value_hash, info.value_hash);
+}
+
+TEST_F(CollectionStoreTest, SmallElementsAreKeptInTheirRowsLargeOnesAsBlobs) {
+  std::int64_t id = store_.begin_collection();
+  std::string large(5000, 'L');
+  std::vector<NewElement> elements{{"small", "s", FileView{false, 0, "text"}},
+                                   {"suffix", "ab", FileView{true, 1, {}}},
+                                   {"empty", "", FileView{true, 0, {}}},
+                                   {"large", large, FileView{true, 8, {}}}};
+  std::vector<Hash128> hashes = store_.append_elements(id, 0, elements);
+  ASSERT_EQ(hashes.size(), 4u);
+  EXPECT_EQ(hashes[0], hash_bytes("s")) << "the same content hash as a blob's";
+  auto found = [&](const std::string& name) {
+    auto e = store_.find_element(CollectionInfo{id, 4}, name);
+    EXPECT_TRUE(e) << name;
+    return e.value_or(ElementInfo{});
+  };
+  ElementInfo small = found("small");
+  ASSERT_TRUE(small.stored_inline);
+  EXPECT_EQ(small.stored_inline->view, "text");
+  EXPECT_EQ(small.result.view_hash, hash_bytes("text"));
+  ElementInfo suffix = found("suffix");
+  ASSERT_TRUE(suffix.stored_inline);
+  EXPECT_EQ(suffix.stored_inline->view, "b");
+  ElementInfo empty = found("empty");
+  ASSERT_TRUE(empty.stored_inline) << "an empty value is kept in its row, not taken for a blob";
+  EXPECT_EQ(empty.stored_inline->value, "");
+  ElementInfo big = found("large");
+  EXPECT_FALSE(big.stored_inline);
+  EXPECT_EQ(store_.read_blob(big.result.value_hash), large);
+  EXPECT_THROW(store_.read_blob(small.result.value_hash), DamagedBlob) << "no blob row";
+}
+
+TEST_F(CollectionStoreTest, AnElementNameThatSpellsAnIndexIsFoundOnlyUnderItsOwnName) {
+  std::int64_t id = store_.begin_collection();
+  store_.append_elements(id, 0,
+                         {{"1", "one", FileView{}}, {"0", "zero", FileView{}}, {"01", "x", {}}});
+  CollectionInfo dict{id, 3};
+  EXPECT_EQ(store_.find_element(dict, "1")->index, 0u) << "a Dict key, not index 1";
+  EXPECT_EQ(store_.find_element(dict, "0")->index, 1u);
+  EXPECT_EQ(store_.find_element(dict, "01")->index, 2u);
+  EXPECT_FALSE(store_.find_element(dict, "2")) << "index 2 is named 01";
+  EXPECT_FALSE(store_.find_element(dict, "3"));
 }
 
 TEST_F(CollectionStoreTest, TheContentHashFollowsTheElements) {
@@ -147,6 +192,43 @@ TEST(CollectionSchemaTest, AStoreOfVersionFourIsUpgradedKeepingItsResultsAndRead
   EXPECT_EQ(reopened.reads_of(Hash128{0, 7}).count, 3);
   std::int64_t id = reopened.begin_collection();
   EXPECT_EQ(reopened.append_elements(id, 0, {{"0", "x", FileView{}}}).size(), 1u);
+  sqlite::Database db((dir / "store" / "taskfs.db").string(), false);
+  auto version = db.prepare("SELECT value FROM meta WHERE name='schema_version'");
+  ASSERT_TRUE(version.step());
+  EXPECT_EQ(version.column_text(0), std::to_string(Store::kSchemaVersion));
+}
+
+// Version 5 kept every element as blobs. Opening such a store keeps its
+// collections readable from their blobs, and new small elements go in rows.
+TEST(CollectionSchemaTest, AStoreOfVersionFiveIsUpgradedKeepingItsCollections) {
+  test::TempDir dir;
+  std::string large(5000, 'L');  // kept as blobs now too, as every version 5 element was
+  Hash128 manifest;
+  {
+    Store store(dir / "store");
+    std::int64_t id = store.begin_collection();
+    std::vector<Hash128> hashes =
+        store.append_elements(id, 0, {{"0", large + "0", FileView{true, 0, {}}}});
+    NewResult result{Hash128{0, 7}, "t", "default", true, {}, 0, 0};
+    manifest = store.finish_collection(result, id, 1, hash_bytes(hashes[0].hex())).value_hash;
+  }
+  sqlite::Database((dir / "store" / "taskfs.db").string(), false)
+      .exec("DROP INDEX elements_in_blobs; "
+            "ALTER TABLE elements DROP COLUMN value; ALTER TABLE elements DROP COLUMN view; "
+            "ALTER TABLE collections DROP COLUMN inline_bytes; "
+            "UPDATE meta SET value='5' WHERE name='schema_version'");
+  Store reopened(dir / "store");
+  std::optional<CollectionInfo> collection = reopened.find_collection(manifest);
+  ASSERT_TRUE(collection);
+  std::optional<ElementInfo> kept = reopened.find_element(*collection, "0");
+  ASSERT_TRUE(kept);
+  EXPECT_FALSE(kept->stored_inline);
+  EXPECT_EQ(reopened.read_blob(kept->result.value_hash), large + "0");
+  std::int64_t id = reopened.begin_collection();
+  reopened.append_elements(id, 0, {{"0", "x", FileView{}}});
+  std::optional<ElementInfo> small = reopened.find_element(CollectionInfo{id, 1}, "0");
+  ASSERT_TRUE(small && small->stored_inline);
+  EXPECT_EQ(small->stored_inline->value, "x");
   sqlite::Database db((dir / "store" / "taskfs.db").string(), false);
   auto version = db.prepare("SELECT value FROM meta WHERE name='schema_version'");
   ASSERT_TRUE(version.step());
