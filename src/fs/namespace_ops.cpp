@@ -275,9 +275,14 @@ void fs_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
 }
 
 void Filesystem::reply_listing(fuse_req_t req, fuse_file_info fi, fuse_ino_t ino,
-                               const Node& node) {
+                               const Node& node, const std::vector<std::string>& names) {
   try {
     auto listing = std::make_unique<Listing>(list(*this, ino, node));
+    for (const auto& element : names) {
+      std::string name = spec::element_file_name(element);
+      // The kernel refuses a whole listing that holds a name too long.
+      if (name.size() <= NAME_MAX) listing->entries.push_back({name, listing_ino(name), S_IFREG});
+    }
     fi.fh = reinterpret_cast<std::uint64_t>(listing.get());
     // fi.fh owns it now, until fs_releasedir.
     if (fuse_reply_open(req, &fi) == 0) static_cast<void>(listing.release());
