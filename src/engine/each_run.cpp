@@ -79,6 +79,7 @@ void Engine::run_each(const std::shared_ptr<Computation>& c, std::size_t i, Node
   for (auto& element : whole.elements) run->names.push_back(std::move(element.name));
   run->results.resize(keys.size());
   run->pending = keys.size();
+  nodes_planned_ += keys.size();  // progress of `taskfs run` counts elements
   if (keys.empty()) return seal_each(run);
   std::vector<Hash128> wanted;
   for (const auto& k : keys) wanted.push_back(k.key);
@@ -105,6 +106,7 @@ void Engine::each_element_done(const std::shared_ptr<EachRun>& run, std::size_t 
                                const Outcome& outcome) {
   {
     std::lock_guard lock(run->mutex);
+    ++nodes_done_;
     if (outcome.ok) {
       run->results[k] = outcome.result;
       run->pins.push_back(pin(outcome.result));
@@ -128,8 +130,12 @@ void Engine::seal_each(const std::shared_ptr<EachRun>& run) {
     for (std::size_t k = 0; k < run->names.size(); ++k) {
       elements.push_back({run->names[k], run->results[k]});
     }
-    NewResult whole{run->key,        run->task,    run->variant,
-                    true,            run->provenance, run->started,
+    NewResult whole{run->key,
+                    run->task,
+                    run->variant,
+                    true,
+                    run->provenance,
+                    run->started,
                     epoch_seconds() - run->started};
     whole.record_run = false;  // its elements' runs are recorded, each on its own
     outcome.result = store_.seal_elements(whole, elements);

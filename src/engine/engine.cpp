@@ -351,10 +351,11 @@ std::size_t Engine::cancel(const Request& request) {
   return stopped;
 }
 
-Outcome Engine::compute_blocking(std::shared_ptr<const Request> request) {
+Outcome Engine::compute_blocking(std::shared_ptr<const Request> request, TargetPart part) {
   auto promise = std::make_shared<std::promise<Outcome>>();
   auto future = promise->get_future();
-  compute(std::move(request), [promise](const Outcome& o) { promise->set_value(o); });
+  compute_part(std::move(request), std::move(part),
+               [promise](const Outcome& o) { promise->set_value(o); });
   return future.get();
 }
 

@@ -145,8 +145,8 @@ class Engine {
   // queued or running on a worker fails with "cancelled", and so do their
   // readers. Returns how many computations it stopped.
   std::size_t cancel(const Request& request);
-  // compute() and wait for it.
-  Outcome compute_blocking(std::shared_ptr<const Request> request);
+  // compute_part() and wait for it.
+  Outcome compute_blocking(std::shared_ptr<const Request> request, TargetPart part = {});
   // Why the request's target would run, or when it was computed (SPEC 7):
   // one line a cause, found by comparing what its key is made of now with the
   // closest cached run of the same task, upstream to the root cause. Computes

@@ -63,13 +63,12 @@ void Filesystem::opendir_collection(fuse_req_t req, fuse_ino_t ino, const Node& 
   std::string path = dir.task + "/" + dir.variant;
   if (runs_each(dir.task)) {
     // Its names need its source only, never its elements.
-    return compute_for(
-        req, dir.task, dir.variant,
-        [this, req, ino, dir, path, info = *fi](const Outcome& outcome) {
-          if (!outcome.ok) return reply_failure(req, "list " + path, outcome.error);
-          reply_listing(req, info, ino, dir, outcome.names);
-        },
-        {TargetPart::Kind::Names, {}});
+    return compute_for(req, dir.task, dir.variant,
+                       [this, req, ino, dir, path, info = *fi](const Outcome& outcome) {
+                         if (!outcome.ok) return reply_failure(req, "list " + path, outcome.error);
+                         reply_listing(req, info, ino, dir, outcome.names);
+                       },
+                       {TargetPart::Kind::Names, {}});
   }
   compute_for(req, dir.task, dir.variant,
               [this, req, ino, dir, path, info = *fi](const Outcome& outcome) {

@@ -274,8 +274,8 @@ void fs_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
   fuse_reply_attr(req, &st, attr_timeout(*node));
 }
 
-void Filesystem::reply_listing(fuse_req_t req, fuse_file_info fi, fuse_ino_t ino,
-                               const Node& node, const std::vector<std::string>& names) {
+void Filesystem::reply_listing(fuse_req_t req, fuse_file_info fi, fuse_ino_t ino, const Node& node,
+                               const std::vector<std::string>& names) {
   try {
     auto listing = std::make_unique<Listing>(list(*this, ino, node));
     for (const auto& element : names) {

@@ -102,7 +102,8 @@ std::optional<std::string> attribute(Filesystem& fs, const Node& node, std::stri
   }
   bool each = node.kind == NodeKind::Collection && request->plan.target().task->each();
   if (name == kProgress) {
-    std::optional<EachProgress> progress = each ? fs.engine().each_progress(*request) : std::nullopt;
+    std::optional<EachProgress> progress =
+        each ? fs.engine().each_progress(*request) : std::nullopt;
     if (!progress) return std::nullopt;
     return std::to_string(progress->cached) + "/" + std::to_string(progress->total);
   }

@@ -42,14 +42,12 @@ const auto joined =
     }));
 
 // numbers(n, bump): 0, 10, 20, ... with element `bump` one more.
-const auto numbers = tf::task("numbers")
-                         .param("n", 4)
-                         .param("bump", -1)
-                         .run(TASKFS_FN([](int n, int bump) {
-                           tf::List<int> out;
-                           for (int i = 0; i < n; ++i) out.push_back(i * 10 + (i == bump ? 1 : 0));
-                           return out;
-                         }));
+const auto numbers =
+    tf::task("numbers").param("n", 4).param("bump", -1).run(TASKFS_FN([](int n, int bump) {
+      tf::List<int> out;
+      for (int i = 0; i < n; ++i) out.push_back(i * 10 + (i == bump ? 1 : 0));
+      return out;
+    }));
 
 // One run per element of numbers: the element doubled, plus `plus`.
 const auto doubled = tf::task("doubled").each(numbers).param("plus", 0).run(

@@ -1,6 +1,7 @@
 // .each through a real mount and `taskfs run` (SPEC 6): one run per file of a
 // glob or per element of an upstream collection, each element cached on its
 // own, sealed into a collection whose directory lists them.
+#include <csignal>
 #include <filesystem>
 #include <string>
 
@@ -107,6 +108,19 @@ TEST_F(EachTest, ACrashInOneElementFailsTheWholeAndKeepsTheOthers) {
   EXPECT_EQ(failed_runs("shout"), 1);
   Finished run = taskfs_run("shout/default");
   EXPECT_NE(run.err.find("element 'c.txt'"), std::string::npos) << run.err;
+  EXPECT_EQ(runs("shout"), 2);
+}
+
+TEST_F(EachTest, TaskfsRunWithoutADaemonComputesOneElementOnly) {
+  ASSERT_TRUE(end_daemon(SIGTERM).succeeded());
+  Finished one = taskfs_run("shout/default/b.txt");
+  ASSERT_TRUE(one.succeeded()) << one.err;
+  EXPECT_EQ(one.out, "YO!");
+  EXPECT_EQ(runs("shout"), 1);
+  Finished unknown = taskfs_run("shout/default/z.txt");
+  EXPECT_EQ(unknown.exit_code(), 1);
+  EXPECT_NE(unknown.err.find("no element 'z.txt'"), std::string::npos) << unknown.err;
+  EXPECT_EQ(taskfs_run("shout/default").out, "HI!YO!");
   EXPECT_EQ(runs("shout"), 2);
 }
 

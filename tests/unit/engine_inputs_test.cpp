@@ -108,3 +108,18 @@ TEST_F(EngineInputsTest, ProbeNeverHashesAnInputFileButAComputationDoes) {
 
 }  // namespace
 }  // namespace taskfs::test
+
+namespace taskfs::test {
+namespace {
+
+// .each(tf::glob(...)) (SPEC 6): an element is named by its file's path below
+// the pattern's fixed directory.
+TEST(EachElementNameTest, IsThePathBelowThePatternsFixedDirectory) {
+  EXPECT_EQ(glob_element_name("photos/*.jpg", "photos/cat.jpg"), "cat.jpg");
+  EXPECT_EQ(glob_element_name("*.txt", "a.txt"), "a.txt");
+  EXPECT_EQ(glob_element_name("data/2024/*/x?.png", "data/2024/may/x1.png"), "may/x1.png");
+  EXPECT_EQ(glob_element_name("/abs/in/*.csv", "/abs/in/t.csv"), "t.csv");
+}
+
+}  // namespace
+}  // namespace taskfs::test
