@@ -65,6 +65,15 @@ TEST_F(EachTest, AGlobThatLosesAFileDropsThatElement) {
   EXPECT_EQ(runs("shout"), 2) << "a.txt was cached";
 }
 
+TEST_F(EachTest, AFileNameThatNeedsPercentEncodingRoundTrips) {
+  write_file("data/photos/x y%.txt", "odd");
+  EXPECT_EQ(sh("ls mnt/shout/default").out, "a.txt\nb.txt\nx%20y%25.txt\n");
+  EXPECT_EQ(sh("cat 'mnt/shout/default/x%20y%25.txt'").out, "ODD!");
+  EXPECT_EQ(sh("cat mnt/joined/default").out, "a.txt=HI!\nb.txt=YO!\nx y%.txt=ODD!\n");
+  EXPECT_EQ(taskfs_run("shout/default/x%20y%25.txt").out, "ODD!");
+  EXPECT_EQ(runs("shout"), 3);
+}
+
 TEST_F(EachTest, AnEmptySourceIsAnEmptyDirectory) {
   std::filesystem::remove_all(root() / "data/photos");
   Finished ls = sh("ls -A mnt/shout/default");
