@@ -13,9 +13,9 @@
 
 namespace taskfs {
 
-std::optional<EachElement> Engine::upstream_element(const ResultInfo& upstream,
+std::optional<EachElement> Engine::upstream_element(const Hash128& upstream,
                                                     const std::string& name) {
-  std::optional<CollectionInfo> collection = store_.find_collection(upstream.value_hash);
+  std::optional<CollectionInfo> collection = store_.find_collection(upstream);
   if (!collection) throw std::runtime_error("the elements of its source are not in the store");
   std::optional<ElementInfo> found = store_.find_element(*collection, name);
   if (!found) return std::nullopt;
@@ -39,7 +39,7 @@ void Engine::run_part(const std::shared_ptr<Computation>& c, std::size_t i, Node
       return node_done(c, i, names);
     }
     if (upstream) {
-      element = upstream_element(*upstream, part.element);
+      element = upstream_element(upstream->value_hash, part.element);
     } else {
       auto it = std::find_if(whole.elements.begin(), whole.elements.end(),
                              [&](const EachElement& e) { return e.name == part.element; });
@@ -66,19 +66,21 @@ void Engine::run_part(const std::shared_ptr<Computation>& c, std::size_t i, Node
            [this, c, i](const Outcome& outcome) { node_done(c, i, outcome); });
 }
 
-std::optional<NodeKey> Engine::cached_source(const Request& request) {
+std::optional<NodeKey> Engine::cached_source(const Request& request, bool elements) {
   const Plan& plan = request.plan;
   const PlanNode& node = plan.target();
   if (!node.task->each()) return std::nullopt;
-  CachedWalk walk = walk_cached(plan, Reading::KnownOnly);
+  CachedWalk walk = walk_cached(plan, Reading::KnownOnly, elements);
   if (!walk.keys.back() || stands_in(*walk.keys.back())) return std::nullopt;
   NodeKey whole = std::move(*walk.keys.back());
-  if (node.task->each_upstream) whole.elements = upstream_elements(*walk.results[node.inputs[0]]);
+  if (elements && node.task->each_upstream) {
+    whole.elements = upstream_elements(*walk.results[node.inputs[0]]);
+  }
   return whole;
 }
 
 std::optional<EachProgress> Engine::each_progress(const Request& request) {
-  std::optional<NodeKey> whole = cached_source(request);
+  std::optional<NodeKey> whole = cached_source(request, true);
   if (!whole) return std::nullopt;
   const PlanNode& node = request.plan.target();
   std::vector<Hash128> keys;
@@ -88,14 +90,28 @@ std::optional<EachProgress> Engine::each_progress(const Request& request) {
   return progress;
 }
 
+// One element's key without the others': one indexed query for an upstream
+// element, one stat for a glob's file (an `ls -l` of n elements costs n, not n^2).
 std::optional<ResultInfo> Engine::cached_element(const Request& request,
                                                  const std::string& element) {
-  std::optional<NodeKey> whole = cached_source(request);
+  std::optional<NodeKey> whole = cached_source(request, false);
   if (!whole) return std::nullopt;
-  auto it = std::find_if(whole->elements.begin(), whole->elements.end(),
-                         [&](const EachElement& e) { return e.name == element; });
-  if (it == whole->elements.end()) return std::nullopt;
-  return lookup(element_key(request.plan.target(), *whole, *it).key);
+  const PlanNode& node = request.plan.target();
+  std::optional<EachElement> found;
+  if (node.task->each_upstream) {
+    found = upstream_element(whole->upstream.at(0).hash, element);
+  } else if (auto path = glob_element_path(node.task->each_glob, element)) {
+    InputLook look;
+    try {
+      look = digests_.look(*path, false, true, Reading::KnownOnly);
+    } catch (const std::exception&) {
+      return std::nullopt;  // no such file: no such element
+    }
+    if (look.kind != InputLook::Kind::Hashed) return std::nullopt;
+    found = EachElement{element, look.digest.hash, *path, look.digest.stamp};
+  }
+  if (!found) return std::nullopt;
+  return lookup(element_key(node, *whole, *found).key);
 }
 
 }  // namespace taskfs

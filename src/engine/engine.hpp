@@ -244,10 +244,11 @@ class Engine {
   // names only (engine/each_part.cpp).
   void run_part(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey whole);
   // The element named `name` of an upstream collection; nullopt when it has none.
-  std::optional<EachElement> upstream_element(const ResultInfo& upstream, const std::string& name);
-  // The source's elements of an .each target, and its whole key, known
-  // without computing anything; nullopt when some of it is not cached.
-  std::optional<NodeKey> cached_source(const Request& request);
+  std::optional<EachElement> upstream_element(const Hash128& upstream, const std::string& name);
+  // The whole key of an .each target, known without computing anything, with
+  // the source's elements (or, without `elements`, made without its glob and
+  // with no elements); nullopt when some of it is not cached.
+  std::optional<NodeKey> cached_source(const Request& request, bool elements);
   // Looks many keys up in the store in one go, remembering what it finds.
   void prefetch(const std::vector<Hash128>& keys);
   void node_done(const std::shared_ptr<Computation>& c, std::size_t i, const Outcome& outcome);
@@ -262,7 +263,9 @@ class Engine {
     std::vector<std::optional<ResultInfo>> results;
     std::vector<std::string> key_error;
   };
-  CachedWalk walk_cached(const Plan& plan, Reading reading);
+  // With `target_source` false, an .each target's key is made without its
+  // glob (see node_key).
+  CachedWalk walk_cached(const Plan& plan, Reading reading, bool target_source = true);
   void run_once(const Hash128& key, exec::RunRequest request,
                 std::function<void(const Outcome&)> done);
   // Runs a task whose result neither store has. REQUIRES: its flight exists.

@@ -1,5 +1,7 @@
 #include "engine/node_key.hpp"
 
+#include <fnmatch.h>
+
 #include "key/cache_key.hpp"
 #include "spec/value_text.hpp"
 
@@ -19,13 +21,13 @@ bool usable(InputLook& found, Reading reading) {
 
 std::optional<NodeKey> node_key(const Plan& plan, const PlanNode& node,
                                 const std::vector<const ResultInfo*>& upstream,
-                                FileDigests& digests, Reading reading) {
+                                FileDigests& digests, Reading reading, bool each_source) {
   NodeKey out;
   KeyInputs in;
   in.task = node.task;
   in.params = &node.params;
   // .each(tf::glob(...)): the whole's key is made of every file it matches.
-  if (const std::string& pattern = node.task->each_glob; !pattern.empty()) {
+  if (const std::string& pattern = node.task->each_glob; each_source && !pattern.empty()) {
     for (auto& path : digests.expand(pattern)) {
       InputLook found = digests.look(path, false, true, reading);
       if (found.kind == InputLook::Kind::Directory) continue;
@@ -94,12 +96,30 @@ NodeKey element_key(const PlanNode& node, const NodeKey& whole, const EachElemen
   return out;
 }
 
-std::string glob_element_name(const std::string& pattern, const std::string& path) {
+namespace {
+
+// The length of a glob pattern's fixed directory ("photos/" of "photos/*.jpg").
+std::size_t fixed_directory(const std::string& pattern) {
   std::size_t wildcard = pattern.find_first_of("*?[");
   std::size_t slash = pattern.rfind('/', wildcard);
-  std::size_t fixed = slash == std::string::npos ? 0 : slash + 1;
+  return slash == std::string::npos ? 0 : slash + 1;
+}
+
+}  // namespace
+
+std::string glob_element_name(const std::string& pattern, const std::string& path) {
+  std::size_t fixed = fixed_directory(pattern);
   if (path.compare(0, fixed, pattern, 0, fixed) != 0) return path;
   return path.substr(fixed);
+}
+
+std::optional<std::string> glob_element_path(const std::string& pattern, const std::string& name) {
+  std::string path = pattern.substr(0, fixed_directory(pattern)) + name;
+  // As glob(3) matches: a wildcard never matches a '/' or a leading '.'.
+  if (::fnmatch(pattern.c_str(), path.c_str(), FNM_PATHNAME | FNM_PERIOD) != 0) {
+    return std::nullopt;
+  }
+  return path;
 }
 
 void admit_path_inputs(const Plan& plan, FileDigests& digests) {

@@ -42,9 +42,12 @@ struct NodeKey {
 // std::runtime_error when an input file cannot be read, spec::PathError when
 // one is refused (a file value given in the path outside the project, a file
 // that is not regular).
+// With `each_source` false, an .each(tf::glob(...)) node's key is made
+// without its glob (no file of it is looked at): the part that each element's
+// key shares (element_key).
 std::optional<NodeKey> node_key(const Plan& plan, const PlanNode& node,
                                 const std::vector<const ResultInfo*>& upstream,
-                                FileDigests& digests, Reading reading);
+                                FileDigests& digests, Reading reading, bool each_source = true);
 
 // The key of one element of an .each node whose whole key is `whole`: code,
 // params, other inputs and the element's own content (never the other
@@ -55,6 +58,9 @@ NodeKey element_key(const PlanNode& node, const NodeKey& whole, const EachElemen
 // The name of the element a glob's match `path` is: its path below the
 // pattern's fixed directory ("photos/a.jpg" of "photos/*.jpg" is "a.jpg").
 std::string glob_element_name(const std::string& pattern, const std::string& path);
+// The file of the glob `pattern` that element `name` would be: nullopt when
+// the pattern cannot match it.
+std::optional<std::string> glob_element_path(const std::string& pattern, const std::string& name);
 
 // True when a file of the key entered as kNotHashedYet (Reading::Marked): such
 // a key explains, it has no result.

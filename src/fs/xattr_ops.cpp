@@ -1,5 +1,6 @@
 // Extended attributes of results, collections and elements: user.taskfs.key,
-// state, canonical, error, why; of the root: user.taskfs.store and library,
+// state, canonical, error, why (and of an .each directory, progress, with
+// state `partial` while only some elements are cached); of the root: user.taskfs.store and library,
 // what the daemon serves (how the CLI tells that a mount is its project's,
 // cli/daemon_link.hpp). Other nodes have none; never ENOSYS, which would turn
 // xattrs off for the mount.

@@ -121,5 +121,14 @@ TEST(EachElementNameTest, IsThePathBelowThePatternsFixedDirectory) {
   EXPECT_EQ(glob_element_name("/abs/in/*.csv", "/abs/in/t.csv"), "t.csv");
 }
 
+TEST(EachElementNameTest, NamesAFileOfThePatternOrNone) {
+  EXPECT_EQ(glob_element_path("photos/*.jpg", "cat.jpg"), "photos/cat.jpg");
+  EXPECT_EQ(glob_element_path("data/*/x?.png", "may/x1.png"), "data/may/x1.png");
+  EXPECT_EQ(glob_element_path("photos/*.jpg", "cat.png"), std::nullopt);
+  EXPECT_EQ(glob_element_path("photos/*.jpg", "a/b.jpg"), std::nullopt) << "* stops at /";
+  EXPECT_EQ(glob_element_path("data/*/x.png", "../x.png"), std::nullopt) << "no way out";
+  EXPECT_EQ(glob_element_path("photos/*.jpg", ".hidden.jpg"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace taskfs::test
