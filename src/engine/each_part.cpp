@@ -19,7 +19,8 @@ std::optional<EachElement> Engine::upstream_element(const Hash128& upstream,
   if (!collection) throw std::runtime_error("the elements of its source are not in the store");
   std::optional<ElementInfo> found = store_.find_element(*collection, name);
   if (!found) return std::nullopt;
-  return EachElement{std::move(found->name), found->result.value_hash, {}, {}};
+  bool stored_inline = found->stored_inline.has_value();
+  return EachElement{std::move(found->name), found->result.value_hash, {}, {}, stored_inline};
 }
 
 void Engine::run_part(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey whole) {
@@ -62,7 +63,13 @@ void Engine::run_part(const std::shared_ptr<Computation>& c, std::size_t i, Node
   }
   if (hit) return node_done(c, i, {true, {}, nk.key, *hit});
   Hash128 key = nk.key;
-  run_once(key, run_request(node, std::move(nk)),
+  exec::RunRequest request = run_request(node, std::move(nk));
+  try {
+    if (upstream) pass_inline_element(request, upstream->value_hash, *element);
+  } catch (const std::exception& e) {
+    return node_done(c, i, {false, "task '" + task + "': store: " + e.what(), key});
+  }
+  run_once(key, std::move(request),
            [this, c, i](const Outcome& outcome) { node_done(c, i, outcome); });
 }
 

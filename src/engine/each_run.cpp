@@ -48,7 +48,8 @@ std::vector<EachElement> Engine::upstream_elements(const ResultInfo& upstream) {
     std::vector<ElementInfo> page = store_.elements(*collection, out.size(), kElementPage);
     if (page.empty()) throw std::runtime_error("the store lacks elements of its source");
     for (auto& element : page) {
-      out.push_back({std::move(element.name), element.result.value_hash, {}, {}});
+      bool stored_inline = element.stored_inline.has_value();
+      out.push_back({std::move(element.name), element.result.value_hash, {}, {}, stored_inline});
     }
   }
   return out;
@@ -76,7 +77,7 @@ void Engine::run_each(const std::shared_ptr<Computation>& c, std::size_t i, Node
   } catch (const std::exception& e) {
     return finish_flight(key, {false, "task '" + run->task + "' failed: " + e.what(), key, {}});
   }
-  for (auto& element : whole.elements) run->names.push_back(std::move(element.name));
+  for (const auto& element : whole.elements) run->names.push_back(element.name);
   run->results.resize(keys.size());
   run->pending = keys.size();
   nodes_planned_ += keys.size();  // progress of `taskfs run` counts elements
@@ -97,9 +98,31 @@ void Engine::run_each(const std::shared_ptr<Computation>& c, std::size_t i, Node
       each_element_done(run, k, {true, {}, element, *hit});
       continue;
     }
-    run_once(element, run_request(node, std::move(keys[k])),
+    exec::RunRequest request = run_request(node, std::move(keys[k]));
+    try {
+      if (node.task->each_upstream) {
+        pass_inline_element(request, whole.upstream.at(0).hash, whole.elements[k]);
+      }
+    } catch (const std::exception& e) {  // a damaged or unreadable store
+      each_element_done(run, k, {false, "task '" + run->task + "': store: " + e.what(), element});
+      continue;
+    }
+    run_once(element, std::move(request),
              [this, run, k](const Outcome& outcome) { each_element_done(run, k, outcome); });
   }
+}
+
+void Engine::pass_inline_element(exec::RunRequest& run, const Hash128& source,
+                                 const EachElement& element) {
+  if (!element.stored_inline) return;
+  std::optional<CollectionInfo> collection = store_.find_collection(source);
+  std::optional<ElementInfo> row;
+  if (collection) row = store_.find_element(*collection, element.name);
+  if (!row || !row->stored_inline) {
+    throw std::runtime_error("the store lacks element '" + element.name + "' of its source");
+  }
+  run.first_upstream_inline = true;
+  run.first_upstream_value = std::move(row->stored_inline->value);
 }
 
 void Engine::each_element_done(const std::shared_ptr<EachRun>& run, std::size_t k,

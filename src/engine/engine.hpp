@@ -238,6 +238,11 @@ class Engine {
   std::vector<EachElement> upstream_elements(const ResultInfo& upstream);
   void each_element_done(const std::shared_ptr<EachRun>& run, std::size_t k,
                          const Outcome& outcome);
+  // The request's first upstream value is element `element` of the
+  // collection `source`: when it is kept in its row (not in blobs, where the
+  // worker reads upstream values), its value travels in the request.
+  void pass_inline_element(exec::RunRequest& run, const Hash128& source,
+                           const EachElement& element);
   // Every element is there: the collection of them is stored as the result.
   void seal_each(const std::shared_ptr<EachRun>& run);
   // Node `i`, the .each target of a computation of one element or of the

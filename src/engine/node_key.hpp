@@ -21,6 +21,9 @@ struct EachElement {
   Hash128 hash;      // its content: the file's, or the upstream element's value hash
   std::string path;  // a glob's file (empty for an upstream collection's element)
   FileStamp stamp;   // of `path`, when it was hashed
+  // An upstream element small enough to be kept in its collection's row,
+  // not in blobs: its run is given its value (Engine::pass_inline_element).
+  bool stored_inline = false;
 };
 
 struct NodeKey {

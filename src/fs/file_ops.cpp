@@ -208,28 +208,28 @@ std::optional<ElementInfo> stored_element(Filesystem& fs, const Node& node) {
 // its own (and what it needs), no other element.
 void open_each_element(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_info fi,
                        const std::string& path) {
-  fs.compute_for(
-      req, node.task, node.variant,
-      [req, &fs, path, node, fi](const Outcome& outcome) {
-        if (outcome.no_element) {
-          log_line(path + ": no such element");
-          return (void)fuse_reply_err(req, ENOENT);
-        }
-        if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);
-        try {
-          Node computed = node;
-          computed.key = outcome.key;
-          ElementInfo element;  // an ordinary result, its bytes in blobs
-          element.name = node.element;
-          element.result = outcome.result;
-          if (!open_stored_element(req, fs, fi, computed, element, false)) {
-            reply_failure(req, "read " + path, "its stored bytes were damaged; read it again");
-          }
-        } catch (...) {
-          reply_current_error(req, "open " + path);
-        }
-      },
-      {TargetPart::Kind::Element, node.element});
+  fs.compute_for(req, node.task, node.variant,
+                 [req, &fs, path, node, fi](const Outcome& outcome) {
+                   if (outcome.no_element) {
+                     log_line(path + ": no such element");
+                     return (void)fuse_reply_err(req, ENOENT);
+                   }
+                   if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);
+                   try {
+                     Node computed = node;
+                     computed.key = outcome.key;
+                     ElementInfo element;  // an ordinary result, its bytes in blobs
+                     element.name = node.element;
+                     element.result = outcome.result;
+                     if (!open_stored_element(req, fs, fi, computed, element, false)) {
+                       reply_failure(req, "read " + path,
+                                     "its stored bytes were damaged; read it again");
+                     }
+                   } catch (...) {
+                     reply_current_error(req, "open " + path);
+                   }
+                 },
+                 {TargetPart::Kind::Element, node.element});
 }
 
 // An element of a collection: its bytes when the lookup found them, else
