@@ -93,6 +93,13 @@ std::optional<std::string> attribute(Filesystem& fs, const Node& node, std::stri
     if (node.kind == NodeKind::Element) canonical += "/" + spec::element_file_name(node.element);
     return canonical;
   }
+  // Names of others (ls -l asks for security.selinux and ACLs on every
+  // file) are answered before any probe: probing an element of an .each
+  // collection walks its whole source.
+  if (name != kNames[0] && name != kNames[1] && name != kNames[3] && name != kNames[4] &&
+      name != kProgress && name != kCancel && name != kForget) {
+    return std::nullopt;
+  }
   auto request = fs.engine().resolve(node.task, node.variant);
   if (name == kNames[4]) return fs.engine().why(*request, Reading::Marked);
   if (name == kCancel) return cancel(fs.engine(), *request);
