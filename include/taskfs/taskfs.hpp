@@ -78,6 +78,14 @@ struct InputsSlot {
   using type = std::vector<T>;
   using element = T;
 };
+// The element of an .each task, its function's first argument: an element
+// of an upstream collection (whose stored bytes the worker passes as the
+// first upstream value), or a file of a glob (passed as the first param).
+template <class Source>
+struct EachElementSlot;
+struct EachFileSlot {
+  using type = File;
+};
 // Whether a slot takes upstream results, and whether many of them.
 template <class S>
 inline constexpr bool is_input_slot = false;
@@ -85,6 +93,54 @@ template <class T>
 inline constexpr bool is_input_slot<InputSlot<T>> = true;
 template <class T>
 inline constexpr bool is_input_slot<InputsSlot<T>> = true;
+template <class T>
+inline constexpr bool is_input_slot<EachElementSlot<T>> = true;
+// Whether a slot is the element of an .each task.
+template <class S>
+inline constexpr bool is_each_slot = false;
+template <class T>
+inline constexpr bool is_each_slot<EachElementSlot<T>> = true;
+template <>
+inline constexpr bool is_each_slot<EachFileSlot> = true;
+// The element type of a collection type (void for any other type), and the
+// collection of the same kind with elements of type U.
+template <class R>
+struct ElementOf {
+  using type = void;
+  template <class U>
+  using same_kind = U;
+};
+template <class T>
+struct ElementOf<List<T>> {
+  using type = T;
+  template <class U>
+  using same_kind = List<U>;
+};
+template <class T>
+struct ElementOf<Dict<T>> {
+  using type = T;
+  template <class U>
+  using same_kind = Dict<U>;
+};
+template <class Source>
+struct EachElementSlot {
+  using type = typename ElementOf<Source>::type;
+};
+// The result type of a task whose function returns R: R, or for an .each
+// task the collection of its elements' results, named as its source's
+// elements (a List for .each of a List, else a Dict).
+template <class R, class... Slots>
+struct TaskResult {
+  using type = R;
+};
+template <class R, class Source, class... Rest>
+struct TaskResult<R, EachElementSlot<Source>, Rest...> {
+  using type = typename ElementOf<Source>::template same_kind<R>;
+};
+template <class R, class... Rest>
+struct TaskResult<R, EachFileSlot, Rest...> {
+  using type = Dict<R>;
+};
 template <class S>
 inline constexpr bool is_inputs_slot = false;
 template <class T>
@@ -225,6 +281,36 @@ class TaskBuilder {
  public:
   explicit TaskBuilder(detail::TaskDef def) : def_(std::move(def)) {}
 
+  // Runs the function once per element of `upstream`, a task returning a
+  // tf::List<T> or tf::Dict<T>: the function takes a T first, then the
+  // declared inputs and params. The result is a collection with the same
+  // element names, each element cached on its own (SPEC 6).
+  template <class R>
+  TaskBuilder<detail::EachElementSlot<R>> each(const Task<R>& upstream) && {
+    static_assert(sizeof...(Slots) == 0,
+                  "taskfs: .each(...) comes first in a declaration: the element is the "
+                  "function's first argument");
+    static_assert(detail::is_collection<R>,
+                  "taskfs: .each(task) takes a task whose function returns a tf::List<T> or "
+                  "tf::Dict<T>; the function then takes a T first");
+    def_.inputs.push_back(&upstream);
+    def_.input_widths.push_back(1);
+    def_.each_upstream = true;
+    return TaskBuilder<detail::EachElementSlot<R>>(std::move(def_));
+  }
+
+  // Runs the function once per file matching `source` (tf::glob(...)): the
+  // function takes a const tf::File& first, then the declared inputs and
+  // params. The result is a collection whose elements are named by each
+  // file's path below the pattern's fixed directory (SPEC 6).
+  TaskBuilder<detail::EachFileSlot> each(const Files& source) && {
+    static_assert(sizeof...(Slots) == 0,
+                  "taskfs: .each(...) comes first in a declaration: the element is the "
+                  "function's first argument");
+    def_.each_glob = source.pattern();
+    return TaskBuilder<detail::EachFileSlot>(std::move(def_));
+  }
+
   // Adds an upstream task's result as the next argument of the function.
   template <class R>
   TaskBuilder<Slots..., detail::InputSlot<R>> input(const Task<R>& upstream) && {
@@ -281,17 +367,26 @@ class TaskBuilder {
   template <class F>
   auto run(detail::SourcedFn<F> fn) && {
     constexpr bool callable = std::is_invocable_v<const F&, const typename Slots::type&...>;
-    static_assert(callable,
+    constexpr bool each = (detail::is_each_slot<Slots> || ...);
+    static_assert(callable || !each,
+                  "taskfs: an .each task's function takes the element first (a const T& for "
+                  ".each of a task returning tf::List<T> or tf::Dict<T>, a const tf::File& "
+                  "for .each(tf::glob(...))), then the declared inputs and params in order");
+    static_assert(callable || each,
                   "taskfs: this task's function cannot be called with its declared "
                   "inputs and params in declaration order (the task is named in the "
                   "tf::task(...) of the declaration this error is \"required from\")");
     if constexpr (callable) {
       using R = std::decay_t<std::invoke_result_t<const F&, const typename Slots::type&...>>;
       static_assert(!std::is_void_v<R>, "taskfs: a task's function must return its result");
+      static_assert(!(each && detail::is_collection<R>),
+                    "taskfs: an .each task's function returns one element's result, not a "
+                    "tf::List or tf::Dict (the task's result is the collection of them)");
       def_.function_text = fn.text;
       def_.source_fingerprint = fn.source_fingerprint;
-      def_.output_type = detail::demangle(typeid(R).name());
-      def_.collection = detail::is_collection<R>;
+      using Out = typename detail::TaskResult<R, Slots...>::type;
+      def_.output_type = detail::demangle(typeid(Out).name());
+      def_.collection = each || detail::is_collection<R>;
       def_.invoke = [f = std::move(fn.fn), widths = def_.input_widths](
                         const std::vector<std::string_view>& upstream,
                         const std::vector<Value>& params, detail::ResultSink& sink) {
@@ -303,7 +398,7 @@ class TaskBuilder {
           detail::serialize_into(sink.value_stream(detail::render_value(result)), result);
         }
       };
-      Task<R> handle;
+      Task<Out> handle;
       handle.name = def_.name;
       detail::registry().tasks.push_back(std::move(def_));
       return handle;

@@ -44,6 +44,11 @@ struct Target {
   std::optional<std::string> element;
 
   bool collection() const { return request->plan.target().task->collection; }
+  // An element of an .each task is computed on its own (SPEC 6).
+  bool each_element() const { return element && request->plan.target().task->each(); }
+  TargetPart part() const {
+    return each_element() ? TargetPart{TargetPart::Kind::Element, *element} : TargetPart{};
+  }
 };
 
 // Throws UsageError (exit 2) for a path that names nothing.
@@ -92,7 +97,7 @@ Printed print_element(Engine& engine, const Target& target, const ElementInfo& e
 // exist or was damaged.
 Printed print_target(Engine& engine, const Target& target, const ResultInfo& result,
                      const BlobReader& view) {
-  if (!target.collection()) return printed(print_result(view));
+  if (!target.collection() || target.each_element()) return printed(print_result(view));
   std::optional<CollectionInfo> collection = engine.collection_of(result);
   if (!collection) throw std::runtime_error(target.path + ": its elements are not in the store");
   if (target.element) {
@@ -151,7 +156,8 @@ int run_command(const Args& args) {
     for (const auto& t : targets) {
       auto promise = std::make_shared<std::promise<Outcome>>();
       outcomes.push_back(promise->get_future());
-      engine->compute(t.request, [promise](const Outcome& o) { promise->set_value(o); });
+      engine->compute_part(t.request, t.part(),
+                           [promise](const Outcome& o) { promise->set_value(o); });
     }
     for (auto& o : outcomes) o.wait();
   }
@@ -161,7 +167,7 @@ int run_command(const Args& args) {
     std::optional<BlobReader> view;
     if (o.ok) view = engine->open_view(o.result);
     // Stored bytes found damaged are forgotten: computing again makes them anew.
-    if (o.ok && !view) o = engine->compute_blocking(targets[i].request);
+    if (o.ok && !view) o = engine->compute_blocking(targets[i].request, targets[i].part());
     if (o.ok && !view) view = engine->open_view(o.result);
     if (o.ok && !view) o = {false, "its stored bytes were damaged again", {}, {}};
     if (!o.ok) {

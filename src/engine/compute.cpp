@@ -1,59 +1,41 @@
 // Engine::compute: walking a plan. A node's key is worked out once its inputs
 // are done; a hit is served from the store, a miss runs once per key.
-#include <malloc.h>
-
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "engine/computation.hpp"
 #include "engine/engine.hpp"
 #include "engine/node_key.hpp"
 #include "log.hpp"
+#include "spec/variant.hpp"
 
 namespace taskfs {
 
 namespace {
 
-// glibc keeps freed memory mapped for reuse, so a daemon's RSS would stay at
-// what its largest computation ever held (a plan of 100,000 nodes frees
-// hundreds of MiB of keys and vectors when it ends). Declared first in a
-// Computation, this is destroyed last: once every other member is freed, a
-// large computation hands the free pages back to the system.
-struct ReleaseMemoryAfter {
-  std::size_t nodes = 0;
-  ReleaseMemoryAfter() = default;
-  ReleaseMemoryAfter(const ReleaseMemoryAfter&) = delete;
-  ReleaseMemoryAfter& operator=(const ReleaseMemoryAfter&) = delete;
-  ~ReleaseMemoryAfter() {
-    constexpr std::size_t kLargePlan = 1000;  // below this the pages are few, and reused soon
-    if (nodes >= kLargePlan) ::malloc_trim(0);
-  }
-};
+// The path a computation's failure is remembered under: one element's own
+// (an element that fails fails no other), else its target's.
+std::string failure_path(const Request& request, const TargetPart& part) {
+  std::string path = request.plan.canonical_path();
+  if (part.kind == TargetPart::Kind::Element) path += "/" + spec::element_file_name(part.element);
+  return path;
+}
 
 }  // namespace
 
-// One compute() call walking its plan: a node starts when its inputs are done.
-struct Engine::Computation {
-  ReleaseMemoryAfter release_memory;  // first: destroyed after everything below
-  std::shared_ptr<const Request> request;
-  std::function<void(const Outcome&)> done;
-  std::mutex mutex;
-  std::vector<std::optional<ResultInfo>> results;
-  std::vector<std::size_t> pending;  // inputs not yet done, per node
-  std::vector<std::vector<std::size_t>> dependents;
-  bool finished = false;
-  // The results it served, produced or fed to its tasks, kept from eviction
-  // until it is done (and its reader has opened the target).
-  std::vector<PinTable::Pin> pins;
-};
-
 void Engine::compute(std::shared_ptr<const Request> request,
                      std::function<void(const Outcome&)> done) {
+  compute_part(std::move(request), TargetPart{}, std::move(done));
+}
+
+void Engine::compute_part(std::shared_ptr<const Request> request, TargetPart part,
+                          std::function<void(const Outcome&)> done) {
   const PlanNode& target = request->plan.target();
   std::string task = target.task->name;
   std::string variant = target.variant;
-  compute_once(std::move(request),
-               [this, task, variant, done = std::move(done)](const Outcome& outcome) {
+  compute_once(std::move(request), part,
+               [this, task, variant, part, done = std::move(done)](const Outcome& outcome) {
                  if (!outcome.plan_again) return done(outcome);
                  std::shared_ptr<const Request> again;
                  try {
@@ -63,15 +45,16 @@ void Engine::compute(std::shared_ptr<const Request> request,
                    log_line(task + "/" + variant + ": not planned again: " + e.what());
                    return done(outcome);
                  }
-                 compute_once(std::move(again), done);
+                 compute_once(std::move(again), part, done);
                });
 }
 
-void Engine::compute_once(std::shared_ptr<const Request> request,
+void Engine::compute_once(std::shared_ptr<const Request> request, const TargetPart& part,
                           std::function<void(const Outcome&)> done) {
   auto c = std::make_shared<Computation>();
   const Plan& plan = request->plan;
   c->request = std::move(request);
+  c->part = part;
   c->done = std::move(done);
   c->release_memory.nodes = plan.nodes.size();
   nodes_planned_ += plan.nodes.size();
@@ -150,6 +133,9 @@ void Engine::advance(const std::shared_ptr<Computation>& c, std::size_t i) {
 
 void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey nk) {
   const PlanNode& node = c->request->plan.nodes[i];
+  if (c->part.kind != TargetPart::Kind::Whole && i + 1 == c->request->plan.nodes.size()) {
+    return run_part(c, i, std::move(nk));
+  }
   if (!node.task->nocache) {
     std::optional<ResultInfo> hit;
     try {
@@ -160,6 +146,13 @@ void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_
     }
     if (hit) return node_done(c, i, {true, {}, nk.key, *hit});
   }
+  if (node.task->each()) return run_each(c, i, std::move(nk));
+  Hash128 key = nk.key;
+  run_once(key, run_request(node, std::move(nk)),
+           [this, c, i](const Outcome& outcome) { node_done(c, i, outcome); });
+}
+
+exec::RunRequest Engine::run_request(const PlanNode& node, NodeKey nk) const {
   exec::RunRequest run;
   run.task = node.task->name;
   run.key = nk.key;
@@ -175,8 +168,7 @@ void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_
   }
   run.params = std::move(nk.params);
   for (const auto& u : nk.upstream) run.upstream.push_back(u.hash);
-  run_once(nk.key, std::move(run),
-           [this, c, i](const Outcome& outcome) { node_done(c, i, outcome); });
+  return run;
 }
 
 void Engine::node_done(const std::shared_ptr<Computation>& c, std::size_t i,
@@ -197,7 +189,7 @@ void Engine::node_done(const std::shared_ptr<Computation>& c, std::size_t i,
     }
   }
   if (ready.empty() && (!outcome.ok || i + 1 == c->results.size())) {
-    if (!outcome.plan_again) remember(c->request->plan.canonical_path(), outcome);
+    if (!outcome.plan_again) remember(failure_path(*c->request, c->part), outcome);
     c->done(outcome);
     std::lock_guard lock(c->mutex);
     c->pins.clear();

@@ -172,7 +172,7 @@ std::optional<ResultInfo> Engine::lookup(const Hash128& key) {
   return found;
 }
 
-Engine::CachedWalk Engine::walk_cached(const Plan& plan, Reading reading) {
+Engine::CachedWalk Engine::walk_cached(const Plan& plan, Reading reading, bool target_source) {
   std::size_t n = plan.nodes.size();
   CachedWalk walk{std::vector<std::optional<NodeKey>>(n), std::vector<std::optional<ResultInfo>>(n),
                   std::vector<std::string>(n)};
@@ -185,7 +185,7 @@ Engine::CachedWalk Engine::walk_cached(const Plan& plan, Reading reading) {
     if (upstream.size() != node.inputs.size()) continue;  // some upstream not cached
     try {
       // Reading::KnownOnly (probes) reads no file: a lookup or stat never waits on one.
-      walk.keys[i] = node_key(plan, node, upstream, digests_, reading);
+      walk.keys[i] = node_key(plan, node, upstream, digests_, reading, target_source || i + 1 < n);
     } catch (const std::exception& e) {
       walk.key_error[i] = e.what();  // an unreadable input file: computing will say why
       continue;
@@ -351,10 +351,11 @@ std::size_t Engine::cancel(const Request& request) {
   return stopped;
 }
 
-Outcome Engine::compute_blocking(std::shared_ptr<const Request> request) {
+Outcome Engine::compute_blocking(std::shared_ptr<const Request> request, TargetPart part) {
   auto promise = std::make_shared<std::promise<Outcome>>();
   auto future = promise->get_future();
-  compute(std::move(request), [promise](const Outcome& o) { promise->set_value(o); });
+  compute_part(std::move(request), std::move(part),
+               [promise](const Outcome& o) { promise->set_value(o); });
   return future.get();
 }
 

@@ -57,10 +57,28 @@ struct Outcome {
   bool ok = false;
   std::string error;  // "task 'x' failed: ..." when not ok
   Hash128 key;
-  ResultInfo result;
+  ResultInfo result{};
   // Failed only because what it was planned against changed meanwhile (a
   // rebuilt library, a damaged upstream result now forgotten): planned again, once.
   bool plan_again = false;
+  // Engine::compute_element: the source has no element of that name.
+  bool no_element = false;
+  // Engine::compute_names: the names of the elements, in order.
+  std::vector<std::string> names{};
+};
+
+// What a computation makes of its target (SPEC 6): the whole result, or of an
+// .each task one element only, or its elements' names only.
+struct TargetPart {
+  enum class Kind { Whole, Element, Names };
+  Kind kind = Kind::Whole;
+  std::string element;  // Kind::Element: its name
+};
+
+// How many elements of an .each result are cached, of how many.
+struct EachProgress {
+  std::size_t cached = 0;
+  std::size_t total = 0;
 };
 
 // A recent failure, for .taskfs/status and `taskfs status`.
@@ -112,12 +130,23 @@ class Engine {
   // (or at once on this one when everything is cached). A computation that
   // meets a rebuilt library is planned again against it, once.
   void compute(std::shared_ptr<const Request> request, std::function<void(const Outcome&)> done);
+  // Of an .each target (SPEC 6): computes element `element` only, and what it
+  // needs (the outcome's result is the element's; Outcome::no_element when
+  // the source has none of that name), or the names of its elements only
+  // (Outcome::names: a glob's files, an upstream collection's names).
+  void compute_part(std::shared_ptr<const Request> request, TargetPart part,
+                    std::function<void(const Outcome&)> done);
+  // Of an .each target whose source is known without computing anything:
+  // how many of its elements are cached, and the cached result of element
+  // `element` (nullopt when not cached, or not known without computing).
+  std::optional<EachProgress> each_progress(const Request& request);
+  std::optional<ResultInfo> cached_element(const Request& request, const std::string& element);
   // Stops what computes the request's plan (`taskfs cancel`): every node
   // queued or running on a worker fails with "cancelled", and so do their
   // readers. Returns how many computations it stopped.
   std::size_t cancel(const Request& request);
-  // compute() and wait for it.
-  Outcome compute_blocking(std::shared_ptr<const Request> request);
+  // compute_part() and wait for it.
+  Outcome compute_blocking(std::shared_ptr<const Request> request, TargetPart part = {});
   // Why the request's target would run, or when it was computed (SPEC 7):
   // one line a cause, found by comparing what its key is made of now with the
   // closest cached run of the same task, upstream to the root cause. Computes
@@ -180,7 +209,7 @@ class Engine {
  private:
   struct Computation;
   // compute() without the retry.
-  void compute_once(std::shared_ptr<const Request> request,
+  void compute_once(std::shared_ptr<const Request> request, const TargetPart& part,
                     std::function<void(const Outcome&)> done);
   struct Flight {
     std::vector<std::function<void(const Outcome&)>> waiters;
@@ -196,6 +225,35 @@ class Engine {
   std::optional<NodeKey> key_of(const std::shared_ptr<Computation>& c, std::size_t i,
                                 Reading reading);
   void continue_with_key(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey nk);
+  // What a worker needs to run the node under key `nk`.
+  exec::RunRequest run_request(const PlanNode& node, NodeKey nk) const;
+  // --- .each nodes (SPEC 6, engine/each_run.cpp)
+  struct EachRun;
+  // Node `i`, an .each task whose whole result `whole` is not cached: its
+  // elements are served or run, each under its own key, in parallel, then
+  // sealed into the collection that is the node's result.
+  void run_each(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey whole);
+  // The elements of an upstream collection (the result `upstream`), read
+  // from the store. Throws when they are gone.
+  std::vector<EachElement> upstream_elements(const ResultInfo& upstream);
+  void each_element_done(const std::shared_ptr<EachRun>& run, std::size_t k,
+                         const Outcome& outcome);
+  // The request's first upstream value is element `element` of the
+  // collection `source`: when it is kept in its row (not in blobs, where the
+  // worker reads upstream values), its value travels in the request.
+  void pass_inline_element(exec::RunRequest& run, const Hash128& source,
+                           const EachElement& element);
+  // Every element is there: the collection of them is stored as the result.
+  void seal_each(const std::shared_ptr<EachRun>& run);
+  // Node `i`, the .each target of a computation of one element or of the
+  // names only (engine/each_part.cpp).
+  void run_part(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey whole);
+  // The element named `name` of an upstream collection; nullopt when it has none.
+  std::optional<EachElement> upstream_element(const Hash128& upstream, const std::string& name);
+  // The whole key of an .each target, known without computing anything, with
+  // the source's elements (or, without `elements`, made without its glob and
+  // with no elements); nullopt when some of it is not cached.
+  std::optional<NodeKey> cached_source(const Request& request, bool elements);
   // Looks many keys up in the store in one go, remembering what it finds.
   void prefetch(const std::vector<Hash128>& keys);
   void node_done(const std::shared_ptr<Computation>& c, std::size_t i, const Outcome& outcome);
@@ -210,7 +268,9 @@ class Engine {
     std::vector<std::optional<ResultInfo>> results;
     std::vector<std::string> key_error;
   };
-  CachedWalk walk_cached(const Plan& plan, Reading reading);
+  // With `target_source` false, an .each target's key is made without its
+  // glob (see node_key).
+  CachedWalk walk_cached(const Plan& plan, Reading reading, bool target_source = true);
   void run_once(const Hash128& key, exec::RunRequest request,
                 std::function<void(const Outcome&)> done);
   // Runs a task whose result neither store has. REQUIRES: its flight exists.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/why_diff.hpp"
@@ -14,12 +15,27 @@
 
 namespace taskfs {
 
+// One element of an .each task's source (SPEC 6).
+struct EachElement {
+  std::string name;  // the element's name in the collection
+  Hash128 hash;      // its content: the file's, or the upstream element's value hash
+  std::string path;  // a glob's file (empty for an upstream collection's element)
+  FileStamp stamp;   // of `path`, when it was hashed
+  // An upstream element small enough to be kept in its collection's row,
+  // not in blobs: its run is given its value (Engine::pass_inline_element).
+  bool stored_inline = false;
+};
+
 struct NodeKey {
   Hash128 key;
   std::vector<Value> params;        // Files params with their matched paths
   std::vector<NamedHash> files;     // every input file, with its content hash
   std::vector<FileStamp> stamps;    // of each of `files`, when it was hashed
   std::vector<NamedHash> upstream;  // upstream task, result content hash, in input order
+  // .each: the source's elements. A glob's files also come first in `files`
+  // and `stamps`; an upstream collection's elements are read from the store
+  // by the engine (its content hash, in `upstream`, is made of theirs).
+  std::vector<EachElement> elements;
 };
 
 // Expands globs and hashes input files (through the stat cache). `upstream`
@@ -29,9 +45,25 @@ struct NodeKey {
 // std::runtime_error when an input file cannot be read, spec::PathError when
 // one is refused (a file value given in the path outside the project, a file
 // that is not regular).
+// With `each_source` false, an .each(tf::glob(...)) node's key is made
+// without its glob (no file of it is looked at): the part that each element's
+// key shares (element_key).
 std::optional<NodeKey> node_key(const Plan& plan, const PlanNode& node,
                                 const std::vector<const ResultInfo*>& upstream,
-                                FileDigests& digests, Reading reading);
+                                FileDigests& digests, Reading reading, bool each_source = true);
+
+// The key of one element of an .each node whose whole key is `whole`: code,
+// params, other inputs and the element's own content (never the other
+// elements'), with what a worker needs to run it: a glob's file as the first
+// param, an upstream element's value hash as the first upstream value.
+NodeKey element_key(const PlanNode& node, const NodeKey& whole, const EachElement& element);
+
+// The name of the element a glob's match `path` is: its path below the
+// pattern's fixed directory ("photos/a.jpg" of "photos/*.jpg" is "a.jpg").
+std::string glob_element_name(const std::string& pattern, const std::string& path);
+// The file of the glob `pattern` that element `name` would be: nullopt when
+// the pattern cannot match it.
+std::optional<std::string> glob_element_path(const std::string& pattern, const std::string& name);
 
 // True when a file of the key entered as kNotHashedYet (Reading::Marked): such
 // a key explains, it has no result.

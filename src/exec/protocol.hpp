@@ -44,6 +44,11 @@ struct RunRequest {
   bool cache = true;
   std::vector<Value> params;      // Files params with their matched paths
   std::vector<Hash128> upstream;  // content hashes, in input order
+  // .each of an upstream collection whose element is small, kept in its
+  // collection's row rather than in blobs (SPEC 6): its value, which the
+  // task gets as its first upstream value instead of reading upstream[0].
+  bool first_upstream_inline = false;
+  std::string first_upstream_value;
   std::vector<Provenance> provenance;
   // Each input file and its stamp when the key was made: a file that changes
   // while the task runs must not have its result stored under that key.
@@ -55,8 +60,8 @@ struct RunRequest {
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(task, key, fingerprint, variant, cache, params, upstream, provenance, input_files,
-       input_stamps);
+    ar(task, key, fingerprint, variant, cache, params, upstream, first_upstream_inline,
+       first_upstream_value, provenance, input_files, input_stamps);
   }
 };
 

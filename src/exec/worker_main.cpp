@@ -109,7 +109,11 @@ void run_task(const TaskLibrary& library, WorkerStore& stores, const RunRequest&
   }
   std::vector<std::string> upstream_bytes;
   try {
-    for (const auto& hash : request.upstream) upstream_bytes.push_back(store.read_blob(hash));
+    for (std::size_t u = 0; u < request.upstream.size(); ++u) {
+      upstream_bytes.push_back(u == 0 && request.first_upstream_inline
+                                   ? request.first_upstream_value
+                                   : store.read_blob(request.upstream[u]));
+    }
   } catch (const DamagedBlob& e) {
     forget_damaged_upstream(store, e, reply);
     return;

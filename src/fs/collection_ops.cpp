@@ -29,8 +29,19 @@ void Filesystem::lookup_element(fuse_req_t req, const Node& dir, const char* nam
     return (void)fuse_reply_err(req, ENOENT);
   }
   if (!dir.collection) {
-    // Not computed yet: which names exist is known once it is (at open).
-    return reply_entry(req, inodes_.looked_up_element(dir, *element, std::nullopt));
+    // Not computed yet: which names exist is known once it is (at open). An
+    // element of an .each task may be cached on its own: its true size.
+    std::optional<ElementInfo> cached;
+    try {
+      std::optional<ResultInfo> result;
+      if (runs_each(dir.task)) {
+        result = engine_.cached_element(*engine_.resolve(dir.task, dir.variant), *element);
+      }
+      if (result) cached = ElementInfo{0, *element, *result, std::nullopt};
+    } catch (...) {
+      log_current_error("lookup " + path);  // shown as missing: its open says why
+    }
+    return reply_entry(req, inodes_.looked_up_element(dir, *element, cached));
   }
   std::optional<ElementInfo> found;
   try {
@@ -50,6 +61,15 @@ void Filesystem::opendir_collection(fuse_req_t req, fuse_ino_t ino, const Node& 
                                     fuse_file_info* fi) {
   if (dir.collection) return reply_listing(req, *fi, ino, dir);
   std::string path = dir.task + "/" + dir.variant;
+  if (runs_each(dir.task)) {
+    // Its names need its source only, never its elements.
+    return compute_for(req, dir.task, dir.variant,
+                       [this, req, ino, dir, path, info = *fi](const Outcome& outcome) {
+                         if (!outcome.ok) return reply_failure(req, "list " + path, outcome.error);
+                         reply_listing(req, info, ino, dir, outcome.names);
+                       },
+                       {TargetPart::Kind::Names, {}});
+  }
   compute_for(req, dir.task, dir.variant,
               [this, req, ino, dir, path, info = *fi](const Outcome& outcome) {
                 if (!outcome.ok) return reply_failure(req, "list " + path, outcome.error);
@@ -65,6 +85,16 @@ void Filesystem::opendir_collection(fuse_req_t req, fuse_ino_t ino, const Node& 
                 }
                 reply_listing(req, info, ino, computed);
               });
+}
+
+bool Filesystem::runs_each(const std::string& task) {
+  const TaskInfo* info = engine_.catalog().catalog->find(task);
+  return info != nullptr && info->each();
+}
+
+bool Filesystem::glob_each(const std::string& task) {
+  const TaskInfo* info = engine_.catalog().catalog->find(task);
+  return info != nullptr && !info->each_glob.empty();
 }
 
 }  // namespace taskfs::fs

@@ -204,6 +204,34 @@ std::optional<ElementInfo> stored_element(Filesystem& fs, const Node& node) {
   return std::move(rows[0]);
 }
 
+// An element of an .each task not cached with its collection: computed on
+// its own (and what it needs), no other element.
+void open_each_element(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_info fi,
+                       const std::string& path) {
+  fs.compute_for(req, node.task, node.variant,
+                 [req, &fs, path, node, fi](const Outcome& outcome) {
+                   if (outcome.no_element) {
+                     log_line(path + ": no such element");
+                     return (void)fuse_reply_err(req, ENOENT);
+                   }
+                   if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);
+                   try {
+                     Node computed = node;
+                     computed.key = outcome.key;
+                     ElementInfo element;  // an ordinary result, its bytes in blobs
+                     element.name = node.element;
+                     element.result = outcome.result;
+                     if (!open_stored_element(req, fs, fi, computed, element, false)) {
+                       reply_failure(req, "read " + path,
+                                     "its stored bytes were damaged; read it again");
+                     }
+                   } catch (...) {
+                     reply_current_error(req, "open " + path);
+                   }
+                 },
+                 {TargetPart::Kind::Element, node.element});
+}
+
 // An element of a collection: its bytes when the lookup found them, else
 // the collection is computed first and the element found in it.
 void open_element(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_info* fi) {
@@ -217,6 +245,7 @@ void open_element(fuse_req_t req, Filesystem& fs, const Node& node, fuse_file_in
       log_current_error("open " + path + " (computing it again)");
     }
   }
+  if (fs.runs_each(node.task)) return open_each_element(req, fs, node, *fi, path);
   fs.compute_for(
       req, node.task, node.variant, [req, &fs, path, node, info = *fi](const Outcome& outcome) {
         if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);
@@ -281,14 +310,14 @@ std::optional<Filesystem::Waiting> Filesystem::begin_wait(fuse_req_t req, const 
 }
 
 void Filesystem::compute_for(fuse_req_t req, const std::string& task, const std::string& variant,
-                             std::function<void(const Outcome&)> answer) {
+                             std::function<void(const Outcome&)> answer, TargetPart part) {
   std::optional<Waiting> waiting = begin_wait(req, task, variant);
   if (!waiting) return;
   auto done = [this, req, serial = waiting->serial, answer = std::move(answer)](const Outcome& o) {
     if (take_pending(req, serial)) answer(o);  // else the reader was interrupted
   };
   try {
-    engine_.compute(std::move(waiting->request), std::move(done));
+    engine_.compute_part(std::move(waiting->request), std::move(part), std::move(done));
   } catch (...) {
     int error_number = log_current_error("read " + task + "/" + variant);
     if (take_pending(req, waiting->serial)) fuse_reply_err(req, error_number);

@@ -49,14 +49,21 @@ class Filesystem {
   // Opens the collection directory `dir`, computing the collection first
   // when it is missing.
   void opendir_collection(fuse_req_t req, fuse_ino_t ino, const Node& dir, fuse_file_info* fi);
-  // Answers an opendir of `node` with its listing.
-  void reply_listing(fuse_req_t req, fuse_file_info fi, fuse_ino_t ino, const Node& node);
+  // Answers an opendir of `node` with its listing; of a collection not
+  // cached yet, with `names` (an .each task's, computed without its elements).
+  void reply_listing(fuse_req_t req, fuse_file_info fi, fuse_ino_t ino, const Node& node,
+                     const std::vector<std::string>& names = {});
+  // Whether `task` runs .each element (SPEC 6) in the current catalog.
+  bool runs_each(const std::string& task);
+  // Whether `task` runs once per file of a glob (.each(tf::glob(...))).
+  bool glob_each(const std::string& task);
 
   // Computes the result at `task`/`variant` while `req` waits, and returns at
   // once. `answer` runs (on an engine thread) with the outcome, unless the
   // reader was interrupted first: req is then answered EINTR.
+  // With `part`, only that part of an .each target (SPEC 6).
   void compute_for(fuse_req_t req, const std::string& task, const std::string& variant,
-                   std::function<void(const Outcome&)> answer);
+                   std::function<void(const Outcome&)> answer, TargetPart part = {});
   // A request that waits for a computation: what it computes, and its serial.
   struct Waiting {
     std::shared_ptr<const Request> request;

@@ -182,6 +182,10 @@ void Filesystem::reply_entry(fuse_req_t req, fuse_ino_t ino) {
   }
   e.attr_timeout = attr_timeout(*node);
   e.entry_timeout = entry_timeout(*node);
+  // Looking up the directory of an .each(tf::glob(...)) probes its whole
+  // source, a stat per file: it is kept a moment, or `ls -l` of n elements
+  // (a lookup of the directory per element) would cost n^2 stats.
+  if (node->kind == NodeKind::Collection && glob_each(node->task)) e.entry_timeout = kDirTimeout;
   fuse_reply_entry(req, &e);
 }
 
@@ -274,10 +278,15 @@ void fs_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
   fuse_reply_attr(req, &st, attr_timeout(*node));
 }
 
-void Filesystem::reply_listing(fuse_req_t req, fuse_file_info fi, fuse_ino_t ino,
-                               const Node& node) {
+void Filesystem::reply_listing(fuse_req_t req, fuse_file_info fi, fuse_ino_t ino, const Node& node,
+                               const std::vector<std::string>& names) {
   try {
     auto listing = std::make_unique<Listing>(list(*this, ino, node));
+    for (const auto& element : names) {
+      std::string name = spec::element_file_name(element);
+      // The kernel refuses a whole listing that holds a name too long.
+      if (name.size() <= NAME_MAX) listing->entries.push_back({name, listing_ino(name), S_IFREG});
+    }
     fi.fh = reinterpret_cast<std::uint64_t>(listing.get());
     // fi.fh owns it now, until fs_releasedir.
     if (fuse_reply_open(req, &fi) == 0) static_cast<void>(listing.release());

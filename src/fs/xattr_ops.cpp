@@ -1,5 +1,6 @@
 // Extended attributes of results, collections and elements: user.taskfs.key,
-// state, canonical, error, why; of the root: user.taskfs.store and library,
+// state, canonical, error, why (and of an .each directory, progress, with
+// state `partial` while only some elements are cached); of the root: user.taskfs.store and library,
 // what the daemon serves (how the CLI tells that a mount is its project's,
 // cli/daemon_link.hpp). Other nodes have none; never ENOSYS, which would turn
 // xattrs off for the mount.
@@ -26,6 +27,9 @@ namespace {
 
 constexpr const char* kNames[] = {"user.taskfs.key", "user.taskfs.state", "user.taskfs.canonical",
                                   "user.taskfs.error", "user.taskfs.why"};
+
+// Of the directory of an .each task (SPEC 6): "k/n" of its elements cached.
+constexpr const char* kProgress = "user.taskfs.progress";
 
 constexpr std::string_view kCancel = "user.taskfs.cancel";
 // What a cancel says is at most this long: asking only for the size (getfattr
@@ -89,6 +93,13 @@ std::optional<std::string> attribute(Filesystem& fs, const Node& node, std::stri
     if (node.kind == NodeKind::Element) canonical += "/" + spec::element_file_name(node.element);
     return canonical;
   }
+  // Names of others (ls -l asks for security.selinux and ACLs on every
+  // file) are answered before any probe: probing an element of an .each
+  // collection walks its whole source.
+  if (name != kNames[0] && name != kNames[1] && name != kNames[3] && name != kNames[4] &&
+      name != kProgress && name != kCancel && name != kForget) {
+    return std::nullopt;
+  }
   auto request = fs.engine().resolve(node.task, node.variant);
   if (name == kNames[4]) return fs.engine().why(*request, Reading::Marked);
   if (name == kCancel) return cancel(fs.engine(), *request);
@@ -97,8 +108,20 @@ std::optional<std::string> attribute(Filesystem& fs, const Node& node, std::stri
       return forget_report(request->plan.canonical_path(), fs.engine().forget(*request));
     });
   }
+  bool each = node.kind == NodeKind::Collection && request->plan.target().task->each();
+  if (name == kProgress) {
+    std::optional<EachProgress> progress =
+        each ? fs.engine().each_progress(*request) : std::nullopt;
+    if (!progress) return std::nullopt;
+    return std::to_string(progress->cached) + "/" + std::to_string(progress->total);
+  }
   Probe probe = fs.engine().probe(*request);
   if (name == kNames[0]) return probe.key ? probe.key->hex() : std::string();
+  if (name == kNames[1] && each && probe.state == ResultState::Missing) {
+    // Some of its elements cached on their own: partial.
+    std::optional<EachProgress> progress = fs.engine().each_progress(*request);
+    if (progress && progress->cached > 0) return std::string("partial");
+  }
   if (name == kNames[1]) return std::string(state_name(probe.state));
   if (name == kNames[3]) return probe.error;
   return std::nullopt;
@@ -141,6 +164,9 @@ void fs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
   std::string names;
   if (has_attributes(*node)) {
     for (const char* n : kNames) names.append(n, std::strlen(n) + 1);
+    if (node->kind == NodeKind::Collection && fs.runs_each(node->task)) {
+      names.append(kProgress, std::strlen(kProgress) + 1);
+    }
   } else if (node->kind == NodeKind::Root) {
     for (const char* n : kRootNames) names.append(n, std::strlen(n) + 1);
   }

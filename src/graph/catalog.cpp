@@ -20,7 +20,7 @@ namespace {
 
 // The layout of an encoded catalog: a store keeps catalogs across versions of
 // taskfs, and one of another layout must be read again from its library.
-constexpr std::uint32_t kCatalogFormat = 2;
+constexpr std::uint32_t kCatalogFormat = 3;
 
 void check_names(const TaskInfo& t) {
   if (t.name.empty() || t.name.find_first_of("/=,:%") != std::string::npos || t.name[0] == '.') {
@@ -30,6 +30,10 @@ void check_names(const TaskInfo& t) {
   }
   if (!(t.timeout_seconds >= 0)) {  // also NaN
     throw std::runtime_error("task '" + t.name + "' has a negative timeout");
+  }
+  if (t.each() && t.nocache) {
+    throw std::runtime_error("task '" + t.name +
+                             "' is .each and .nocache(): each element of an .each task is cached");
   }
   std::set<std::string_view> seen;
   for (const auto& p : t.params) {
@@ -81,6 +85,10 @@ Catalog::Catalog(std::vector<TaskInfo> tasks) {
   for (const auto& t : tasks_) {
     std::vector<std::size_t> inputs;
     for (const auto& input : t.inputs) inputs.push_back(index_.at(input));
+    if (t.each_upstream && (inputs.empty() || !tasks_[inputs[0]].collection)) {
+      throw std::runtime_error("task '" + t.name +
+                               "' runs .each element of a task that returns no collection");
+    }
     input_indices_.push_back(std::move(inputs));
   }
 }

@@ -39,16 +39,22 @@ struct TaskInfo {
   double timeout_seconds = 0;  // .timeout(): 0 when the task sets none
   std::string fingerprint;     // the code fingerprint, hex
   std::string output_type;
-  bool collection = false;  // returns a tf::List or tf::Dict: a directory (SPEC 6)
+  bool collection = false;  // returns a tf::List or tf::Dict, or .each: a directory (SPEC 6)
+  // .each(task): runs once per element of inputs[0]'s collection.
+  bool each_upstream = false;
+  // .each(tf::glob(...)): runs once per file matching this pattern.
+  std::string each_glob;
   std::string source_file;
   int source_line = 0;
 
   const ParamInfo* find_param(std::string_view param) const;
+  // Runs once per element of a source (.each, SPEC 6).
+  bool each() const { return each_upstream || !each_glob.empty(); }
 
   template <class Archive>
   void serialize(Archive& ar) {
     ar(name, inputs, params, nocache, timeout_seconds, fingerprint, output_type, collection,
-       source_file, source_line);
+       each_upstream, each_glob, source_file, source_line);
   }
 };
 

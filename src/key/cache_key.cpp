@@ -16,6 +16,7 @@ Hash128 cache_key(const KeyInputs& in) {
   }
   for (const auto& u : in.upstream) h.field(u.name).field(u.hash.bytes());
   for (const auto& f : in.files) h.field(f.name).field(f.hash.bytes());
+  if (in.element) h.field("element").field(*in.element);
   return h.finish();
 }
 

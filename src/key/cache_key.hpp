@@ -3,6 +3,7 @@
 // upstream result, and the path and content hash of each input file.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,9 @@ struct KeyInputs {
   const std::vector<Value>* params = nullptr;  // in the task's param order
   std::vector<NamedHash> upstream;             // task name, result content hash
   std::vector<NamedHash> files;                // path, file content hash
+  // For one element of an .each task (SPEC 6): its name. The element's own
+  // content is among `upstream` or `files`.
+  std::optional<std::string> element;
 };
 
 Hash128 cache_key(const KeyInputs& inputs);

@@ -42,6 +42,8 @@ std::vector<TaskInfo> TaskLibrary::catalog() const {
     info.fingerprint = tasks_.at(def.name).fingerprint;
     info.output_type = readable_type_name(def.output_type);
     info.collection = def.collection;
+    info.each_upstream = def.each_upstream;
+    info.each_glob = def.each_glob;
     info.source_file = def.source_file;
     info.source_line = def.source_line;
     tasks.push_back(std::move(info));

@@ -68,6 +68,9 @@ struct NewResult {
   std::vector<Provenance> provenance;
   double started = 0;
   double seconds = 0;
+  // False for a result no run made (an .each collection sealed from its
+  // elements' results): no row of `runs`.
+  bool record_run = true;
 };
 
 // The file view of a result: either the value's own bytes from `suffix_offset`
@@ -110,6 +113,13 @@ struct NewElement {
   std::string name;
   std::string value;
   FileView view;
+};
+
+// One element of a collection sealed from results already stored (an .each
+// task's, SPEC 6): its name and the element's result.
+struct SealedElement {
+  std::string name;
+  ResultInfo result;
 };
 
 // A sealed collection of the store: its row and how many elements it has.

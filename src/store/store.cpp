@@ -383,15 +383,17 @@ ResultInfo Store::put_result(const NewResult& r, BlobWriter& value, const FileVi
       prov.bind(1, key).bind(2, p.kind).bind(3, p.name).bind(4, p.value).run();
     }
   }
-  db_->cached(
-         "INSERT INTO runs(task, variant, key, started, seconds, ok, error) "
-         "VALUES(?, ?, ?, ?, ?, 1, '')")
-      .bind(1, r.task)
-      .bind(2, r.variant)
-      .bind(3, key)
-      .bind(4, r.started)
-      .bind(5, r.seconds)
-      .run();
+  if (r.record_run) {
+    db_->cached(
+           "INSERT INTO runs(task, variant, key, started, seconds, ok, error) "
+           "VALUES(?, ?, ?, ?, ?, 1, '')")
+        .bind(1, r.task)
+        .bind(2, r.variant)
+        .bind(3, key)
+        .bind(4, r.started)
+        .bind(5, r.seconds)
+        .run();
+  }
   txn.commit();
   return info;
 }

@@ -175,6 +175,10 @@ class Store {
   // put_result does): equal elements give an equal value hash.
   ResultInfo finish_collection(const NewResult& result, std::int64_t collection, std::uint64_t size,
                                const Hash128& digest);
+  // Seals a collection of `elements`, results already stored (an .each
+  // task's elements, store/collection_sealing.cpp), as the value of `result`:
+  // the collection's rows name the elements' blobs, no bytes are copied.
+  ResultInfo seal_elements(const NewResult& result, const std::vector<SealedElement>& elements);
   // Forgets a collection being built, with its elements.
   void discard_collection(std::int64_t collection);
   // The sealed collection whose manifest is the blob `value_hash`; nullopt for

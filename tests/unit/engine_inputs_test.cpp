@@ -108,3 +108,27 @@ TEST_F(EngineInputsTest, ProbeNeverHashesAnInputFileButAComputationDoes) {
 
 }  // namespace
 }  // namespace taskfs::test
+
+namespace taskfs::test {
+namespace {
+
+// .each(tf::glob(...)) (SPEC 6): an element is named by its file's path below
+// the pattern's fixed directory.
+TEST(EachElementNameTest, IsThePathBelowThePatternsFixedDirectory) {
+  EXPECT_EQ(glob_element_name("photos/*.jpg", "photos/cat.jpg"), "cat.jpg");
+  EXPECT_EQ(glob_element_name("*.txt", "a.txt"), "a.txt");
+  EXPECT_EQ(glob_element_name("data/2024/*/x?.png", "data/2024/may/x1.png"), "may/x1.png");
+  EXPECT_EQ(glob_element_name("/abs/in/*.csv", "/abs/in/t.csv"), "t.csv");
+}
+
+TEST(EachElementNameTest, NamesAFileOfThePatternOrNone) {
+  EXPECT_EQ(glob_element_path("photos/*.jpg", "cat.jpg"), "photos/cat.jpg");
+  EXPECT_EQ(glob_element_path("data/*/x?.png", "may/x1.png"), "data/may/x1.png");
+  EXPECT_EQ(glob_element_path("photos/*.jpg", "cat.png"), std::nullopt);
+  EXPECT_EQ(glob_element_path("photos/*.jpg", "a/b.jpg"), std::nullopt) << "* stops at /";
+  EXPECT_EQ(glob_element_path("data/*/x.png", "../x.png"), std::nullopt) << "no way out";
+  EXPECT_EQ(glob_element_path("photos/*.jpg", ".hidden.jpg"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace taskfs::test

@@ -95,6 +95,27 @@ TEST(CatalogTest, RejectsAParamDeclaredTwice) {
             std::string::npos);
 }
 
+TEST(CatalogTest, RejectsAnEachThatIsNocacheOrWhoseSourceIsNoCollection) {
+  EXPECT_NE(error_of([] {
+              TaskInfo t = task("thumbs", {});
+              t.each_glob = "photos/*.jpg";
+              t.nocache = true;
+              Catalog({t});
+            }).find(".each and .nocache()"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              TaskInfo t = task("hog", {"decode"});
+              t.each_upstream = true;
+              Catalog({task("decode", {}), t});
+            }).find("returns no collection"),
+            std::string::npos);
+  TaskInfo decode = task("decode", {});
+  decode.collection = true;
+  TaskInfo hog = task("hog", {"decode"});
+  hog.each_upstream = true;
+  EXPECT_TRUE(Catalog({decode, hog}).find("hog")->each());
+}
+
 TEST(CatalogTest, OrdersTasksAfterTheirInputsWhateverTheDeclarationOrder) {
   Catalog catalog({task("d", {"b", "c"}), task("c", {"a"}), task("b", {"a"}), task("a", {})});
   std::vector<const TaskInfo*> all;

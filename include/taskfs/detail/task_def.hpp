@@ -105,8 +105,15 @@ struct TaskDef {
   std::string source_file;
   int source_line = 0;
   std::string output_type;
-  // The function returns a tf::List or tf::Dict (SPEC 6).
+  // The function returns a tf::List or tf::Dict (SPEC 6), or the task runs
+  // once per element of a source (.each): its result is a collection.
   bool collection = false;
+  // .each(task): the function runs once per element of inputs[0], a task
+  // returning a collection, and takes that element as its first argument.
+  bool each_upstream = false;
+  // .each(tf::glob(...)): the function runs once per file matching this
+  // pattern, and takes that file (a tf::File) as its first argument.
+  std::string each_glob;
   // Deserializes the upstream values, calls the function, and hands its
   // result to `sink`: rendered and serialized into it, or (a collection) the
   // sink its elements went to.
@@ -135,6 +142,6 @@ __attribute__((visibility("hidden"))) inline Registry& registry() {
 // The entry point a task library exports; taskfs_add_tasks links it in. Its
 // name carries the layout version of the structures above: a library built
 // against another layout is refused with a message, not loaded into a crash.
-#define TASKFS_REGISTRY_ENTRY taskfs_registry_v7
-#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v7"
+#define TASKFS_REGISTRY_ENTRY taskfs_registry_v8
+#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v8"
 extern "C" const taskfs::detail::Registry* TASKFS_REGISTRY_ENTRY();
