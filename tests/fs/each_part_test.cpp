@@ -6,22 +6,12 @@
 #include <filesystem>
 #include <string>
 
-#include "mount_fixture.hpp"
+#include "each_fixture.hpp"
 
 namespace taskfs::fstest {
 namespace {
 
-const std::filesystem::path kEachTasks = EACH_TASKS_LIBRARY;
-
-class EachPartTest : public ProjectTest {
- protected:
-  void SetUp() override {
-    ProjectTest::SetUp();
-    write_file("data/photos/a.txt", "hi");
-    write_file("data/photos/b.txt", "yo");
-    ASSERT_NO_FATAL_FAILURE(mount(kEachTasks));
-  }
-};
+using EachPartTest = EachProjectTest;
 
 TEST_F(EachPartTest, ReadingOneElementComputesThatElementOnly) {
   EXPECT_EQ(sh("cat mnt/shout/default/b.txt").out, "YO!");

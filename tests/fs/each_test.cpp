@@ -5,25 +5,12 @@
 #include <filesystem>
 #include <string>
 
-#include "mount_fixture.hpp"
+#include "each_fixture.hpp"
 
 namespace taskfs::fstest {
 namespace {
 
-const std::filesystem::path kEachTasks = EACH_TASKS_LIBRARY;
-
-class EachTest : public ProjectTest {
- protected:
-  void SetUp() override {
-    ProjectTest::SetUp();
-    write_file("data/photos/a.txt", "hi");
-    write_file("data/photos/b.txt", "yo");
-    ASSERT_NO_FATAL_FAILURE(mount(kEachTasks));
-  }
-  Finished taskfs_run(const std::string& path) {
-    return run({kTaskfs, "run", path, "--tasks", kEachTasks});
-  }
-};
+using EachTest = EachProjectTest;
 
 TEST_F(EachTest, AGlobRunsOncePerFileNamedBelowItsDirectory) {
   Finished ls = sh("ls mnt/shout/default");
