@@ -6,12 +6,14 @@
 
 namespace tf = taskfs;
 
-const tf::Task<tf::List<fmnist::Image>> preproc_train = tf::task("preproc_train")
-                                                            .each(decode_train)
-                                                            .param("normalize", false)
-                                                            .run(TASKFS_FN(fmnist::preprocess_image));
+const tf::Task<tf::List<fmnist::Image>> preproc_train =
+    tf::task("preproc_train")
+        .each(decode_train)
+        .param("normalize", false)
+        .run(TASKFS_FN(fmnist::preprocess_image));
 
-const tf::Task<tf::List<fmnist::Image>> preproc_eval = tf::task("preproc_eval")
-                                                           .each(decode_eval)
-                                                           .param("normalize", false)
-                                                           .run(TASKFS_FN(fmnist::preprocess_image));
+const tf::Task<tf::List<fmnist::Image>> preproc_eval =
+    tf::task("preproc_eval")
+        .each(decode_eval)
+        .param("normalize", false)
+        .run(TASKFS_FN(fmnist::preprocess_image));
