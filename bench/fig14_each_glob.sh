@@ -55,7 +55,7 @@ for ((r = 0; r < runs; r++)); do
   own_ms=$(awk '{ s += $3 } END { printf "%.3f", s * 1000 }' <<<"$ran")
   reads+=("$read_ms")
   overheads+=("$(calc "$read_ms - $own_ms")")
-  say "read $read_ms ms, runs: $counts (their own time $own_ms ms)"
+  say "read $read_ms ms, runs: $(awk '{ printf "%s %s x %.1f ms; ", $1, $2, $3 * 1000 }' <<<"$ran")"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 read_ms=$(median "${reads[@]}")
