@@ -14,7 +14,8 @@ root_dir=$(dirname "$bench_dir")
 build_dir=$(realpath -m "${1:-$root_dir/build}")
 read -r -a figures <<<"${BENCH_FIGURES:-fig1_hit_latency fig2_throughput fig3_scheduling \
   fig4_parallelism fig5_input_check fig6_store fig7_inode_memory fig8_run_fixed_cost \
-  fig9_team_cache fig10_scale fig11_store_keeping fig12_collections fig13_collection_memory}"
+  fig9_team_cache fig10_scale fig11_store_keeping fig12_collections fig13_collection_memory \
+  fig14_each_glob}"
 
 # --- build -------------------------------------------------------------------
 if [[ ! -f $build_dir/bench/bench_paths.sh ]]; then

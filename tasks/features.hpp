@@ -63,20 +63,12 @@ inline void append_gradient_histograms(const float* image, int rows, int cols,
   }
 }
 
-// Pooled pixels followed by gradient histograms, for every image of the set.
-inline FeatureSet extract_features(const ImageSet& images) {
-  FeatureSet features;
-  features.labels = images.labels;
-  std::size_t image_size = static_cast<std::size_t>(images.rows) * images.cols;
-  std::vector<float> one;
-  for (std::size_t i = 0; i < images.labels.size(); ++i) {
-    one.clear();
-    const float* image = &images.pixels[i * image_size];
-    append_pooled_pixels(image, images.rows, images.cols, one);
-    append_gradient_histograms(image, images.rows, images.cols, one);
-    features.values.insert(features.values.end(), one.begin(), one.end());
-  }
-  features.dim = static_cast<int>(one.size());
+// Pooled pixels followed by gradient histograms of one image.
+inline Features extract_features(const Image& image) {
+  Features features;
+  features.label = image.label;
+  append_pooled_pixels(image.pixels.data(), image.rows, image.cols, features.values);
+  append_gradient_histograms(image.pixels.data(), image.rows, image.cols, features.values);
   return features;
 }
 

@@ -6,9 +6,11 @@
 
 #include "records.hpp"
 
-extern const taskfs::Task<fmnist::ImageSet> preproc_train;
-extern const taskfs::Task<fmnist::ImageSet> preproc_eval;
-extern const taskfs::Task<fmnist::FeatureSet> fextract_train;
-extern const taskfs::Task<fmnist::FeatureSet> fextract_eval;
+extern const taskfs::Task<taskfs::List<fmnist::Image>> decode_train;
+extern const taskfs::Task<taskfs::List<fmnist::Image>> decode_eval;
+extern const taskfs::Task<taskfs::List<fmnist::Image>> preproc_train;
+extern const taskfs::Task<taskfs::List<fmnist::Image>> preproc_eval;
+extern const taskfs::Task<taskfs::List<fmnist::Features>> fextract_train;
+extern const taskfs::Task<taskfs::List<fmnist::Features>> fextract_eval;
 extern const taskfs::Task<fmnist::Model> train;
 extern const taskfs::Task<fmnist::Scores> evaluate;

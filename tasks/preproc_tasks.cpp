@@ -1,25 +1,19 @@
-// preproc_train, preproc_eval: decode a split of Fashion-MNIST into float pixels.
-// `subset` keeps the first N images (0 or -1: all of them) so that a cold run
-// of the whole chain takes seconds; `normalize` standardizes each image.
+// preproc_train, preproc_eval: each decoded image scaled to [0, 1] (and
+// standardized when `normalize` is set), one run per image: a new image runs
+// alone, the others stay cached.
 #include "pipeline.hpp"
 #include "preprocess.hpp"
 
 namespace tf = taskfs;
 
-#define FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist/"
-
-const tf::Task<fmnist::ImageSet> preproc_train =
+const tf::Task<tf::List<fmnist::Image>> preproc_train =
     tf::task("preproc_train")
-        .param("images", tf::file(FASHION_MNIST_DIR "train-images-idx3-ubyte.gz"))
-        .param("labels", tf::file(FASHION_MNIST_DIR "train-labels-idx1-ubyte.gz"))
+        .each(decode_train)
         .param("normalize", false)
-        .param("subset", 10000)
-        .run(TASKFS_FN(fmnist::load_image_set));
+        .run(TASKFS_FN(fmnist::preprocess_image));
 
-const tf::Task<fmnist::ImageSet> preproc_eval =
+const tf::Task<tf::List<fmnist::Image>> preproc_eval =
     tf::task("preproc_eval")
-        .param("images", tf::file(FASHION_MNIST_DIR "t10k-images-idx3-ubyte.gz"))
-        .param("labels", tf::file(FASHION_MNIST_DIR "t10k-labels-idx1-ubyte.gz"))
+        .each(decode_eval)
         .param("normalize", false)
-        .param("subset", 2000)
-        .run(TASKFS_FN(fmnist::load_image_set));
+        .run(TASKFS_FN(fmnist::preprocess_image));

@@ -1,40 +1,47 @@
-// The values the demo's tasks pass to each other, and how the large ones show
-// in the mount. Algorithms live in their own headers, so that editing one of
-// them changes the code fingerprint of the tasks that use it and no other.
+// The values the demo's tasks pass to each other, and how they show in the
+// mount. Algorithms live in their own headers, so that editing one of them
+// changes the code fingerprint of the tasks that use it and no other.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cereal/cereal.hpp>
 #include <cereal/types/vector.hpp>
 #include <cstdint>
 #include <ostream>
+#include <string_view>
 #include <vector>
 
 namespace fmnist {
 
 inline constexpr int kClasses = 10;
 
-// Images of one size, row-major, one float per pixel, with their class labels.
-struct ImageSet {
+inline constexpr std::array<const char*, kClasses> kClassNames = {
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+
+// One image, row-major, one float per pixel, with its class label: an element
+// of the decode and preproc collections.
+struct Image {
   int rows = 0;
   int cols = 0;
-  std::vector<float> pixels;  // labels.size() * rows * cols
-  std::vector<std::uint8_t> labels;
+  std::vector<float> pixels;  // rows * cols
+  std::uint8_t label = 0;
 
   template <class A>
   void serialize(A& a) {
-    a(CEREAL_NVP(rows), CEREAL_NVP(cols), CEREAL_NVP(pixels), CEREAL_NVP(labels));
+    a(CEREAL_NVP(rows), CEREAL_NVP(cols), CEREAL_NVP(pixels), CEREAL_NVP(label));
   }
 };
 
-// One feature vector per image (row-major, `dim` floats each) and its label.
-struct FeatureSet {
-  int dim = 0;
-  std::vector<float> values;  // labels.size() * dim
-  std::vector<std::uint8_t> labels;
+// The feature vector of one image and its label: an element of fextract.
+struct Features {
+  std::vector<float> values;
+  std::uint8_t label = 0;
 
   template <class A>
   void serialize(A& a) {
-    a(CEREAL_NVP(dim), CEREAL_NVP(values), CEREAL_NVP(labels));
+    a(CEREAL_NVP(values), CEREAL_NVP(label));
   }
 };
 
@@ -74,28 +81,22 @@ struct Scores {
   }
 };
 
-// Per class, how many of `labels` have it, as a JSON array.
-inline void write_label_counts(std::ostream& os, const std::vector<std::uint8_t>& labels) {
-  std::vector<int> counts(kClasses);
-  for (std::uint8_t label : labels) ++counts.at(label);
-  os << '[';
-  for (int c = 0; c < kClasses; ++c) os << (c ? "," : "") << counts[c];
-  os << ']';
-}
-
-// Image and feature sets are megabytes of floats: their files show a one-line
-// JSON summary instead.
-inline void taskfs_render(std::ostream& os, const ImageSet& set) {
-  os << R"({"images":)" << set.labels.size() << R"(,"rows":)" << set.rows << R"(,"cols":)"
-     << set.cols << R"(,"label_counts":)";
-  write_label_counts(os, set.labels);
-  os << "}\n";
-}
-
-inline void taskfs_render(std::ostream& os, const FeatureSet& set) {
-  os << R"({"samples":)" << set.labels.size() << R"(,"dim":)" << set.dim << R"(,"label_counts":)";
-  write_label_counts(os, set.labels);
-  os << "}\n";
+// An image's file (mnt/preproc_train/default/0) is its label and the picture
+// in characters, darkest to lightest pixel of that image: `cat` shows it.
+inline void taskfs_render(std::ostream& os, const Image& image) {
+  os << "label " << int{image.label} << " ("
+     << (image.label < kClasses ? kClassNames[image.label] : "?") << ")\n";
+  if (image.pixels.empty()) return;
+  auto [low, high] = std::minmax_element(image.pixels.begin(), image.pixels.end());
+  float range = *high > *low ? *high - *low : 1.0f;
+  constexpr std::string_view kShades = " .:-=+*#%@";
+  for (int y = 0; y < image.rows; ++y) {
+    for (int x = 0; x < image.cols; ++x) {
+      float level = (image.pixels[y * image.cols + x] - *low) / range;
+      os << kShades[std::min<std::size_t>(level * kShades.size(), kShades.size() - 1)];
+    }
+    os << '\n';
+  }
 }
 
 }  // namespace fmnist

@@ -1,17 +1,12 @@
 // The human-readable report of a trained model and its scores.
 #pragma once
 
-#include <array>
 #include <cstdio>
 #include <string>
 
 #include "records.hpp"
 
 namespace fmnist {
-
-inline constexpr std::array<const char*, kClasses> kClassNames = {
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
 
 // printf into a std::string, for the report's aligned columns.
 template <class... Args>

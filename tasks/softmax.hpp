@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 #include <vector>
 
 #include "records.hpp"
@@ -14,17 +15,37 @@ namespace fmnist {
 inline constexpr float kLearningRate = 0.05f;
 inline constexpr float kMomentum = 0.9f;
 
-// Per-feature mean and inverse standard deviation over the set.
-inline void fit_standardization(const FeatureSet& f, Model& model) {
-  std::size_t n = f.labels.size(), dim = static_cast<std::size_t>(f.dim);
-  std::vector<double> sum(dim), sum_sq(dim);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t d = 0; d < dim; ++d) {
-      double x = f.values[i * dim + d];
-      sum[d] += x;
-      sum_sq[d] += x * x;
+// The training samples in one matrix, standardized: full-batch gradient
+// descent goes over all of them at every step.
+struct SampleMatrix {
+  std::vector<float> values;  // labels.size() rows of Model::dim floats
+  std::vector<std::uint8_t> labels;
+};
+
+// Reads the samples once (a collection streams them from the store, one at a
+// time), learns the model's per-feature standardization from them, and gives
+// them standardized.
+template <class Samples>
+SampleMatrix standardized_samples(const Samples& samples, Model& model) {
+  SampleMatrix m;
+  std::vector<double> sum, sum_sq;
+  for (const Features& f : samples) {
+    if (m.labels.empty()) {
+      model.dim = static_cast<int>(f.values.size());
+      sum.resize(f.values.size());
+      sum_sq.resize(f.values.size());
+    } else if (f.values.size() != sum.size()) {
+      throw std::invalid_argument("fit_softmax: feature vectors of different sizes");
     }
+    for (std::size_t d = 0; d < sum.size(); ++d) {
+      sum[d] += f.values[d];
+      sum_sq[d] += double{f.values[d]} * f.values[d];
+    }
+    m.values.insert(m.values.end(), f.values.begin(), f.values.end());
+    m.labels.push_back(f.label);
   }
+  if (m.labels.empty()) throw std::invalid_argument("fit_softmax: no samples");
+  std::size_t n = m.labels.size(), dim = sum.size();
   model.mean.resize(dim);
   model.inv_std.resize(dim);
   for (std::size_t d = 0; d < dim; ++d) {
@@ -33,12 +54,11 @@ inline void fit_standardization(const FeatureSet& f, Model& model) {
     model.mean[d] = static_cast<float>(mean);
     model.inv_std[d] = stddev > 1e-6 ? static_cast<float>(1 / stddev) : 1.0f;  // constant feature
   }
-}
-
-// The features of sample i, standardized by the model, into z.
-inline void standardized(const Model& model, const FeatureSet& f, std::size_t i, float* z) {
-  const float* x = &f.values[i * f.dim];
-  for (int d = 0; d < f.dim; ++d) z[d] = (x[d] - model.mean[d]) * model.inv_std[d];
+  for (std::size_t i = 0; i < n; ++i) {
+    float* x = &m.values[i * dim];
+    for (std::size_t d = 0; d < dim; ++d) x[d] = (x[d] - model.mean[d]) * model.inv_std[d];
+  }
+  return m;
 }
 
 // The class probabilities of standardized features z, into p.
@@ -82,18 +102,15 @@ inline double loss_and_gradient(const Model& model, const std::vector<float>& sa
 // Fits the model in at most `maxiter` steps; stops earlier once a step
 // changes the loss by less than `eps`. Prints the loss every 10 steps: the
 // task's log (mnt/.taskfs/log/train/...) shows the progress while it runs.
-inline Model fit_softmax(const FeatureSet& f, int maxiter, double eps) {
+// `samples` is any range of Features (a tf::List<Features> view).
+template <class Samples>
+Model fit_softmax(const Samples& samples, int maxiter, double eps) {
   Model model;
-  model.dim = f.dim;
-  fit_standardization(f, model);
-  std::vector<float> samples(f.values.size());
-  for (std::size_t i = 0; i < f.labels.size(); ++i) {
-    standardized(model, f, i, &samples[i * f.dim]);
-  }
-  model.weights.assign((f.dim + 1) * kClasses, 0.0f);
+  SampleMatrix m = standardized_samples(samples, model);
+  model.weights.assign((model.dim + 1) * kClasses, 0.0f);
   std::vector<float> gradient(model.weights.size()), velocity(model.weights.size());
   for (int step = 0;; ++step) {
-    model.loss.push_back(loss_and_gradient(model, samples, f.labels, gradient));
+    model.loss.push_back(loss_and_gradient(model, m.values, m.labels, gradient));
     if (step % 10 == 0) std::printf("step %4d of %d: loss %.4f\n", step, maxiter, model.loss[step]);
     if (step > 0 && std::abs(model.loss[step - 1] - model.loss[step]) < eps) {
       model.converged = true;
@@ -108,17 +125,16 @@ inline Model fit_softmax(const FeatureSet& f, int maxiter, double eps) {
   return model;
 }
 
-// The most probable class of each sample.
-inline std::vector<int> predict(const Model& model, const FeatureSet& f) {
-  std::vector<int> classes(f.labels.size());
-  std::vector<float> z(f.dim);
-  float p[kClasses];
-  for (std::size_t i = 0; i < f.labels.size(); ++i) {
-    standardized(model, f, i, z.data());
-    class_probabilities(model, z.data(), p);
-    classes[i] = static_cast<int>(std::max_element(p, p + kClasses) - p);
+// The most probable class of one sample.
+inline int predict(const Model& model, const Features& f) {
+  if (f.values.size() != static_cast<std::size_t>(model.dim)) {
+    throw std::invalid_argument("predict: features of another size than the model's");
   }
-  return classes;
+  std::vector<float> z(model.dim);
+  for (int d = 0; d < model.dim; ++d) z[d] = (f.values[d] - model.mean[d]) * model.inv_std[d];
+  float p[kClasses];
+  class_probabilities(model, z.data(), p);
+  return static_cast<int>(std::max_element(p, p + kClasses) - p);
 }
 
 }  // namespace fmnist

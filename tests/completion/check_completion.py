@@ -29,6 +29,8 @@ CASES = [
     ("taskfs run results/train=maxiter:5,preproc_train=norm",
      "taskfs run results/train=maxiter:5,preproc_train=normalize:"),
     ("taskfs run confusion_png/preproc_e", "taskfs run confusion_png/preproc_eval="),
+    ("taskfs run results/decode_tr", "taskfs run results/decode_train="),
+    ("taskfs run results/decode_train=sub", "taskfs run results/decode_train=subset:"),
     ("taskfs ls confusion", "taskfs ls confusion_png "),
     ("taskfs wh", "taskfs why "),
     ("taskfs why train/max", "taskfs why train/maxiter:"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the examples as standalone projects against an installed taskfs, runs
 # their run.sh and checks what they print; then runs the demo chain of the
-# repository on a tiny subset and checks its report.
+# repository on a tiny subset and checks its report, one image and its picture.
 #
 #   usage: run_examples.sh PREFIX --mount|--no-mount [DEMO_TASKS]
 #
@@ -94,7 +94,7 @@ done
 echo "-- demo chain on a tiny subset"
 report=$work/demo-report.txt
 (cd "$repo" && "$TASKFS" run --tasks "$demo_tasks" --store "$work/demo-store" \
-  'results/preproc_train=subset:500,preproc_eval=subset:200') >"$report"
+  'results/decode_train=subset:500,decode_eval=subset:200') >"$report"
 accuracy=$(awk '$1 == "accuracy:" { print $2 }' "$report")
 if ! awk -v a="${accuracy:-0}" 'BEGIN { exit !(a > 0.5 && a <= 1) }'; then
   cat "$report" >&2
@@ -103,10 +103,20 @@ if ! awk -v a="${accuracy:-0}" 'BEGIN { exit !(a > 0.5 && a <= 1) }'; then
 fi
 expect_line "$report" "evaluation: 200 images"
 
+echo "-- one image of the demo: an element of the preproc_train collection"
+image=$work/demo-image.txt
+(cd "$repo" && "$TASKFS" run --tasks "$demo_tasks" --store "$work/demo-store" \
+  'preproc_train/decode_train=subset:500/0') >"$image"
+expect_line "$image" "label 9 (Ankle boot)"  # the first image of the training split
+if [[ $(wc -l <"$image") != 29 ]]; then
+  echo "FAIL: the image is not its label and 28 lines of 28 characters" >&2
+  failures=$((failures + 1))
+fi
+
 echo "-- the demo's picture: the confusion matrix as a PNG"
 picture=$work/confusion.png
 (cd "$repo" && "$TASKFS" run --tasks "$demo_tasks" --store "$work/demo-store" \
-  'confusion_png/preproc_train=subset:500,preproc_eval=subset:200') >"$picture"
+  'confusion_png/decode_train=subset:500,decode_eval=subset:200') >"$picture"
 size=$(python3 -c 'import struct, sys
 png = open(sys.argv[1], "rb").read()
 assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR", "not a PNG"
