@@ -5,7 +5,9 @@
 #include <sys/xattr.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "../common/file_io.hpp"
@@ -89,7 +91,15 @@ std::vector<pid_t> child_processes(pid_t pid) {
 
 bool process_alive(pid_t pid) {
   char state = process_state(pid);
-  return state != 0 && state != 'Z' && state != 'X';
+  if (state == 0) return false;
+  if (state != 'Z' && state != 'X') return true;
+  // The leader of a thread group shows 'Z' as soon as it exits, while its
+  // other threads may still be exiting: until they are gone, its parent
+  // cannot reap it and still sees it running (an ASan build's worker has
+  // threads of the runtime's own).
+  std::error_code ec;
+  std::filesystem::directory_iterator threads("/proc/" + std::to_string(pid) + "/task", ec);
+  return !ec && std::distance(threads, std::filesystem::directory_iterator()) > 1;
 }
 
 std::optional<std::string> read_xattr(const std::filesystem::path& path, const std::string& name) {

@@ -33,7 +33,8 @@ bool blocked_in_fuse_open(pid_t pid);
 // The children of process `pid`, from every one of its threads.
 std::vector<pid_t> child_processes(pid_t pid);
 
-// True while process `pid` exists and is not a zombie (it need not be our child).
+// True while process `pid` exists and is not a zombie whose every thread has
+// ended (it need not be our child): false once its parent could reap it.
 bool process_alive(pid_t pid);
 
 // The value of the extended attribute `name` of `path`, or nullopt with errno set.
