@@ -72,7 +72,7 @@ void StoredCollectionSink::flush() {
   if (batch_.empty()) return;
   std::vector<Hash128> hashes = store_.append_elements(id_, stored_, batch_);
   for (std::size_t i = 0; i < batch_.size(); ++i) {
-    digest_.field(batch_[i].name).bytes(hashes[i].bytes());
+    digest_.add(batch_[i].name, hashes[i]);
   }
   stored_ += batch_.size();
   batch_.clear();

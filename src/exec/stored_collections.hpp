@@ -34,7 +34,7 @@ class StoredCollectionSink final : public detail::ElementSink {
   std::uint64_t stored_ = 0;  // elements already in the store
   std::vector<NewElement> batch_;
   std::size_t batch_bytes_ = 0;
-  Hasher digest_;
+  CollectionDigest digest_;
   bool sealed_ = false;
 };
 

@@ -12,7 +12,7 @@ namespace taskfs {
 ResultInfo Store::seal_elements(const NewResult& result,
                                 const std::vector<SealedElement>& elements) {
   std::int64_t collection = begin_collection();
-  Hasher digest;  // as StoredCollectionSink makes it: equal elements, equal hash
+  CollectionDigest digest;
   try {
     std::lock_guard lock(mutex_);
     sqlite::Transaction txn(*db_);
@@ -30,7 +30,7 @@ ResultInfo Store::seal_elements(const NewResult& result,
           .bind(7, static_cast<std::int64_t>(info.view_offset))
           .bind(8, static_cast<std::int64_t>(info.view_size))
           .run();
-      digest.field(elements[i].name).bytes(info.value_hash.bytes());
+      digest.add(elements[i].name, info.value_hash);
     }
     txn.commit();
   } catch (...) {

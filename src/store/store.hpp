@@ -50,6 +50,20 @@ struct StoreCheck {
   std::size_t stale_temp_files = 0;
 };
 
+// The digest of a collection's elements, in order: each element's name and
+// value hash. Every way of sealing a collection makes it with this, so equal
+// elements give an equal collection, however they were stored.
+class CollectionDigest {
+ public:
+  void add(std::string_view name, const Hash128& value_hash) {
+    hasher_.field(name).bytes(value_hash.bytes());
+  }
+  Hash128 finish() const { return hasher_.finish(); }
+
+ private:
+  Hasher hasher_;
+};
+
 class Store {
  public:
   // The schema version this build reads and writes.
@@ -170,8 +184,8 @@ class Store {
   // one transaction; their value hashes, in order. Throws on a name given twice.
   std::vector<Hash128> append_elements(std::int64_t collection, std::uint64_t first,
                                        const std::vector<NewElement>& elements);
-  // Seals a collection of `size` elements whose names and value hashes hash
-  // to `digest`, and stores its manifest as the value of `result` (as
+  // Seals a collection of `size` elements whose CollectionDigest is
+  // `digest`, and stores its manifest as the value of `result` (as
   // put_result does): equal elements give an equal value hash.
   ResultInfo finish_collection(const NewResult& result, std::int64_t collection, std::uint64_t size,
                                const Hash128& digest);
