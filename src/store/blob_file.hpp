@@ -3,6 +3,7 @@
 // to a directory of the store, never through a symbolic link.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,8 @@ class BlobFileWriter {
   int tmp_dir_;      // the store's tmp/, not owned
   std::string tmp_;  // the file's name in tmp/; empty once renamed into place
   Fd fd_;
+  std::uint64_t written_ = 0;          // bytes appended so far
+  std::uint64_t writeback_start_ = 0;  // the first byte not yet handed to writeback
 };
 
 }  // namespace taskfs

@@ -22,6 +22,7 @@ case "$action" in
     [ ! -f "$state" ] || "$0" stop "$state"
     dir=$(mktemp -d /tmp/taskfs-pg.XXXXXX)
     [ "$(id -u)" -ne 0 ] || chown postgres: "$dir"
+    cd /  # the server user may not enter the caller's directory
     as_owner "$bindir/initdb" -D "$dir/data" -U taskfs -A trust --no-sync >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
     # No TCP at all; fsync off: a test cluster need not survive a power cut.
