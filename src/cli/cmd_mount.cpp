@@ -34,6 +34,7 @@ int mount_command(const Args& args) {
   if (!parsed->positional.empty()) {
     project.mountpoint = std::filesystem::absolute(parsed->positional[0]).lexically_normal();
   }
+  project.engine.watch_input_files = true;
   return fs::mount_and_serve(
       {project.engine, project.mountpoint, parsed->flags.count("foreground") > 0,
        project.allow_other || parsed->flags.count("allow-other") > 0, project.log_max_bytes});

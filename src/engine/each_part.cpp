@@ -110,6 +110,7 @@ std::optional<ResultInfo> Engine::cached_element(const Request& request,
   } else if (auto path = glob_element_path(node.task->each_glob, element)) {
     InputLook look;
     try {
+      digests_.refresh();
       look = digests_.look(*path, false, true, Reading::KnownOnly);
     } catch (const std::exception&) {
       return std::nullopt;  // no such file: no such element

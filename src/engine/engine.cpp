@@ -58,7 +58,7 @@ Engine::Engine(EngineOptions options)
       worker_config_(worker_config(options_)),
       store_(options_.store_dir),
       task_logs_(store_.dir_fd()),
-      digests_(options_.project_root, options_.allowed_paths),
+      digests_(options_.project_root, options_.allowed_paths, options_.watch_input_files),
       hashing_(kHashingThreads) {
   // A worker that dies makes writes to its pipe fail with EPIPE, not kill us.
   ::signal(SIGPIPE, SIG_IGN);

@@ -26,6 +26,12 @@ std::optional<NodeKey> node_key(const Plan& plan, const PlanNode& node,
   KeyInputs in;
   in.task = node.task;
   in.params = &node.params;
+  bool reads_files = each_source && !node.task->each_glob.empty();
+  for (const Value& v : node.params) {
+    reads_files =
+        reads_files || std::holds_alternative<File>(v) || std::holds_alternative<Files>(v);
+  }
+  if (reads_files) digests.refresh();
   // .each(tf::glob(...)): the whole's key is made of every file it matches.
   if (const std::string& pattern = node.task->each_glob; each_source && !pattern.empty()) {
     for (auto& path : digests.expand(pattern)) {

@@ -30,6 +30,9 @@ struct EngineOptions {
   // store_max_size: past it, results are evicted after a write (least
   // recently read first); 0: unlimited.
   std::uint64_t store_max_bytes = 0;
+  // Watch input files with inotify rather than stat each on every re-check
+  // (FileDigests): for the daemon, which lives long enough to gain from it.
+  bool watch_input_files = false;
 };
 
 }  // namespace taskfs

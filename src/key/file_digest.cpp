@@ -44,14 +44,27 @@ spec::PathError not_regular(const std::string& path, mode_t type) {
                                      ", not a regular file; refusing to read it");
 }
 
+// Whether `path` lies below the directory `dir`.
+bool below(const std::string& path, const std::string& dir) {
+  return path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/';
+}
+
+// The root as FileWatch takes it: no trailing slash.
+std::string watch_root(const std::filesystem::path& root) {
+  std::string r = root.string();
+  while (r.size() > 1 && r.back() == '/') r.pop_back();
+  return r;
+}
+
 }  // namespace
 
 FileDigests::FileDigests(std::filesystem::path root,
-                         const std::vector<std::filesystem::path>& allowed)
+                         const std::vector<std::filesystem::path>& allowed, bool watch_files)
     : root_(std::move(root)),
       root_prefix_(root_.string() + "/"),
       root_fd_(::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)),
-      confinement_(root_, allowed) {}
+      confinement_(root_, allowed),
+      watch_(watch_files ? std::make_unique<FileWatch>(watch_root(root_)) : nullptr) {}
 
 FileDigests::~FileDigests() = default;
 
@@ -90,17 +103,35 @@ std::optional<FileDigest> FileDigests::digest_unless_directory(const std::string
   return found.digest;
 }
 
+bool FileDigests::plain_file(const std::string& full) {
+  struct stat st {};
+  return ::lstat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1;
+}
+
 InputLook FileDigests::look(const std::string& path, bool confined, bool glob_match,
                             Reading reading) {
+  std::string full = resolve(path);
+  // Watched (see refresh): the stat comes after the watch is in place, so a
+  // change after it makes an event.
+  bool covered = false;
+  if (watch_) {
+    if (confined) confinement_.check_file(path, full);
+    std::lock_guard lock(mutex_);
+    auto it = cache_.find(full);
+    if (it != cache_.end() && it->second.watched)
+      return {InputLook::Kind::Hashed, FileDigest{path, it->second.stamp, it->second.hash}};
+    covered = watch_->cover_parent(full);
+  }
   std::optional<FileStamp> found = checked_stamp(path, confined, glob_match);
   if (!found) throw unreadable(path, errno);
   if (found->is_directory()) return {InputLook::Kind::Directory, {}};
-  std::string full = resolve(path);
   {
     std::lock_guard lock(mutex_);
     auto it = cache_.find(full);
-    if (it != cache_.end() && it->second.stamp == *found)
+    if (it != cache_.end() && it->second.stamp == *found) {
+      if (covered && plain_file(full)) it->second.watched = true;
       return {InputLook::Kind::Hashed, FileDigest{path, *found, it->second.hash}};
+    }
   }
   if (reading != Reading::Allowed) return {InputLook::Kind::NotHashedYet, {}};
   return {InputLook::Kind::Hashed, hash_file(path, full)};
@@ -138,6 +169,37 @@ void FileDigests::preload(const std::vector<FileDigest>& digests) {
   for (const auto& d : digests) cache_[d.path] = {d.stamp, d.hash};
 }
 
+void FileDigests::refresh() {
+  if (!watch_) return;
+  std::lock_guard lock(mutex_);
+  FileWatch::Changes changes = watch_->drain();
+  if (changes.everything) {
+    for (auto& [path, entry] : cache_) entry.watched = false;
+    for (auto& [pattern, expansion] : expansions_) expansion.watched = false;
+    return;
+  }
+  for (const auto& path : changes.paths) {
+    if (auto it = cache_.find(path); it != cache_.end()) it->second.watched = false;
+  }
+  for (auto& [pattern, expansion] : expansions_) {
+    for (const auto& dir : changes.listings) {
+      if (expansion.directory_path == dir) expansion.watched = false;
+    }
+  }
+  // Rare (a watched directory removed, moved or its permissions changed):
+  // a scan of everything known is fine.
+  for (const auto& dir : changes.subtrees) {
+    for (auto& [path, entry] : cache_) {
+      if (below(path, dir)) entry.watched = false;
+    }
+    for (auto& [pattern, expansion] : expansions_) {
+      if (expansion.directory_path == dir || below(expansion.directory_path, dir)) {
+        expansion.watched = false;
+      }
+    }
+  }
+}
+
 std::vector<FileDigest> FileDigests::take_new() {
   std::lock_guard lock(mutex_);
   return std::exchange(new_, {});
@@ -147,16 +209,28 @@ std::vector<std::string> FileDigests::expand(const std::string& pattern) {
   std::size_t slash = pattern.rfind('/');
   std::string directory = slash == std::string::npos ? "." : pattern.substr(0, slash + 1);
   if (directory.find_first_of("*?[") != std::string::npos) return run_glob(pattern);
+  std::string directory_path = directory == "." ? watch_root(root_) : resolve(directory);
+  while (directory_path.size() > 1 && directory_path.back() == '/') directory_path.pop_back();
+  bool covered = false;
+  if (watch_) {
+    std::lock_guard lock(mutex_);
+    auto it = expansions_.find(pattern);
+    if (it != expansions_.end() && it->second.watched) return it->second.paths;
+    covered = watch_->cover_directory(directory_path);
+  }
   std::optional<FileStamp> stamp = stamp_of(resolve(directory));
   if (!stamp) return {};
   {
     std::lock_guard lock(mutex_);
     auto it = expansions_.find(pattern);
-    if (it != expansions_.end() && it->second.directory == *stamp) return it->second.paths;
+    if (it != expansions_.end() && it->second.directory == *stamp) {
+      it->second.watched = covered;
+      return it->second.paths;
+    }
   }
   std::vector<std::string> paths = run_glob(pattern);
   std::lock_guard lock(mutex_);
-  expansions_[pattern] = {*stamp, paths};
+  expansions_[pattern] = {directory_path, *stamp, paths, covered};
   return paths;
 }
 

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "key/file_stamp.hpp"
+#include "key/file_watch.hpp"
 #include "key/hash.hpp"
 #include "key/input_confinement.hpp"
 #include "sys/fd.hpp"
@@ -48,9 +50,13 @@ struct InputLook {
 // also lie in the project or `allowed` (EACCES otherwise, see InputConfinement).
 class FileDigests {
  public:
-  // Relative paths are taken from `root` (the project root).
+  // Relative paths are taken from `root` (the project root). With
+  // `watch_files`, files below the root are watched (FileWatch) and a file
+  // nothing touched since its last stat is not stat'ed again: for a
+  // long-lived process (the daemon), which calls refresh() before each pass.
   explicit FileDigests(std::filesystem::path root,
-                       const std::vector<std::filesystem::path>& allowed = {});
+                       const std::vector<std::filesystem::path>& allowed = {},
+                       bool watch_files = false);
   ~FileDigests();
   FileDigests(const FileDigests&) = delete;
   FileDigests& operator=(const FileDigests&) = delete;
@@ -77,6 +83,10 @@ class FileDigests {
   // outside the project.
   void admit_pattern(const std::string& pattern) const;
 
+  // Takes in what the watch saw change since the last call; a keying pass
+  // calls it once before it looks at files (without a watch it does nothing).
+  void refresh();
+
   // Digests remembered from an earlier process (the store keeps them).
   void preload(const std::vector<FileDigest>& digests);
   // The digests computed since the last call, for the caller to persist.
@@ -90,13 +100,16 @@ class FileDigests {
   struct Entry {
     FileStamp stamp;
     Hash128 hash;
+    bool watched = false;  // the stamp still holds: the watch saw nothing change the file
   };
   // A glob whose wildcards are all in its last component matches the same
   // names as long as its directory is unchanged (adding, removing or renaming
   // an entry changes the directory's mtime).
   struct Expansion {
+    std::string directory_path;  // absolute
     FileStamp directory;
     std::vector<std::string> paths;
+    bool watched = false;  // the watch saw no entry of the directory come or go
   };
 
   std::vector<std::string> run_glob(const std::string& pattern) const;
@@ -109,6 +122,10 @@ class FileDigests {
 
   // The absolute path of a path relative to the root (or already absolute).
   std::string resolve(const std::string& path) const;
+  // Whether `full` is a regular file with one name: not a symbolic link, nor
+  // a file with other hard links, which could change without an event in the
+  // watched directory (inotify tells the directory a file was written through).
+  static bool plain_file(const std::string& full);
 
   std::filesystem::path root_;
   std::string root_prefix_;
@@ -118,6 +135,7 @@ class FileDigests {
   std::unordered_map<std::string, Entry> cache_;
   std::vector<FileDigest> new_;
   std::unordered_map<std::string, Expansion> expansions_;  // by pattern
+  std::unique_ptr<FileWatch> watch_;                       // null: stat every time
   std::atomic<bool> stopping_{false};
 };
 
