@@ -76,6 +76,7 @@ void Engine::compute_once(std::shared_ptr<const Request> request, const TargetPa
     if (keys.back() && !plan.nodes[leaf].task->nocache) wanted.push_back(keys.back()->key);
   }
   prefetch(wanted);
+  exec::WorkerPool::Gathering gathering(*pool_);  // the leaves to run go out in batches
   for (std::size_t k = 0; k < leaves.size(); ++k) {
     if (keys[k]) continue_with_key(c, leaves[k], std::move(*keys[k]));
   }

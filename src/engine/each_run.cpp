@@ -85,6 +85,7 @@ void Engine::run_each(const std::shared_ptr<Computation>& c, std::size_t i, Node
   std::vector<Hash128> wanted;
   for (const auto& k : keys) wanted.push_back(k.key);
   prefetch(wanted);
+  exec::WorkerPool::Gathering gathering(*pool_);  // the missing elements go out in batches
   for (std::size_t k = 0; k < keys.size(); ++k) {
     Hash128 element = keys[k].key;
     std::optional<ResultInfo> hit;
