@@ -18,7 +18,10 @@ constexpr double kBatchWork = 0.005;
 }  // namespace
 
 WorkerPool::WorkerPool(WorkerConfig config, int size, RunLogging logging)
-    : config_(std::move(config)), logging_(logging), runners_(static_cast<std::size_t>(size)) {
+    : config_(std::move(config)),
+      logging_(logging),
+      runners_(static_cast<std::size_t>(size)),
+      typical_run_seconds_(kBatchWork / 8) {
   for (std::size_t i = 0; i < runners_.size(); ++i)
     threads_.emplace_back([this, i] { run_loop(i); });
 }
@@ -208,14 +211,14 @@ class WorkerPool::BatchProgress final : public BatchListener {
 };
 
 void WorkerPool::note_run_seconds(double seconds) {
-  typical_run_seconds_ =
-      typical_run_seconds_ == 0 ? seconds : 0.8 * typical_run_seconds_ + 0.2 * seconds;
+  typical_run_seconds_ = 0.8 * typical_run_seconds_ + 0.2 * seconds;
 }
 
 void WorkerPool::take_batch(Runner& runner) {
   std::size_t share = (queue_.size() + runners_.size() - 1) / runners_.size();
-  double by_work = typical_run_seconds_ > 0 ? kBatchWork / typical_run_seconds_ : kMaxBatch;
-  std::size_t size = std::min(share, static_cast<std::size_t>(std::clamp<double>(by_work, 1, kMaxBatch)));
+  double by_work = std::clamp<double>(kBatchWork / std::max(typical_run_seconds_, 1e-9), 1,
+                                      static_cast<double>(kMaxBatch));
+  std::size_t size = std::min(share, static_cast<std::size_t>(by_work));
   do {
     runner.batch.push_back(std::move(queue_.front()));
     queue_.pop_front();

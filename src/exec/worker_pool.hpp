@@ -138,7 +138,9 @@ class WorkerPool {
   std::uint64_t generation_ = 0;
   std::unique_ptr<WorkerProcess> spare_;      // loaded for generation_, not yet used
   std::unique_ptr<WorkerProcess> candidate_;  // from read_library(), for the next generation
-  double typical_run_seconds_ = 0;            // see note_run_seconds
+  // What a run is expected to take (see note_run_seconds); before any run
+  // is known, an eighth of a batch's work: the first batches are small.
+  double typical_run_seconds_;
   int gathering_ = 0;                         // Gathering objects alive
   bool stopping_ = false;
   std::vector<std::thread> threads_;
