@@ -22,11 +22,11 @@ namespace {
 // that a dependent hears of them soon.
 constexpr auto kStoreEvery = std::chrono::milliseconds(5);
 
-// stdout and stderr are the output pipe for the life of one run. At its end,
-// what the task left in C stdio and iostream buffers is flushed, so that it
-// belongs to this run and not to the next one. (A task that crashes loses
-// what its buffers held: stdout is line-buffered, so at most a partial line,
-// unless the task made its own buffers.)
+// stdout and stderr are the output pipe for the life of a batch. At the end
+// of each run, what the task left in C stdio and iostream buffers is flushed
+// (flush()), so that it belongs to this run and not to the next one. (A task
+// that crashes loses what its buffers held: stdout is line-buffered, so at
+// most a partial line, unless the task made its own buffers.)
 class CapturedOutput {
  public:
   CapturedOutput(int own_out, int own_err) : own_out_(own_out), own_err_(own_err) {
@@ -34,16 +34,20 @@ class CapturedOutput {
     ::dup2(kTaskOutputFd, STDERR_FILENO);
   }
   ~CapturedOutput() {
-    // iostreams not synced with stdio have buffers of their own.
-    std::cout.flush();
-    std::cerr.flush();
-    std::clog.flush();
-    std::fflush(nullptr);
+    flush();
     ::dup2(own_out_, STDOUT_FILENO);
     ::dup2(own_err_, STDERR_FILENO);
   }
   CapturedOutput(const CapturedOutput&) = delete;
   CapturedOutput& operator=(const CapturedOutput&) = delete;
+
+  void flush() {
+    // iostreams not synced with stdio have buffers of their own.
+    std::cout.flush();
+    std::cerr.flush();
+    std::clog.flush();
+    std::fflush(nullptr);
+  }
 
  private:
   int own_out_, own_err_;
@@ -62,8 +66,11 @@ void forget_damaged_upstream(Store& store, const DamagedBlob& e, RunReply& reply
 }  // namespace
 
 std::string make_run_end_mark() {
+  // It starts with a NUL, which text never holds: the coordinator holds back
+  // the end of what a run printed only when it may be the start of a mark,
+  // and a log that ends that way would look short while its task runs on.
   std::string mark(16, '\0');
-  if (::getrandom(mark.data(), mark.size(), 0) != static_cast<ssize_t>(mark.size())) {
+  if (::getrandom(mark.data() + 1, mark.size() - 1, 0) != static_cast<ssize_t>(mark.size() - 1)) {
     throw std::runtime_error(std::string("getrandom: ") + std::strerror(errno));
   }
   return mark;
@@ -77,32 +84,80 @@ BatchRunner::BatchRunner(TaskLibrary& library, std::string store_dir, std::strin
     : library_(library), store_dir_(std::move(store_dir)), run_end_mark_(std::move(run_end_mark)) {}
 
 void BatchRunner::run(const RunBatch& batch) {
+  take_keys_ahead(batch);
   pending_since_ = std::chrono::steady_clock::now();
-  for (const RunRequest& request : batch.runs) {
-    Finished run;
-    run.reply.started = epoch_seconds();
-    try {
-      if (!stores_) {
-        stores_ = std::make_unique<Stores>(store_dir_);
-        stores_->collections.install(library_.collection_hooks());
+  {
+    CapturedOutput captured(own_.out, own_.err);
+    for (std::size_t i = 0; i < batch.runs.size(); ++i) {
+      Finished run;
+      run.reply.started = epoch_seconds();
+      try {
+        open_store();
+        run_task(batch.runs[i], i, run);
+      } catch (const std::exception& e) {
+        run.reply.error = e.what();
+      } catch (...) {
+        run.reply.error = "the task threw a non-standard exception";
       }
-      CapturedOutput captured(own_.out, own_.err);  // flushed before the mark
-      run_task(request, run);
-    } catch (const std::exception& e) {
-      run.reply.error = e.what();
-    } catch (...) {
-      run.reply.error = "the task threw a non-standard exception";
+      if (!run.reply.error.empty()) run = Finished{std::move(run.reply), {}, {}, {}};
+      // Everything the run printed is in the pipe before its mark.
+      captured.flush();
+      write_all(kTaskOutputFd, run_end_mark_, "the output pipe");
+      pending_.push_back(std::move(run));
+      if (std::chrono::steady_clock::now() - pending_since_ >= kStoreEvery) store_pending();
     }
-    if (!run.reply.error.empty()) run = Finished{std::move(run.reply), {}, {}, {}};
-    // Everything the run printed is in the pipe before its mark.
-    write_all(kTaskOutputFd, run_end_mark_, "the output pipe");
-    pending_.push_back(std::move(run));
-    if (std::chrono::steady_clock::now() - pending_since_ >= kStoreEvery) store_pending();
   }
   store_pending();
+  ahead_.clear();  // the keys of runs that failed before they took theirs
 }
 
-void BatchRunner::run_task(const RunRequest& request, Finished& run) {
+void BatchRunner::open_store() {
+  if (stores_) return;
+  stores_ = std::make_unique<Stores>(store_dir_);
+  stores_->collections.install(library_.collection_hooks());
+}
+
+void BatchRunner::take_keys_ahead(const RunBatch& batch) {
+  ahead_.clear();
+  ahead_.resize(batch.runs.size());
+  try {
+    open_store();
+    std::vector<Hash128> keys;
+    std::vector<std::size_t> runs;
+    for (std::size_t i = 0; i < batch.runs.size(); ++i) {
+      if (!batch.runs[i].cache) continue;
+      ahead_[i].lock = KeyLock::try_take(stores_->store, batch.runs[i].key);
+      if (!ahead_[i].lock) continue;
+      keys.push_back(batch.runs[i].key);
+      runs.push_back(i);
+    }
+    if (keys.empty()) return;
+    std::vector<std::optional<ResultInfo>> stored = stores_->store.find_results(keys);
+    for (std::size_t k = 0; k < runs.size(); ++k) ahead_[runs[k]].stored = stored[k];
+  } catch (const std::exception&) {
+    // Each run takes its key on its own then, and fails saying why if it cannot.
+    ahead_.clear();
+    ahead_.resize(batch.runs.size());
+  }
+}
+
+std::optional<ResultInfo> BatchRunner::hold_key(std::size_t index, const Hash128& key,
+                                                Finished& run) {
+  if (ahead_[index].lock) {
+    run.computing = std::move(ahead_[index].lock);
+    return ahead_[index].stored;
+  }
+  Store& store = stores_->store;
+  run.computing = KeyLock::try_take(store, key);
+  if (!run.computing) {
+    store_pending();
+    for (KeyAhead& later : ahead_) later.lock.reset();
+    run.computing = std::make_unique<KeyLock>(store, key);
+  }
+  return store.find_result(key);
+}
+
+void BatchRunner::run_task(const RunRequest& request, std::size_t index, Finished& run) {
   RunReply& reply = run.reply;
   Store& store = stores_->store;
   const LoadedTask* task = library_.find(request.task);
@@ -120,8 +175,7 @@ void BatchRunner::run_task(const RunRequest& request, Finished& run) {
   // One process computes a key at a time, whichever shares the store: the
   // others wait here, then take what it stored.
   if (request.cache) {
-    run.computing = lock_key(request.key);
-    if (std::optional<ResultInfo> stored = store.find_result(request.key)) {
+    if (std::optional<ResultInfo> stored = hold_key(index, request.key, run)) {
       reply.result = *stored;
       run.computing.reset();
       return;
@@ -176,12 +230,6 @@ void BatchRunner::run_task(const RunRequest& request, Finished& run) {
   stores_->collections.abandon_run();
   run.to_store = out->to_store(std::move(result));
   run.result = std::move(out);
-}
-
-std::unique_ptr<KeyLock> BatchRunner::lock_key(const Hash128& key) {
-  if (auto lock = KeyLock::try_take(stores_->store, key)) return lock;
-  store_pending();
-  return std::make_unique<KeyLock>(stores_->store, key);
 }
 
 void BatchRunner::store_pending() {

@@ -56,11 +56,24 @@ class BatchRunner {
     std::optional<ResultToStore> to_store;  // the value written into `result`
   };
 
-  void run_task(const RunRequest& request, Finished& run);
-  // Holds `key` for this process. When another holds it, first stores what
-  // is pending (releasing its keys): a process never waits for one key while
-  // holding others, so two batches never wait for each other.
-  std::unique_ptr<KeyLock> lock_key(const Hash128& key);
+  // A cached run's key, taken before the batch's runs start (if no one else
+  // held it), and what the store held under it then.
+  struct KeyAhead {
+    std::unique_ptr<KeyLock> lock;
+    std::optional<ResultInfo> stored;
+  };
+
+  void open_store();
+  // Takes the keys of the batch's cached runs that no one else holds, and
+  // looks them up in one read transaction.
+  void take_keys_ahead(const RunBatch& batch);
+  void run_task(const RunRequest& request, std::size_t index, Finished& run);
+  // Holds the key of run `index` for this process (run.computing) and
+  // returns what the store holds under it. When another process holds it,
+  // first stores what is pending and lets the keys taken ahead go: a
+  // process never waits for one key while holding others, so two batches
+  // never wait for each other.
+  std::optional<ResultInfo> hold_key(std::size_t index, const Hash128& key, Finished& run);
   // Stores the pending results in one transaction, then sends their replies.
   void store_pending();
 
@@ -69,6 +82,7 @@ class BatchRunner {
   std::string run_end_mark_;
   const OwnOutput own_;
   std::unique_ptr<Stores> stores_;
+  std::vector<KeyAhead> ahead_;  // by run of the batch
   std::vector<Finished> pending_;
   std::chrono::steady_clock::time_point pending_since_;
 };
