@@ -15,8 +15,8 @@
 #include <thread>
 
 #include "exec/protocol.hpp"
-#include "worker_batch.hpp"  // of this program, not of the exec module
 #include "plugin/task_library.hpp"
+#include "worker_batch.hpp"  // of this program, not of the exec module
 
 namespace taskfs::exec {
 namespace {

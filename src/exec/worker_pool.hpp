@@ -141,7 +141,7 @@ class WorkerPool {
   // What a run is expected to take (see note_run_seconds); before any run
   // is known, an eighth of a batch's work: the first batches are small.
   double typical_run_seconds_;
-  int gathering_ = 0;                         // Gathering objects alive
+  int gathering_ = 0;  // Gathering objects alive
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
