@@ -19,7 +19,8 @@
 
 namespace taskfs::exec {
 
-// Random bytes no task prints by chance: a worker's run-end mark.
+// A NUL and 15 random bytes, which no task prints by chance: a worker's
+// run-end mark.
 std::string make_run_end_mark();
 
 class BatchRunner {
