@@ -75,9 +75,12 @@ void Engine::compute_once(std::shared_ptr<const Request> request, const TargetPa
     keys.push_back(key_of(c, leaf, Reading::KnownOnly));
     if (keys.back() && !plan.nodes[leaf].task->nocache) wanted.push_back(keys.back()->key);
   }
-  prefetch(wanted);
+  std::unordered_set<Hash128> missing = prefetch(wanted);
+  exec::WorkerPool::Gathering gathering(*pool_);  // the leaves to run go out in batches
   for (std::size_t k = 0; k < leaves.size(); ++k) {
-    if (keys[k]) continue_with_key(c, leaves[k], std::move(*keys[k]));
+    if (!keys[k]) continue;
+    bool known_missing = missing.contains(keys[k]->key);
+    continue_with_key(c, leaves[k], std::move(*keys[k]), known_missing);
   }
 }
 
@@ -108,7 +111,7 @@ std::optional<NodeKey> Engine::key_of(const std::shared_ptr<Computation>& c, std
   return std::nullopt;
 }
 
-void Engine::prefetch(const std::vector<Hash128>& keys) {
+std::unordered_set<Hash128> Engine::prefetch(const std::vector<Hash128>& keys) {
   std::vector<Hash128> unknown;
   std::uint64_t evictions = 0;
   {
@@ -118,25 +121,31 @@ void Engine::prefetch(const std::vector<Hash128>& keys) {
     }
     evictions = evictions_;
   }
-  if (unknown.size() < 2) return;
+  std::unordered_set<Hash128> missing;
+  if (unknown.size() < 2) return missing;
   std::vector<std::optional<ResultInfo>> found = store_.find_results(unknown);
+  for (std::size_t k = 0; k < unknown.size(); ++k) {
+    if (!found[k]) missing.insert(unknown[k]);
+  }
   std::lock_guard lock(mutex_);
-  if (evictions != evictions_) return;  // some may be gone: looked up one by one
+  if (evictions != evictions_) return missing;  // some may be gone: looked up one by one
   for (std::size_t k = 0; k < unknown.size(); ++k) {
     if (found[k]) known_.emplace(unknown[k], *found[k]);
   }
+  return missing;
 }
 
 void Engine::advance(const std::shared_ptr<Computation>& c, std::size_t i) {
   if (auto nk = key_of(c, i, Reading::KnownOnly)) continue_with_key(c, i, std::move(*nk));
 }
 
-void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey nk) {
+void Engine::continue_with_key(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey nk,
+                               bool missing) {
   const PlanNode& node = c->request->plan.nodes[i];
   if (c->part.kind != TargetPart::Kind::Whole && i + 1 == c->request->plan.nodes.size()) {
     return run_part(c, i, std::move(nk));
   }
-  if (!node.task->nocache) {
+  if (!node.task->nocache && !missing) {
     std::optional<ResultInfo> hit;
     try {
       hit = lookup(nk.key);

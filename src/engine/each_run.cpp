@@ -84,12 +84,13 @@ void Engine::run_each(const std::shared_ptr<Computation>& c, std::size_t i, Node
   if (keys.empty()) return seal_each(run);
   std::vector<Hash128> wanted;
   for (const auto& k : keys) wanted.push_back(k.key);
-  prefetch(wanted);
+  std::unordered_set<Hash128> missing = prefetch(wanted);
+  exec::WorkerPool::Gathering gathering(*pool_);  // the missing elements go out in batches
   for (std::size_t k = 0; k < keys.size(); ++k) {
     Hash128 element = keys[k].key;
     std::optional<ResultInfo> hit;
     try {
-      hit = lookup(element);
+      if (!missing.contains(element)) hit = lookup(element);
     } catch (const std::exception& e) {  // a damaged or unreadable store
       each_element_done(run, k, {false, "task '" + run->task + "': store: " + e.what(), element});
       continue;

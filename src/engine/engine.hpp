@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/hashing_threads.hpp"
@@ -224,7 +225,10 @@ class Engine {
   // unreadable or refused input).
   std::optional<NodeKey> key_of(const std::shared_ptr<Computation>& c, std::size_t i,
                                 Reading reading);
-  void continue_with_key(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey nk);
+  // With `missing`, the store was just asked for the key (prefetch) and
+  // had none: it is not asked again.
+  void continue_with_key(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey nk,
+                         bool missing = false);
   // What a worker needs to run the node under key `nk`.
   exec::RunRequest run_request(const PlanNode& node, NodeKey nk) const;
   // --- .each nodes (SPEC 6, engine/each_run.cpp)
@@ -254,8 +258,10 @@ class Engine {
   // the source's elements (or, without `elements`, made without its glob and
   // with no elements); nullopt when some of it is not cached.
   std::optional<NodeKey> cached_source(const Request& request, bool elements);
-  // Looks many keys up in the store in one go, remembering what it finds.
-  void prefetch(const std::vector<Hash128>& keys);
+  // Looks many keys up in the store in one go (one read transaction, rather
+  // than one per key: a cold fan-in has thousands), remembering what it
+  // finds; returns the keys the store had none for.
+  std::unordered_set<Hash128> prefetch(const std::vector<Hash128>& keys);
   void node_done(const std::shared_ptr<Computation>& c, std::size_t i, const Outcome& outcome);
   std::optional<ResultInfo> lookup(const Hash128& key);
   // What is cached of a plan, computing nothing: each node's key where every

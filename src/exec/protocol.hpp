@@ -28,14 +28,18 @@ inline constexpr int kTaskOutputFd = 5;
 struct CatalogMessage {
   std::string error;  // non-empty when the library could not be loaded
   std::vector<TaskInfo> tasks;
+  // What the worker writes into the output pipe after each run of a batch
+  // (random bytes of its own): where one run's output ends and the next's
+  // begins (see OutputSplitter).
+  std::string run_end_mark;
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(error, tasks);
+    ar(error, tasks, run_end_mark);
   }
 };
 
-// Run one task and store its result.
+// One task to run and store the result of (a run of a RunBatch).
 struct RunRequest {
   std::string task;
   Hash128 key;
@@ -81,6 +85,28 @@ struct RunReply {
   template <class Archive>
   void serialize(Archive& ar) {
     ar(error, stale_code, upstream_damaged, result, started, seconds, collection);
+  }
+};
+
+// Runs to make one after the other, in one worker (exec/worker_batch.cpp):
+// their results are stored in as few transactions as the runs allow.
+struct RunBatch {
+  std::vector<RunRequest> runs;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(runs);
+  }
+};
+
+// The replies of the next runs of a batch, in order, sent once their results
+// are stored (a batch's replies may come in several of these).
+struct RunReplies {
+  std::vector<RunReply> replies;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(replies);
   }
 };
 

@@ -19,9 +19,9 @@ void StoredResult::collection(std::shared_ptr<detail::ElementSink> elements) {
   elements_ = std::move(elements);
 }
 
-ResultInfo StoredResult::store(const NewResult& result) {
+ResultToStore StoredResult::to_store(NewResult result) const {
   if (!value_) throw std::logic_error("the task's invoke wrote no result");
-  return store_.put_result(result, *value_, view_);
+  return {std::move(result), value_.get(), view_};
 }
 
 }  // namespace taskfs::exec

@@ -20,9 +20,10 @@ class StoredResult final : public detail::ResultSink {
   void collection(std::shared_ptr<detail::ElementSink> elements) override;
   // A collection result's sink, when the result is one (see StoredCollections).
   detail::ElementSink* elements() const { return elements_.get(); }
-  // Stores the value written: its value, view and rows (Store::put_result).
+  // The value written, with its view, as Store::put_results stores it (it
+  // stays this object's: it goes when this does, unless it was stored).
   // Throws std::logic_error when the task wrote none.
-  ResultInfo store(const NewResult& result);
+  ResultToStore to_store(NewResult result) const;
   // When the task handed its result over (its function had returned and
   // the view was made): what follows is storing, not the task's own time.
   std::chrono::steady_clock::time_point handed_over() const { return handed_over_; }

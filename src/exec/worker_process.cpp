@@ -155,10 +155,7 @@ void WorkerProcess::died() {
 
 void WorkerProcess::kill() { ::syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGKILL, nullptr, 0); }
 
-void WorkerProcess::await_reply(const OutputSink* output, double timeout_seconds) {
-  using Clock = std::chrono::steady_clock;
-  auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                     std::chrono::duration<double>(timeout_seconds));
+void WorkerProcess::await_reply(const OutputSink* output, const RunClock* clock) {
   // The process, not the pipe, says the worker died: a child the task forked
   // inherits the pipe and would keep it open long after.
   pollfd watched[] = {{reply_.get(), POLLIN, 0},
@@ -166,7 +163,9 @@ void WorkerProcess::await_reply(const OutputSink* output, double timeout_seconds
                       {output != nullptr ? output_.get() : -1, POLLIN, 0}};
   for (;;) {
     int wait_ms = -1;
-    if (timeout_seconds > 0) {
+    if (clock != nullptr && clock->timeout_seconds > 0) {
+      auto deadline = clock->started + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(clock->timeout_seconds));
       auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
       wait_ms = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, INT_MAX));
     }
@@ -181,7 +180,8 @@ void WorkerProcess::await_reply(const OutputSink* output, double timeout_seconds
       ::waitpid(pid_, nullptr, 0);
       pid_ = -1;
       std::ostringstream why;
-      why << "the task ran past its timeout of " << timeout_seconds << " s; its worker was killed";
+      why << "the task ran past its timeout of " << clock->timeout_seconds
+          << " s; its worker was killed";
       throw WorkerDied(why.str());
     }
     if ((watched[2].revents & POLLIN) != 0) {
@@ -215,26 +215,58 @@ void WorkerProcess::drain_output(const OutputSink& output) {
   }
 }
 
-RunReply WorkerProcess::run(const RunRequest& request, const OutputSink& output) {
-  // Output that came between runs is no run's (a process a task left behind
-  // printing after it ended): it must not open the next run's log.
+void WorkerProcess::run_batch(const RunBatch& batch, BatchListener& listener) {
+  // Output that came between batches is no run's (a process a task left
+  // behind printing after it ended): it must not open the next run's log.
   drain_output([](std::string_view) {});
-  RunReply reply;
-  bool sent = true;
-  try {
-    send(request_.get(), request);
-  } catch (const std::runtime_error&) {
-    sent = false;  // a broken pipe: the worker is gone; say how it died below
-  }
-  if (sent) {
-    await_reply(&output, request.timeout_seconds);  // throws WorkerDied itself
-    try {
-      if (receive(reply_.get(), reply)) return reply;
-    } catch (const std::runtime_error&) {
-      // A broken or garbled reply: the worker is not to be trusted any more.
+  if (batch.runs.empty()) return;
+  // Each run's end starts the next one's clock; after the last run, its
+  // timeout bounds the storing of the results.
+  struct RunEnds final : RunOutputListener {
+    BatchListener& listener;
+    const RunBatch& batch;
+    RunClock clock;
+    std::size_t current = 0;  // the run under way
+
+    RunEnds(BatchListener& l, const RunBatch& b)
+        : listener(l), batch(b), clock{b.runs[0].timeout_seconds, Clock::now()} {}
+    void output(std::string_view bytes) override { listener.output(bytes); }
+    void run_ended() override {
+      listener.run_ended();
+      current = std::min(current + 1, batch.runs.size() - 1);
+      clock = {batch.runs[current].timeout_seconds, Clock::now()};
     }
+  } ends(listener, batch);
+  OutputSplitter splitter(catalog_.run_end_mark);
+  OutputSink output = [&](std::string_view bytes) { splitter.feed(bytes, ends); };
+  try {
+    try {
+      send(request_.get(), batch);
+    } catch (const std::runtime_error&) {
+      died();  // a broken pipe: the worker is gone; say how it died
+    }
+    for (std::size_t replied = 0; replied < batch.runs.size();) {
+      await_reply(&output, &ends.clock);  // throws WorkerDied itself
+      RunReplies replies;
+      bool received = false;
+      try {
+        received = receive(reply_.get(), replies);
+      } catch (const std::runtime_error&) {
+      }
+      // A broken or garbled reply: the worker is not to be trusted any more.
+      if (!received || replies.replies.empty() ||
+          replies.replies.size() > batch.runs.size() - replied) {
+        died();
+      }
+      for (const RunReply& reply : replies.replies) {
+        listener.replied(reply);
+        ++replied;
+      }
+    }
+  } catch (const WorkerDied&) {
+    splitter.flush(ends);  // what the run under way printed last
+    throw;
   }
-  died();
 }
 
 }  // namespace taskfs::exec

@@ -5,11 +5,13 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "exec/output_splitter.hpp"
 #include "exec/protocol.hpp"
 #include "sys/fd.hpp"
 
@@ -33,6 +35,15 @@ struct WorkerConfig {
 // Takes the output of a running task as it arrives.
 using OutputSink = std::function<void(std::string_view)>;
 
+// Hears how a batch goes, on the thread that runs it: each run's output and
+// end (RunOutputListener), and each run's reply, in order, once the worker
+// stored its result. A run ends before its reply comes, maybe long before
+// (results are stored a few runs at a time).
+class BatchListener : public RunOutputListener {
+ public:
+  virtual void replied(const RunReply& reply) = 0;
+};
+
 class WorkerProcess {
  public:
   // Spawns the worker and reads the catalog it sends first.
@@ -44,10 +55,12 @@ class WorkerProcess {
 
   // What the library declares, or the reason it could not be loaded.
   const CatalogMessage& catalog() const { return catalog_; }
-  // Runs one task, handing what it prints to `output` as it comes, up to
-  // the reply or the worker's death. Throws WorkerDied, saying how, if the
-  // worker dies meanwhile or is killed for running past request.timeout_seconds.
-  RunReply run(const RunRequest& request, const OutputSink& output);
+  // Runs the batch's runs in order, telling `listener` what each prints as
+  // it comes, when each ends and each reply, up to the last reply or the
+  // worker's death. Throws WorkerDied, saying how, if the worker dies
+  // meanwhile or is killed for a run lasting past its timeout_seconds (the
+  // last run's timeout also bounds the storing of results after it).
+  void run_batch(const RunBatch& batch, BatchListener& listener);
   pid_t pid() const { return pid_; }
   // Sends SIGKILL to the worker (its death then takes its process group);
   // safe from another thread while run() waits, and against a reused pid.
@@ -58,11 +71,17 @@ class WorkerProcess {
  private:
   // Kills the worker's process group, reaps the worker, throws WorkerDied.
   [[noreturn]] void died();
+  using Clock = std::chrono::steady_clock;
+  // The time limit of the run under way, from its start (0: none).
+  struct RunClock {
+    double timeout_seconds = 0;
+    Clock::time_point started;
+  };
   // Waits until a reply can be read, passing on the task's output meanwhile
-  // (when `output` is set); died() if the worker exits first. With
-  // `timeout_seconds` (> 0), a worker still busy by then is killed and
-  // WorkerDied thrown, saying so.
-  void await_reply(const OutputSink* output = nullptr, double timeout_seconds = 0);
+  // (when `output` is set); died() if the worker exits first. A worker still
+  // busy once `clock` (when set, and as `output` moves it) runs out is
+  // killed and WorkerDied thrown, saying so.
+  void await_reply(const OutputSink* output = nullptr, const RunClock* clock = nullptr);
   // Reads what the output pipe holds now into `output`.
   void drain_output(const OutputSink& output);
   // Closes the pipes, kills and reaps the process.

@@ -25,15 +25,25 @@ bool still_named(int fd, int dir, const std::string& name) {
 
 }  // namespace
 
-KeyLock::KeyLock(const Store& store, const Hash128& key)
-    : dir_(store.locks_fd()), name_(key.hex()) {
+KeyLock::KeyLock(const Store& store, const Hash128& key) : KeyLock(store.locks_fd(), key.hex()) {
+  take(true);
+}
+
+std::unique_ptr<KeyLock> KeyLock::try_take(const Store& store, const Hash128& key) {
+  std::unique_ptr<KeyLock> lock(new KeyLock(store.locks_fd(), key.hex()));
+  if (!lock->take(false)) return nullptr;
+  return lock;
+}
+
+bool KeyLock::take(bool wait) {
   for (;;) {
     Fd file(open_below(dir_, name_, O_RDWR | O_CREAT | O_CLOEXEC));
     if (!file) {
       throw std::runtime_error("cannot create the lock locks/" + name_ +
                                " of the store: " + std::strerror(errno));
     }
-    while (::flock(file.get(), LOCK_EX) != 0) {
+    while (::flock(file.get(), wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK && !wait) return false;
       if (errno != EINTR) {
         throw std::runtime_error("cannot lock locks/" + name_ +
                                  " of the store: " + std::strerror(errno));
@@ -43,11 +53,13 @@ KeyLock::KeyLock(const Store& store, const Hash128& key)
     // that file excludes no one, the name's new file does.
     if (still_named(file.get(), dir_, name_)) {
       file_ = std::move(file);
-      return;
+      return true;
     }
   }
 }
 
-KeyLock::~KeyLock() { ::unlinkat(dir_, name_.c_str(), 0); }  // file_ closes after: unlocks
+KeyLock::~KeyLock() {
+  if (file_) ::unlinkat(dir_, name_.c_str(), 0);  // file_ closes after: unlocks
+}
 
 }  // namespace taskfs

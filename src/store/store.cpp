@@ -362,18 +362,34 @@ ResultInfo Store::put_result(const NewResult& r, std::string_view value, const F
 }
 
 ResultInfo Store::put_result(const NewResult& r, BlobWriter& value, const FileView& view) {
-  // Blob files are written to tmp/ before any lock (the value's while it was
-  // serialized), renamed into place under the blobs lock and named by the
-  // transaction; an orphan left by a crash is only unused disk.
-  StagedValue staged = stage_value(value, view);
-  ResultInfo info = staged.info;
-  info.created = r.started + r.seconds;
-  // From putting its blob files in place to naming them (see kBlobsLock).
+  return put_results({{r, &value, view}}).front();
+}
+
+std::vector<ResultInfo> Store::put_results(const std::vector<ResultToStore>& results) {
+  // Blob files are written to tmp/ before any lock (the values' while they
+  // were serialized), renamed into place under the blobs lock and named by
+  // the transaction; an orphan left by a crash is only unused disk.
+  std::vector<StagedValue> staged;
+  std::vector<ResultInfo> infos;
+  for (const ResultToStore& r : results) {
+    staged.push_back(stage_value(*r.value, r.view));
+    infos.push_back(staged.back().info);
+    infos.back().created = r.result.started + r.result.seconds;
+  }
+  // From putting their blob files in place to naming them (see kBlobsLock).
   StoreLock blobs_lock(dir_, kBlobsLock, StoreLock::Mode::Shared);
   std::lock_guard lock(mutex_);
-  place_value(staged);
+  for (StagedValue& s : staged) place_value(s);
   sqlite::Transaction txn(*db_);
-  record_value(staged);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    record_value(staged[i]);
+    record_result(results[i].result, infos[i]);
+  }
+  txn.commit();
+  return infos;
+}
+
+void Store::record_result(const NewResult& r, const ResultInfo& info) {
   std::string key = r.key.hex();
   if (r.cache) {
     insert_result_row(key, r.task, r.variant, info);
@@ -394,8 +410,6 @@ ResultInfo Store::put_result(const NewResult& r, BlobWriter& value, const FileVi
         .bind(5, r.seconds)
         .run();
   }
-  txn.commit();
-  return info;
 }
 
 void Store::record_run(const RunRecord& run) {

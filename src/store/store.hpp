@@ -64,6 +64,13 @@ class CollectionDigest {
   Hasher hasher_;
 };
 
+// A result whose value is written, ready for Store::put_results.
+struct ResultToStore {
+  NewResult result;
+  BlobWriter* value;  // from Store::value_writer(view)
+  FileView view;
+};
+
 class Store {
  public:
   // The schema version this build reads and writes.
@@ -94,6 +101,10 @@ class Store {
   // record, in one transaction: a process killed at any point leaves either
   // the whole result or none, and never a partial blob under its hash.
   ResultInfo put_result(const NewResult& result, BlobWriter& value, const FileView& view);
+  // put_result for several results (a worker's batch of runs) under one
+  // blobs lock, in one transaction: all are stored, or none. Their
+  // ResultInfos, in order.
+  std::vector<ResultInfo> put_results(const std::vector<ResultToStore>& results);
   // put_result for a value already in memory.
   ResultInfo put_result(const NewResult& result, std::string_view value, const FileView& view);
   void record_run(const RunRecord& run);
@@ -232,6 +243,9 @@ class Store {
   void place_value(StagedValue& staged);
   // Adds the blob rows of a placed value and view. REQUIRES: a write transaction.
   void record_value(const StagedValue& staged);
+  // Adds a stored result's rows: result and provenance (when cached), run.
+  // REQUIRES: a write transaction.
+  void record_result(const NewResult& result, const ResultInfo& info);
   // REQUIRES: mutex_ held, a write transaction.
   void discard_collection_locked(std::int64_t collection);
   // Forgets a sealed collection whose element is damaged: the results

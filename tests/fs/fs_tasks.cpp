@@ -161,6 +161,30 @@ const auto chatty = tf::task("chatty")
                           return lines;
                         }));
 
+// A fan-in of tasks that each print a line, ready at once: with one worker
+// they go to it as one batch, and each run's log holds its own line only. A
+// talker whose `crash` is set crashes once it has printed its line.
+std::vector<tf::Task<int>> make_talkers(int count) {
+  std::vector<tf::Task<int>> talkers;
+  for (int i = 0; i < count; ++i) {
+    talkers.push_back(tf::task("talker_" + std::to_string(i))
+                          .param("i", i)
+                          .param("crash", false)
+                          .run(TASKFS_FN([](int i, bool crash) {
+                            std::printf("talker %d\n", i);
+                            if (crash) ::raise(SIGSEGV);
+                            return i;
+                          })));
+  }
+  return talkers;
+}
+const std::vector<tf::Task<int>> talkers = make_talkers(6);
+const auto talk = tf::task("talk").inputs(talkers).run(TASKFS_FN([](const std::vector<int>& is) {
+  int total = 0;
+  for (int i : is) total += i;
+  return total;
+}));
+
 // Failures: a task that crashes its worker, and one that throws. With `fork`,
 // the crash comes after forking a child that would never end on its own, and
 // that holds the worker's pipes: its pid goes to forked.pid.

@@ -16,7 +16,7 @@ TEST_F(ListingTest, LsOfTheRootListsEveryTaskAndTheControlDirectory) {
   ASSERT_TRUE(ls.succeeded()) << ls.err;
   EXPECT_EQ(ls.out,
             ".taskfs\nbig\nchatty\ncrash\nfail\nhalfway\nhang\nlisting\nnumbers\nprefixes\nreport\n"
-            "slow\nstats\n"
+            "slow\nstats\ntalk\ntalker_0\ntalker_1\ntalker_2\ntalker_3\ntalker_4\ntalker_5\n"
             "total\nwords\n");
   EXPECT_EQ(sh("ls mnt/.taskfs").out, "graph.dot\ngraph.svg\nlog\nstatus\ntasks\n");
 }

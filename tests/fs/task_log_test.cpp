@@ -87,6 +87,19 @@ TEST_F(MountedTaskLogTest, ATaskThatCrashesKeepsWhatItPrintedBeforeTheCrash) {
   EXPECT_EQ(taskfs_log("chatty/crash:true").out, chatty_output(3));
 }
 
+TEST_F(TaskLogTest, EachRunOfABatchHasItsOwnLogUpToACrashAmongThem) {
+  ASSERT_NO_FATAL_FAILURE(mount(kFsTasks, /*jobs=*/1));  // the six talkers: one batch
+  Finished crashed = sh("cat mnt/talk/talker_2=crash:true");
+  EXPECT_NE(crashed.err.find("Input/output error"), std::string::npos) << crashed.err;
+  EXPECT_EQ(mount_log("talker_2/crash:true"), "talker 2\n");
+  ASSERT_EQ(sh("cat mnt/talk/default").out, "15\n");
+  for (int i = 0; i < 6; ++i) {
+    std::string talker = "talker_" + std::to_string(i);
+    EXPECT_EQ(mount_log(talker + "/default"), "talker " + std::to_string(i) + "\n") << talker;
+    EXPECT_EQ(runs(talker), 1) << talker;
+  }
+}
+
 // A result forgotten by rm or evicted by gc takes its log along (the store
 // stays in bounds, logs included); a result that stays keeps its log.
 TEST_F(MountedTaskLogTest, RmAndGcTakeTheLogOfTheResultTheyForget) {

@@ -51,10 +51,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       decode_all<taskfs::exec::CatalogMessage>(stream.fd());
       break;
     case 1:
-      decode_all<taskfs::exec::RunRequest>(stream.fd());
+      decode_all<taskfs::exec::RunBatch>(stream.fd());
       break;
     default:
-      decode_all<taskfs::exec::RunReply>(stream.fd());
+      decode_all<taskfs::exec::RunReplies>(stream.fd());
   }
   return 0;
 }

@@ -225,3 +225,27 @@ const auto parts_total =
           return std::to_string(head.size()) + " " + std::to_string(values.size()) + " " +
                  std::to_string(total * scale) + "\n";
         }));
+
+// A fan-in whose leaves, ready at once, go to a worker as one batch: a leaf
+// whose `crash` is set aborts its worker half way through the batch.
+std::vector<tf::Task<int>> make_batch_leaves(int count) {
+  std::vector<tf::Task<int>> leaves;
+  for (int i = 0; i < count; ++i) {
+    leaves.push_back(tf::task("leaf_" + std::to_string(i))
+                         .param("value", i)
+                         .param("crash", false)
+                         .run(TASKFS_FN([](int v, bool crash) {
+                           if (crash) std::abort();
+                           return v;
+                         })));
+  }
+  return leaves;
+}
+const std::vector<tf::Task<int>> batch_leaves = make_batch_leaves(10);
+const auto leaves_total = tf::task("leaves_total")
+                              .inputs(batch_leaves)
+                              .run(TASKFS_FN([](const std::vector<int>& values) {
+                                int total = 0;
+                                for (int v : values) total += v;
+                                return std::to_string(total) + "\n";
+                              }));

@@ -76,6 +76,23 @@ INSTANTIATE_TEST_SUITE_P(EveryWayAWorkerDies, CrashTest,
                                            Crash{"exiter", "exited with status 3"}),
                          [](const auto& info) { return std::string(info.param.task); });
 
+TEST_F(FailureTest, ACrashInsideABatchFailsItsOwnRunOnlyAndTheOthersAreStoredOnce) {
+  start(/*jobs=*/1);  // one worker: the ten leaves, ready at once, go to it as one batch
+  Outcome crashed = compute("leaves_total/leaf_5=crash:true");
+  EXPECT_FALSE(crashed.ok);
+  EXPECT_NE(crashed.error.find("task 'leaf_5' failed"), std::string::npos) << crashed.error;
+  EXPECT_NE(crashed.error.find("killed by signal 6 (Aborted)"), std::string::npos)
+      << crashed.error;
+  // The same leaves but leaf_5's default: the others were run again on a
+  // new worker (or stored before the crash), once each.
+  EXPECT_EQ(text("leaves_total"), "45\n");
+  for (int i = 0; i < 10; ++i) {
+    std::string leaf = "leaf_" + std::to_string(i);
+    EXPECT_EQ(runs(leaf), 1) << leaf;
+    EXPECT_EQ(failed_runs(leaf), i == 5 ? 1 : 0) << leaf;
+  }
+}
+
 TEST_F(FailureTest, CrashDoesNotDisturbATaskRunningInAnotherWorker) {
   start(/*jobs=*/2);
   std::promise<Outcome> gated;
