@@ -92,9 +92,9 @@ bool Filesystem::runs_each(const std::string& task) {
   return info != nullptr && info->each();
 }
 
-bool Filesystem::glob_each(const std::string& task) {
+bool Filesystem::files_each(const std::string& task) {
   const TaskInfo* info = engine_.catalog().catalog->find(task);
-  return info != nullptr && !info->each_glob.empty();
+  return info != nullptr && info->each_files();
 }
 
 }  // namespace taskfs::fs

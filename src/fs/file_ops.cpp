@@ -211,7 +211,7 @@ void open_each_element(fuse_req_t req, Filesystem& fs, const Node& node, fuse_fi
   fs.compute_for(req, node.task, node.variant,
                  [req, &fs, path, node, fi](const Outcome& outcome) {
                    if (outcome.no_element) {
-                     log_line(path + ": no such element");
+                     log_line(path + ": " + outcome.error);
                      return (void)fuse_reply_err(req, ENOENT);
                    }
                    if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);

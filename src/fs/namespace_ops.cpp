@@ -182,10 +182,10 @@ void Filesystem::reply_entry(fuse_req_t req, fuse_ino_t ino) {
   }
   e.attr_timeout = attr_timeout(*node);
   e.entry_timeout = entry_timeout(*node);
-  // Looking up the directory of an .each(tf::glob(...)) probes its whole
-  // source, a stat per file: it is kept a moment, or `ls -l` of n elements
-  // (a lookup of the directory per element) would cost n^2 stats.
-  if (node->kind == NodeKind::Collection && glob_each(node->task)) e.entry_timeout = kDirTimeout;
+  // Looking up the directory of an .each over files (a glob, a file list)
+  // probes its whole source, a stat per file: it is kept a moment, or `ls -l`
+  // of n elements (a lookup of the directory per element) would cost n^2 stats.
+  if (node->kind == NodeKind::Collection && files_each(node->task)) e.entry_timeout = kDirTimeout;
   fuse_reply_entry(req, &e);
 }
 

@@ -94,6 +94,16 @@ TEST_F(EachTest, ChangingOneUpstreamElementRunsThatElementOnly) {
   EXPECT_EQ(sh("cat mnt/doubled/numbers=bump:2/1").out, "20\n");
 }
 
+TEST_F(EachTest, RenamingUpstreamElementsWithTheSameContentRunsNothing) {
+  EXPECT_EQ(taskfs_run("named_doubled/default").out, "0\n20\n40\n");
+  ASSERT_EQ(runs("named_doubled"), 3);
+  EXPECT_EQ(sh("ls mnt/named_doubled/named=prefix:m").out, "m0\nm1\nm2\n");
+  EXPECT_EQ(taskfs_run("named_doubled/named=prefix:m").out, "0\n20\n40\n");
+  EXPECT_EQ(sh("cat mnt/named_doubled/named=prefix:m/m2").out, "40\n");
+  EXPECT_EQ(runs("named"), 2);
+  EXPECT_EQ(runs("named_doubled"), 3) << "the elements' keys do not hold their names";
+}
+
 TEST_F(EachTest, ACrashInOneElementFailsTheWholeAndKeepsTheOthers) {
   write_file("data/photos/c.txt", "crash");
   EXPECT_EQ(sh("ls mnt/shout/default").out, "a.txt\nb.txt\nc.txt\n") << "names only";
