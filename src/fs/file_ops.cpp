@@ -192,9 +192,12 @@ bool open_stored_element(fuse_req_t req, Filesystem& fs, fuse_file_info fi, cons
 }
 
 // The row of a cached element inode, as its lookup found it; nullopt when
-// it is gone since (its collection evicted or forgotten).
+// it is gone since (its collection evicted or forgotten). An element of an
+// .each cached on its own (no collection: its lookup found its own key) is
+// that result, as for any result its lookup found.
 std::optional<ElementInfo> stored_element(Filesystem& fs, const Node& node) {
-  if (!node.cached || !node.collection) return std::nullopt;
+  if (!node.cached) return std::nullopt;
+  if (!node.collection) return ElementInfo{0, node.element, *node.cached, std::nullopt};
   std::vector<ElementInfo> rows = fs.engine().elements(*node.collection, node.index, 1);
   // (A collection id is reused once its rows are gone: the row must be this one.)
   if (rows.empty() || rows[0].index != node.index || rows[0].name != node.element ||

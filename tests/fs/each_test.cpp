@@ -41,6 +41,21 @@ TEST_F(EachTest, AddingAFileToTheGlobRunsThatElementOnly) {
   EXPECT_EQ(runs("joined"), 3);
 }
 
+// No entry of an .each directory over files is kept by the kernel: right
+// after a listing and a read, an edited or added file is seen at once.
+TEST_F(EachTest, AnEditedOrAddedFileIsSeenAtOnceAfterAListing) {
+  ASSERT_EQ(sh("cat mnt/joined/default").out, "a.txt=HI!\nb.txt=YO!\n");
+  ASSERT_EQ(sh("ls -l mnt/shout/default | grep -c ' 3 '").out, "2\n");
+  ASSERT_EQ(sh("cat mnt/shout/default/a.txt").out, "HI!");
+  write_file("data/photos/a.txt", "edited");
+  EXPECT_EQ(sh("cat mnt/shout/default/a.txt").out, "EDITED!");
+  EXPECT_EQ(sh("stat -c %s mnt/shout/default/a.txt").out, "7\n");
+  write_file("data/photos/c.txt", "new");
+  EXPECT_EQ(sh("ls mnt/shout/default").out, "a.txt\nb.txt\nc.txt\n");
+  EXPECT_EQ(sh("cat mnt/shout/default/c.txt").out, "NEW!");
+  EXPECT_EQ(runs("shout"), 4);
+}
+
 TEST_F(EachTest, AGlobThatLosesAFileDropsThatElement) {
   ASSERT_EQ(sh("cat mnt/joined/default").out, "a.txt=HI!\nb.txt=YO!\n");
   std::filesystem::remove(root() / "data/photos/b.txt");
