@@ -311,6 +311,19 @@ class TaskBuilder {
     return TaskBuilder<detail::EachFileSlot>(std::move(def_));
   }
 
+  // Runs the function once per file of `source`, tf::files({...}) or
+  // tf::file_list("list.txt"): the function takes a const tf::File& first,
+  // then the declared inputs and params. The result is a collection whose
+  // elements are named by each file's path as listed, in the list's order; a
+  // listed file that does not exist fails that element's read only (SPEC 6).
+  TaskBuilder<detail::EachFileSlot> each(const FileList& source) && {
+    static_assert(sizeof...(Slots) == 0,
+                  "taskfs: .each(...) comes first in a declaration: the element is the "
+                  "function's first argument");
+    def_.each_list = source;
+    return TaskBuilder<detail::EachFileSlot>(std::move(def_));
+  }
+
   // Adds an upstream task's result as the next argument of the function.
   template <class R>
   TaskBuilder<Slots..., detail::InputSlot<R>> input(const Task<R>& upstream) && {
@@ -371,7 +384,8 @@ class TaskBuilder {
     static_assert(callable || !each,
                   "taskfs: an .each task's function takes the element first (a const T& for "
                   ".each of a task returning tf::List<T> or tf::Dict<T>, a const tf::File& "
-                  "for .each(tf::glob(...))), then the declared inputs and params in order");
+                  "for .each of tf::glob, tf::files or tf::file_list), then the declared inputs "
+                  "and params in order");
     static_assert(callable || each,
                   "taskfs: this task's function cannot be called with its declared "
                   "inputs and params in declaration order (the task is named in the "

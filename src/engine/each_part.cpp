@@ -54,6 +54,11 @@ void Engine::run_part(const std::shared_ptr<Computation>& c, std::size_t i, Node
     none.no_element = true;
     return node_done(c, i, none);
   }
+  if (element->missing) {
+    Outcome none{false, no_such_file(node, *element), whole.key};
+    none.no_element = true;  // ENOENT through the mount, like an element it lacks
+    return node_done(c, i, none);
+  }
   NodeKey nk = element_key(node, whole, *element);
   std::optional<ResultInfo> hit;
   try {
@@ -97,8 +102,16 @@ std::optional<EachProgress> Engine::each_progress(const Request& request) {
   return progress;
 }
 
+std::optional<std::string> Engine::file_element_path(const TaskInfo& task,
+                                                     const std::string& element) {
+  if (task.each_list)
+    return listed_element_path(*task.each_list, element, digests_, Reading::KnownOnly);
+  return glob_element_path(task.each_glob, element);
+}
+
 // One element's key without the others': one indexed query for an upstream
-// element, one stat for a glob's file (an `ls -l` of n elements costs n, not n^2).
+// element, one stat for a glob's file (an `ls -l` of n elements costs n, not n^2;
+// a file list's is looked up in its list, kept parsed).
 std::optional<ResultInfo> Engine::cached_element(const Request& request,
                                                  const std::string& element) {
   std::optional<NodeKey> whole = cached_source(request, false);
@@ -107,13 +120,12 @@ std::optional<ResultInfo> Engine::cached_element(const Request& request,
   std::optional<EachElement> found;
   if (node.task->each_upstream) {
     found = upstream_element(whole->upstream.at(0).hash, element);
-  } else if (auto path = glob_element_path(node.task->each_glob, element)) {
+  } else if (digests_.refresh(); auto path = file_element_path(*node.task, element)) {
     InputLook look;
     try {
-      digests_.refresh();
       look = digests_.look(*path, false, true, Reading::KnownOnly);
     } catch (const std::exception&) {
-      return std::nullopt;  // no such file: no such element
+      return std::nullopt;  // no such file: no such element, or one that cannot run
     }
     if (look.kind != InputLook::Kind::Hashed) return std::nullopt;
     found = EachElement{element, look.digest.hash, *path, look.digest.stamp};

@@ -88,6 +88,10 @@ void Engine::run_each(const std::shared_ptr<Computation>& c, std::size_t i, Node
   exec::WorkerPool::Gathering gathering(*pool_);  // the missing elements go out in batches
   for (std::size_t k = 0; k < keys.size(); ++k) {
     Hash128 element = keys[k].key;
+    if (whole.elements[k].missing) {
+      each_element_done(run, k, {false, no_such_file(node, whole.elements[k]), element});
+      continue;
+    }
     std::optional<ResultInfo> hit;
     try {
       if (!missing.contains(element)) hit = lookup(element);
@@ -111,6 +115,12 @@ void Engine::run_each(const std::shared_ptr<Computation>& c, std::size_t i, Node
     run_once(element, std::move(request),
              [this, run, k](const Outcome& outcome) { each_element_done(run, k, outcome); });
   }
+}
+
+std::string Engine::no_such_file(const PlanNode& node, const EachElement& element) {
+  const auto& list_file = node.task->each_list ? node.task->each_list->list_file() : std::nullopt;
+  return "task '" + node.task->name + "': input file '" + element.path + "'" +
+         (list_file ? " (listed in '" + *list_file + "')" : "") + " does not exist";
 }
 
 void Engine::pass_inline_element(exec::RunRequest& run, const Hash128& source,

@@ -247,6 +247,8 @@ class Engine {
   // worker reads upstream values), its value travels in the request.
   void pass_inline_element(exec::RunRequest& run, const Hash128& source,
                            const EachElement& element);
+  // Why the element `element`, a listed file that does not exist, cannot run.
+  static std::string no_such_file(const PlanNode& node, const EachElement& element);
   // Every element is there: the collection of them is stored as the result.
   void seal_each(const std::shared_ptr<EachRun>& run);
   // Node `i`, the .each target of a computation of one element or of the
@@ -254,6 +256,9 @@ class Engine {
   void run_part(const std::shared_ptr<Computation>& c, std::size_t i, NodeKey whole);
   // The element named `name` of an upstream collection; nullopt when it has none.
   std::optional<EachElement> upstream_element(const Hash128& upstream, const std::string& name);
+  // The file of element `element` of an .each task over files; nullopt when
+  // its source has none of that name (or its list file is not read yet).
+  std::optional<std::string> file_element_path(const TaskInfo& task, const std::string& element);
   // The whole key of an .each target, known without computing anything, with
   // the source's elements (or, without `elements`, made without its glob and
   // with no elements); nullopt when some of it is not cached.

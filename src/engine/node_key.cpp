@@ -2,6 +2,10 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_set>
+
 #include "key/cache_key.hpp"
 #include "spec/value_text.hpp"
 
@@ -17,6 +21,67 @@ bool usable(InputLook& found, Reading reading) {
   return true;
 }
 
+// The content hash a listed file that does not exist enters the whole's key
+// with (an element that cannot run, never stored).
+constexpr Hash128 kNoSuchFile{0, ~0ULL};
+
+// Adds a glob's files to the whole's key, each an element. False when a file
+// not hashed yet ends the key.
+bool add_glob(const std::string& pattern, FileDigests& digests, Reading reading, KeyInputs& in,
+              NodeKey& out) {
+  for (auto& path : digests.expand(pattern)) {
+    InputLook found = digests.look(path, false, true, reading);
+    if (found.kind == InputLook::Kind::Directory) continue;
+    if (!usable(found, reading)) return false;
+    in.files.push_back({path, found.digest.hash});
+    out.stamps.push_back(found.digest.stamp);
+    out.elements.push_back(
+        {glob_element_name(pattern, path), found.digest.hash, path, found.digest.stamp});
+  }
+  return true;
+}
+
+// Adds a file list's list file (when it has one) and its files to the
+// whole's key, each file an element named by its path. False when a file not
+// read yet ends the key.
+bool add_listed(const FileList& list, FileDigests& digests, Reading reading, KeyInputs& in,
+                NodeKey& out) {
+  const std::vector<std::string>* paths = &list.paths();
+  std::optional<ListedFiles> listed;
+  if (const auto& list_file = list.list_file()) {
+    listed = digests.read_list(*list_file, reading);
+    if (!listed) {
+      if (reading != Reading::Marked) return false;
+      in.files.push_back({*list_file, kNotHashedYet});  // its files are not known then
+      out.stamps.emplace_back();
+      return true;
+    }
+    in.files.push_back({*list_file, listed->digest.hash});
+    out.stamps.push_back(listed->digest.stamp);
+    paths = &listed->paths;
+  }
+  std::unordered_set<std::string_view> seen;
+  for (const auto& path : *paths) {
+    if (!seen.insert(path).second) {
+      throw std::runtime_error("its file list " +
+                               (list.list_file() ? "'" + *list.list_file() + "' " : "") +
+                               "names '" + path + "' twice");
+    }
+    InputLook found = digests.look_listed(path, reading);
+    if (found.kind == InputLook::Kind::Missing) {
+      in.files.push_back({path, kNoSuchFile});
+      out.stamps.emplace_back();
+      out.elements.push_back({path, kNoSuchFile, path, {}, false, true});
+      continue;
+    }
+    if (!usable(found, reading)) return false;
+    in.files.push_back({path, found.digest.hash});
+    out.stamps.push_back(found.digest.stamp);
+    out.elements.push_back({path, found.digest.hash, path, found.digest.stamp});
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<NodeKey> node_key(const Plan& plan, const PlanNode& node,
@@ -26,24 +91,19 @@ std::optional<NodeKey> node_key(const Plan& plan, const PlanNode& node,
   KeyInputs in;
   in.task = node.task;
   in.params = &node.params;
-  bool reads_files = each_source && !node.task->each_glob.empty();
+  bool reads_files = each_source && node.task->each_files();
   for (const Value& v : node.params) {
     reads_files =
         reads_files || std::holds_alternative<File>(v) || std::holds_alternative<Files>(v);
   }
   if (reads_files) digests.refresh();
-  // .each(tf::glob(...)): the whole's key is made of every file it matches.
+  // .each over files: the whole's key is made of every file of its source.
   if (const std::string& pattern = node.task->each_glob; each_source && !pattern.empty()) {
-    for (auto& path : digests.expand(pattern)) {
-      InputLook found = digests.look(path, false, true, reading);
-      if (found.kind == InputLook::Kind::Directory) continue;
-      if (!usable(found, reading)) return std::nullopt;
-      in.files.push_back({path, found.digest.hash});
-      out.stamps.push_back(found.digest.stamp);
-      out.elements.push_back(
-          {glob_element_name(pattern, path), found.digest.hash, path, found.digest.stamp});
-    }
+    if (!add_glob(pattern, digests, reading, in, out)) return std::nullopt;
+  } else if (const auto& list = node.task->each_list; each_source && list) {
+    if (!add_listed(*list, digests, reading, in, out)) return std::nullopt;
   }
+  out.source_files = in.files.size();
   for (std::size_t i = 0; i < node.params.size(); ++i) {
     const Value& v = node.params[i];
     bool confined = node.from_path(i);
@@ -82,19 +142,19 @@ NodeKey element_key(const PlanNode& node, const NodeKey& whole, const EachElemen
   KeyInputs in;
   in.task = node.task;
   in.params = &node.params;
-  in.element = element.name;
   in.upstream = whole.upstream;
-  std::size_t glob_files = 0;
   if (node.task->each_upstream) {
+    in.element = "";  // the function sees the element's value only, not its name
     in.upstream.at(0).hash = element.hash;
   } else {
-    glob_files = whole.elements.size();
+    in.element = element.name;
     in.files.push_back({element.path, element.hash});
     out.stamps.push_back(element.stamp);
     out.params.emplace_back(File(element.path));
   }
-  in.files.insert(in.files.end(), whole.files.begin() + glob_files, whole.files.end());
-  out.stamps.insert(out.stamps.end(), whole.stamps.begin() + glob_files, whole.stamps.end());
+  auto source = static_cast<std::ptrdiff_t>(whole.source_files);
+  in.files.insert(in.files.end(), whole.files.begin() + source, whole.files.end());
+  out.stamps.insert(out.stamps.end(), whole.stamps.begin() + source, whole.stamps.end());
   out.params.insert(out.params.end(), whole.params.begin(), whole.params.end());
   out.key = cache_key(in);
   out.files = std::move(in.files);
@@ -126,6 +186,18 @@ std::optional<std::string> glob_element_path(const std::string& pattern, const s
     return std::nullopt;
   }
   return path;
+}
+
+std::optional<std::string> listed_element_path(const FileList& list, const std::string& name,
+                                               FileDigests& digests, Reading reading) {
+  std::optional<ListedFiles> listed;
+  if (const auto& list_file = list.list_file()) {
+    listed = digests.read_list(*list_file, reading);
+    if (!listed) return std::nullopt;
+  }
+  const std::vector<std::string>& paths = listed ? listed->paths : list.paths();
+  if (std::find(paths.begin(), paths.end(), name) == paths.end()) return std::nullopt;
+  return name;
 }
 
 void admit_path_inputs(const Plan& plan, FileDigests& digests) {

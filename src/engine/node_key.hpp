@@ -19,11 +19,14 @@ namespace taskfs {
 struct EachElement {
   std::string name;  // the element's name in the collection
   Hash128 hash;      // its content: the file's, or the upstream element's value hash
-  std::string path;  // a glob's file (empty for an upstream collection's element)
+  std::string path;  // its file (empty for an upstream collection's element)
   FileStamp stamp;   // of `path`, when it was hashed
   // An upstream element small enough to be kept in its collection's row,
   // not in blobs: its run is given its value (Engine::pass_inline_element).
   bool stored_inline = false;
+  // A file a file list names that does not exist: its runs fail (ENOENT
+  // through the mount), the other elements' do not.
+  bool missing = false;
 };
 
 struct NodeKey {
@@ -32,10 +35,13 @@ struct NodeKey {
   std::vector<NamedHash> files;     // every input file, with its content hash
   std::vector<FileStamp> stamps;    // of each of `files`, when it was hashed
   std::vector<NamedHash> upstream;  // upstream task, result content hash, in input order
-  // .each: the source's elements. A glob's files also come first in `files`
-  // and `stamps`; an upstream collection's elements are read from the store
-  // by the engine (its content hash, in `upstream`, is made of theirs).
+  // .each: the source's elements. A glob's files, or a file list's (after
+  // its list file), also come first in `files` and `stamps`: the first
+  // `source_files` of them, which no element's key has. An upstream
+  // collection's elements are read from the store by the engine (its content
+  // hash, in `upstream`, is made of theirs).
   std::vector<EachElement> elements;
+  std::size_t source_files = 0;
 };
 
 // Expands globs and hashes input files (through the stat cache). `upstream`
@@ -45,9 +51,10 @@ struct NodeKey {
 // std::runtime_error when an input file cannot be read, spec::PathError when
 // one is refused (a file value given in the path outside the project, a file
 // that is not regular).
-// With `each_source` false, an .each(tf::glob(...)) node's key is made
-// without its glob (no file of it is looked at): the part that each element's
-// key shares (element_key).
+// With `each_source` false, the key of an .each node over files (a glob, a
+// file list) is made without them (no file of it is looked at): the part
+// that each element's key shares (element_key). A file list that names a
+// file twice throws std::runtime_error.
 std::optional<NodeKey> node_key(const Plan& plan, const PlanNode& node,
                                 const std::vector<const ResultInfo*>& upstream,
                                 FileDigests& digests, Reading reading, bool each_source = true);
@@ -55,7 +62,9 @@ std::optional<NodeKey> node_key(const Plan& plan, const PlanNode& node,
 // The key of one element of an .each node whose whole key is `whole`: code,
 // params, other inputs and the element's own content (never the other
 // elements'), with what a worker needs to run it: a glob's file as the first
-// param, an upstream element's value hash as the first upstream value.
+// param, an upstream element's value hash as the first upstream value. A
+// file's path (its name) is in its key, as its function may read it; an
+// upstream element's name is not (its function never sees it).
 NodeKey element_key(const PlanNode& node, const NodeKey& whole, const EachElement& element);
 
 // The name of the element a glob's match `path` is: its path below the
@@ -64,6 +73,12 @@ std::string glob_element_name(const std::string& pattern, const std::string& pat
 // The file of the glob `pattern` that element `name` would be: nullopt when
 // the pattern cannot match it.
 std::optional<std::string> glob_element_path(const std::string& pattern, const std::string& name);
+
+// The file of a file list that element `name` is: nullopt when it lists none
+// of that name (its list file read as digests.read_list(path, reading) does;
+// nullopt as well when it would have to be read).
+std::optional<std::string> listed_element_path(const FileList& list, const std::string& name,
+                                               FileDigests& digests, Reading reading);
 
 // True when a file of the key entered as kNotHashedYet (Reading::Marked): such
 // a key explains, it has no result.

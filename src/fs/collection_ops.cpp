@@ -92,9 +92,4 @@ bool Filesystem::runs_each(const std::string& task) {
   return info != nullptr && info->each();
 }
 
-bool Filesystem::glob_each(const std::string& task) {
-  const TaskInfo* info = engine_.catalog().catalog->find(task);
-  return info != nullptr && !info->each_glob.empty();
-}
-
 }  // namespace taskfs::fs

@@ -192,9 +192,12 @@ bool open_stored_element(fuse_req_t req, Filesystem& fs, fuse_file_info fi, cons
 }
 
 // The row of a cached element inode, as its lookup found it; nullopt when
-// it is gone since (its collection evicted or forgotten).
+// it is gone since (its collection evicted or forgotten). An element of an
+// .each cached on its own (no collection: its lookup found its own key) is
+// that result, as for any result its lookup found.
 std::optional<ElementInfo> stored_element(Filesystem& fs, const Node& node) {
-  if (!node.cached || !node.collection) return std::nullopt;
+  if (!node.cached) return std::nullopt;
+  if (!node.collection) return ElementInfo{0, node.element, *node.cached, std::nullopt};
   std::vector<ElementInfo> rows = fs.engine().elements(*node.collection, node.index, 1);
   // (A collection id is reused once its rows are gone: the row must be this one.)
   if (rows.empty() || rows[0].index != node.index || rows[0].name != node.element ||
@@ -211,7 +214,7 @@ void open_each_element(fuse_req_t req, Filesystem& fs, const Node& node, fuse_fi
   fs.compute_for(req, node.task, node.variant,
                  [req, &fs, path, node, fi](const Outcome& outcome) {
                    if (outcome.no_element) {
-                     log_line(path + ": no such element");
+                     log_line(path + ": " + outcome.error);
                      return (void)fuse_reply_err(req, ENOENT);
                    }
                    if (!outcome.ok) return reply_failure(req, "read " + path, outcome.error);

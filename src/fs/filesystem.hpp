@@ -55,8 +55,6 @@ class Filesystem {
                      const std::vector<std::string>& names = {});
   // Whether `task` runs .each element (SPEC 6) in the current catalog.
   bool runs_each(const std::string& task);
-  // Whether `task` runs once per file of a glob (.each(tf::glob(...))).
-  bool glob_each(const std::string& task);
 
   // Computes the result at `task`/`variant` while `req` waits, and returns at
   // once. `answer` runs (on an engine thread) with the outcome, unless the

@@ -48,8 +48,10 @@ double entry_timeout(const Node& node) {
     case NodeKind::Element:
       // An element's name in one cached collection version (its directory's
       // inode) always names the same version of it: a read of the path looks
-      // the directory up again (its timeout is 0), not the element.
-      return node.cached ? kImmutableTimeout : kResultTimeout;
+      // the directory up again (its timeout is 0), not the element. One
+      // cached on its own, in a directory not computed (or an .each's over
+      // files), is looked up again: its input may have changed.
+      return node.cached && node.collection ? kImmutableTimeout : kResultTimeout;
     default:
       return kResultTimeout;
   }
@@ -182,10 +184,6 @@ void Filesystem::reply_entry(fuse_req_t req, fuse_ino_t ino) {
   }
   e.attr_timeout = attr_timeout(*node);
   e.entry_timeout = entry_timeout(*node);
-  // Looking up the directory of an .each(tf::glob(...)) probes its whole
-  // source, a stat per file: it is kept a moment, or `ls -l` of n elements
-  // (a lookup of the directory per element) would cost n^2 stats.
-  if (node->kind == NodeKind::Collection && glob_each(node->task)) e.entry_timeout = kDirTimeout;
   fuse_reply_entry(req, &e);
 }
 
@@ -200,10 +198,14 @@ void Filesystem::lookup_result(fuse_req_t req, const std::string& task, const ch
                                               " bytes, more than a file name may have (" +
                                               std::to_string(NAME_MAX) + ")");
     }
+    const TaskInfo& target = *request->plan.target().task;
+    // The directory of an .each over files (a glob, a file list) is one inode
+    // whatever its version, found without a probe (which would look at every
+    // file of its source): opendir lists it afresh, and each element's lookup
+    // checks that element's file. So `ls -l` of n elements costs n, not n^2.
+    if (target.each_files()) return lookup_collection(req, task, variant, Probe{});
     Probe probe = engine_.probe(*request);
-    if (request->plan.target().task->collection) {
-      return lookup_collection(req, task, variant, probe);
-    }
+    if (target.collection) return lookup_collection(req, task, variant, probe);
     ino = inodes_.looked_up_result(task, variant, probe.result, probe.key);
   } catch (...) {
     return reply_current_error(req, task + "/" + name);

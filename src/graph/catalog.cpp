@@ -20,7 +20,7 @@ namespace {
 
 // The layout of an encoded catalog: a store keeps catalogs across versions of
 // taskfs, and one of another layout must be read again from its library.
-constexpr std::uint32_t kCatalogFormat = 3;
+constexpr std::uint32_t kCatalogFormat = 4;
 
 void check_names(const TaskInfo& t) {
   if (t.name.empty() || t.name.find_first_of("/=,:%") != std::string::npos || t.name[0] == '.') {
@@ -34,6 +34,13 @@ void check_names(const TaskInfo& t) {
   if (t.each() && t.nocache) {
     throw std::runtime_error("task '" + t.name +
                              "' is .each and .nocache(): each element of an .each task is cached");
+  }
+  if (t.each_list) {
+    bool empty_path = t.each_list->list_file() ? t.each_list->list_file()->empty()
+                                               : std::ranges::count(t.each_list->paths(), "") > 0;
+    if (empty_path) {
+      throw std::runtime_error("task '" + t.name + "' runs .each of an empty file path");
+    }
   }
   std::set<std::string_view> seen;
   for (const auto& p : t.params) {

@@ -2,10 +2,12 @@
 // without loading the library (the worker sends it over a pipe).
 #pragma once
 
+#include <cereal/types/optional.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/variant.hpp>
 #include <cereal/types/vector.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,17 +46,22 @@ struct TaskInfo {
   bool each_upstream = false;
   // .each(tf::glob(...)): runs once per file matching this pattern.
   std::string each_glob;
+  // .each(tf::files(...)) / .each(tf::file_list(...)): once per file listed.
+  std::optional<FileList> each_list;
   std::string source_file;
   int source_line = 0;
 
   const ParamInfo* find_param(std::string_view param) const;
   // Runs once per element of a source (.each, SPEC 6).
-  bool each() const { return each_upstream || !each_glob.empty(); }
+  bool each() const { return each_upstream || each_files(); }
+  // Runs once per input file (.each of a glob or a file list): its function
+  // takes a tf::File, whose path it can read.
+  bool each_files() const { return !each_glob.empty() || each_list.has_value(); }
 
   template <class Archive>
   void serialize(Archive& ar) {
     ar(name, inputs, params, nocache, timeout_seconds, fingerprint, output_type, collection,
-       each_upstream, each_glob, source_file, source_line);
+       each_upstream, each_glob, each_list, source_file, source_line);
   }
 };
 

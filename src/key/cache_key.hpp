@@ -25,7 +25,9 @@ struct KeyInputs {
   const std::vector<Value>* params = nullptr;  // in the task's param order
   std::vector<NamedHash> upstream;             // task name, result content hash
   std::vector<NamedHash> files;                // path, file content hash
-  // For one element of an .each task (SPEC 6): its name. The element's own
+  // For one element of an .each task (SPEC 6): its name when its function
+  // sees it (a file's path, which it may read), else "" (an upstream
+  // collection's element: renaming it re-runs nothing). The element's own
   // content is among `upstream` or `files`.
   std::optional<std::string> element;
 };

@@ -111,33 +111,58 @@ bool FileDigests::plain_file(const std::string& full) {
 InputLook FileDigests::look(const std::string& path, bool confined, bool glob_match,
                             Reading reading) {
   std::string full = resolve(path);
-  // Watched (see refresh): the stat comes after the watch is in place, so a
-  // change after it makes an event.
   bool covered = false;
-  if (watch_) {
-    if (confined) confinement_.check_file(path, full);
-    std::lock_guard lock(mutex_);
-    auto it = cache_.find(full);
-    if (it != cache_.end() && it->second.watched)
-      return {InputLook::Kind::Hashed, FileDigest{path, it->second.stamp, it->second.hash}};
-    covered = watch_->cover_parent(full);
+  if (std::optional<InputLook> watched = look_watched(path, full, confined, covered)) {
+    return *watched;
   }
   std::optional<FileStamp> found = checked_stamp(path, confined, glob_match);
   if (!found) throw unreadable(path, errno);
   if (found->is_directory()) return {InputLook::Kind::Directory, {}};
+  return look_found(path, full, *found, covered, reading);
+}
+
+InputLook FileDigests::look_listed(const std::string& path, Reading reading) {
+  std::string full = resolve(path);
+  bool covered = false;
+  if (std::optional<InputLook> watched = look_watched(path, full, false, covered)) {
+    return *watched;
+  }
+  std::optional<FileStamp> found = checked_stamp(path, false, false);
+  if (!found && errno == ENOENT) return {InputLook::Kind::Missing, {}};
+  if (!found) throw unreadable(path, errno);
+  return look_found(path, full, *found, covered, reading);
+}
+
+std::optional<InputLook> FileDigests::look_watched(const std::string& path, const std::string& full,
+                                                   bool confined, bool& covered) {
+  // Watched (see refresh): the stat comes after the watch is in place, so a
+  // change after it makes an event.
+  if (!watch_) return std::nullopt;
+  if (confined) confinement_.check_file(path, full);
+  std::lock_guard lock(mutex_);
+  auto it = cache_.find(full);
+  if (it != cache_.end() && it->second.watched)
+    return InputLook{InputLook::Kind::Hashed, FileDigest{path, it->second.stamp, it->second.hash}};
+  covered = watch_->cover_parent(full);
+  return std::nullopt;
+}
+
+InputLook FileDigests::look_found(const std::string& path, const std::string& full,
+                                  const FileStamp& found, bool covered, Reading reading) {
   {
     std::lock_guard lock(mutex_);
     auto it = cache_.find(full);
-    if (it != cache_.end() && it->second.stamp == *found) {
+    if (it != cache_.end() && it->second.stamp == found) {
       if (covered && plain_file(full)) it->second.watched = true;
-      return {InputLook::Kind::Hashed, FileDigest{path, *found, it->second.hash}};
+      return {InputLook::Kind::Hashed, FileDigest{path, found, it->second.hash}};
     }
   }
   if (reading != Reading::Allowed) return {InputLook::Kind::NotHashedYet, {}};
   return {InputLook::Kind::Hashed, hash_file(path, full)};
 }
 
-FileDigest FileDigests::hash_file(const std::string& path, const std::string& full) {
+FileStamp FileDigests::read_regular(const std::string& path, const std::string& full,
+                                    const std::function<void(std::string_view)>& chunk) {
   // Non-blocking: a FIFO put in the file's place since the stat cannot hold
   // the open; the fstat below then refuses it.
   Fd fd(::open(full.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
@@ -145,23 +170,64 @@ FileDigest FileDigests::hash_file(const std::string& path, const std::string& fu
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) throw unreadable(path, errno);
   if (!S_ISREG(st.st_mode)) throw not_regular(path, st.st_mode & S_IFMT);
-  FileStamp stamp = stamp_from(st);
-  Hasher hasher;
   std::vector<char> buf(1 << 20);
   try {
     for (std::size_t n = buf.size(); n == buf.size();) {
       if (stopping_) throw std::runtime_error("taskfs is shutting down");
       n = read_full(fd.get(), buf.data(), buf.size(), "reading");
-      hasher.bytes(std::string_view(buf.data(), n));
+      chunk(std::string_view(buf.data(), n));
     }
   } catch (const std::system_error& e) {
     throw unreadable(path, e.code().value());
   }
-  Hash128 hash = hasher.finish();
+  return stamp_from(st);
+}
+
+void FileDigests::remember(const std::string& full, const FileStamp& stamp, const Hash128& hash) {
   std::lock_guard lock(mutex_);
   cache_[full] = {stamp, hash};
   new_.push_back({full, stamp, hash});
+}
+
+FileDigest FileDigests::hash_file(const std::string& path, const std::string& full) {
+  Hasher hasher;
+  FileStamp stamp = read_regular(path, full, [&](std::string_view bytes) { hasher.bytes(bytes); });
+  Hash128 hash = hasher.finish();
+  remember(full, stamp, hash);
   return FileDigest{path, stamp, hash};
+}
+
+std::optional<ListedFiles> FileDigests::read_list(const std::string& path, Reading reading) {
+  // Its stamp as look() knows it (not stat'ed again while watched and unchanged).
+  InputLook known = look(path, false, false, Reading::KnownOnly);
+  std::string full = resolve(path);
+  if (known.kind == InputLook::Kind::Hashed) {
+    std::lock_guard lock(mutex_);
+    auto it = lists_.find(full);
+    if (it != lists_.end() && it->second.digest.stamp == known.digest.stamp &&
+        it->second.digest.hash == known.digest.hash) {
+      return it->second;
+    }
+  }
+  if (reading != Reading::Allowed) return std::nullopt;
+  Hasher hasher;
+  std::string text;
+  FileStamp stamp = read_regular(path, full, [&](std::string_view bytes) {
+    hasher.bytes(bytes);
+    text += bytes;
+  });
+  ListedFiles listed{FileDigest{path, stamp, hasher.finish()}, {}};
+  for (std::size_t from = 0; from < text.size();) {
+    std::size_t end = std::min(text.find('\n', from), text.size());
+    std::string_view line(text.data() + from, end - from);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty()) listed.paths.emplace_back(line);
+    from = end + 1;
+  }
+  remember(full, stamp, listed.digest.hash);
+  std::lock_guard lock(mutex_);
+  lists_[full] = listed;
+  return listed;
 }
 
 void FileDigests::preload(const std::vector<FileDigest>& digests) {

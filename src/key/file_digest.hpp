@@ -4,10 +4,12 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -39,9 +41,16 @@ inline constexpr Hash128 kNotHashedYet{~0ULL, ~0ULL};
 
 // What digesting one input found.
 struct InputLook {
-  enum class Kind { Hashed, Directory, NotHashedYet };
+  // Missing: only from look_listed (a file list may name a file that is not there).
+  enum class Kind { Hashed, Directory, NotHashedYet, Missing };
   Kind kind = Kind::NotHashedYet;
   FileDigest digest;  // when Hashed
+};
+
+// A list file's digest and the paths it names, one a line.
+struct ListedFiles {
+  FileDigest digest;
+  std::vector<std::string> paths;
 };
 
 // Only regular files are inputs: a device, a FIFO or a socket is refused
@@ -72,6 +81,14 @@ class FileDigests {
   // Reading::KnownOnly a file whose stamp the cache does not hold is
   // NotHashedYet, unread. Throws as digest() does.
   InputLook look(const std::string& path, bool confined, bool glob_match, Reading reading);
+  // look() of a file that a file list names (never confined, never a
+  // directory): one that does not exist is Kind::Missing, not an error.
+  InputLook look_listed(const std::string& path, Reading reading);
+  // The paths the list file `path` names, one a line (a trailing '\r' cut,
+  // empty lines skipped), and its digest, taken from the same bytes. Read
+  // again only when its stamp changed; with Reading::KnownOnly or Marked,
+  // nullopt when it would have to be read. Throws as digest() does.
+  std::optional<ListedFiles> read_list(const std::string& path, Reading reading);
   // Every read in progress or to come fails (std::runtime_error): the engine
   // is shutting down and nobody waits for a hash any more.
   void stop() { stopping_ = true; }
@@ -113,6 +130,19 @@ class FileDigests {
   };
 
   std::vector<std::string> run_glob(const std::string& pattern) const;
+  // look() of a file the watch answers for: its digest, without a stat.
+  // Else nullopt, and `covered` tells whether the watch now covers it.
+  std::optional<InputLook> look_watched(const std::string& path, const std::string& full,
+                                        bool confined, bool& covered);
+  // look() once the stat of `path` found `found`.
+  InputLook look_found(const std::string& path, const std::string& full, const FileStamp& found,
+                       bool covered, Reading reading);
+  // Reads the regular file `full` whole in chunks, each given to `chunk`;
+  // its stamp when opened.
+  FileStamp read_regular(const std::string& path, const std::string& full,
+                         const std::function<void(std::string_view)>& chunk);
+  // Remembers a digest read now (kept in the store by the caller).
+  void remember(const std::string& full, const FileStamp& stamp, const Hash128& hash);
   // The stamp of `path`, checked as an input (see admit); nullopt when it
   // cannot be stat'ed (errno says why).
   std::optional<FileStamp> checked_stamp(const std::string& path, bool confined,
@@ -135,6 +165,7 @@ class FileDigests {
   std::unordered_map<std::string, Entry> cache_;
   std::vector<FileDigest> new_;
   std::unordered_map<std::string, Expansion> expansions_;  // by pattern
+  std::unordered_map<std::string, ListedFiles> lists_;     // by absolute path
   std::unique_ptr<FileWatch> watch_;                       // null: stat every time
   std::atomic<bool> stopping_{false};
 };

@@ -44,6 +44,7 @@ std::vector<TaskInfo> TaskLibrary::catalog() const {
     info.collection = def.collection;
     info.each_upstream = def.each_upstream;
     info.each_glob = def.each_glob;
+    info.each_list = def.each_list;
     info.source_file = def.source_file;
     info.source_line = def.source_line;
     tasks.push_back(std::move(info));

@@ -68,6 +68,28 @@ TEST_F(EachPartTest, ACrashInOneElementFailsThatElementsReadAndNoOther) {
   EXPECT_EQ(xattr("mnt/shout/default", "user.taskfs.progress"), "2/3");
 }
 
+// While a whole .each runs, its directory's progress counts the elements
+// done so far: k/n rising, not 0/n until it is sealed.
+TEST_F(EachPartTest, ProgressCountsTheElementsDoneWhileTheWholeRuns) {
+  gated_file("g1");  // opened at TearDown whatever happens
+  write_file("data/photos/g.txt", "gate:g1");
+  Child& reader = start({"cat", "mnt/joined/default"});
+  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(root() / "g1.started"); }))
+      << "the gated element never started";
+  std::string progress;
+  EXPECT_TRUE(eventually([&] {
+    progress = xattr("mnt/shout/default", "user.taskfs.progress");
+    return progress == "2/3";
+  })) << "progress while g.txt runs: "
+      << progress;
+  EXPECT_EQ(state("mnt/shout/default"), "running");
+  open_gate("g1");
+  ASSERT_TRUE(reader.wait_for(std::chrono::seconds(30)));
+  EXPECT_EQ(reader.finished().out, "a.txt=HI!\nb.txt=YO!\ng.txt=GATE:G1!\n");
+  EXPECT_EQ(xattr("mnt/shout/default", "user.taskfs.progress"), "3/3");
+  EXPECT_EQ(state("mnt/shout/default"), "cached");
+}
+
 // Ctrl-C on the reader of one element of a large .each while that element
 // runs: the read ends at once, nothing half-made is stored, the next read
 // completes (with the run the first one started).

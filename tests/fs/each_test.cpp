@@ -41,6 +41,21 @@ TEST_F(EachTest, AddingAFileToTheGlobRunsThatElementOnly) {
   EXPECT_EQ(runs("joined"), 3);
 }
 
+// No entry of an .each directory over files is kept by the kernel: right
+// after a listing and a read, an edited or added file is seen at once.
+TEST_F(EachTest, AnEditedOrAddedFileIsSeenAtOnceAfterAListing) {
+  ASSERT_EQ(sh("cat mnt/joined/default").out, "a.txt=HI!\nb.txt=YO!\n");
+  ASSERT_EQ(sh("ls -l mnt/shout/default | grep -c ' 3 '").out, "2\n");
+  ASSERT_EQ(sh("cat mnt/shout/default/a.txt").out, "HI!");
+  write_file("data/photos/a.txt", "edited");
+  EXPECT_EQ(sh("cat mnt/shout/default/a.txt").out, "EDITED!");
+  EXPECT_EQ(sh("stat -c %s mnt/shout/default/a.txt").out, "7\n");
+  write_file("data/photos/c.txt", "new");
+  EXPECT_EQ(sh("ls mnt/shout/default").out, "a.txt\nb.txt\nc.txt\n");
+  EXPECT_EQ(sh("cat mnt/shout/default/c.txt").out, "NEW!");
+  EXPECT_EQ(runs("shout"), 4);
+}
+
 TEST_F(EachTest, AGlobThatLosesAFileDropsThatElement) {
   ASSERT_EQ(sh("cat mnt/joined/default").out, "a.txt=HI!\nb.txt=YO!\n");
   std::filesystem::remove(root() / "data/photos/b.txt");
@@ -92,6 +107,16 @@ TEST_F(EachTest, ChangingOneUpstreamElementRunsThatElementOnly) {
   EXPECT_EQ(runs("halved"), 5);
   EXPECT_EQ(sh("cat mnt/doubled/numbers=bump:2/2").out, "42\n");
   EXPECT_EQ(sh("cat mnt/doubled/numbers=bump:2/1").out, "20\n");
+}
+
+TEST_F(EachTest, RenamingUpstreamElementsWithTheSameContentRunsNothing) {
+  EXPECT_EQ(taskfs_run("named_doubled/default").out, "0\n20\n40\n");
+  ASSERT_EQ(runs("named_doubled"), 3);
+  EXPECT_EQ(sh("ls mnt/named_doubled/named=prefix:m").out, "m0\nm1\nm2\n");
+  EXPECT_EQ(taskfs_run("named_doubled/named=prefix:m").out, "0\n20\n40\n");
+  EXPECT_EQ(sh("cat mnt/named_doubled/named=prefix:m/m2").out, "40\n");
+  EXPECT_EQ(runs("named"), 2);
+  EXPECT_EQ(runs("named_doubled"), 3) << "the elements' keys do not hold their names";
 }
 
 TEST_F(EachTest, ACrashInOneElementFailsTheWholeAndKeepsTheOthers) {

@@ -114,6 +114,9 @@ struct TaskDef {
   // .each(tf::glob(...)): the function runs once per file matching this
   // pattern, and takes that file (a tf::File) as its first argument.
   std::string each_glob;
+  // .each(tf::files(...)) or .each(tf::file_list(...)): the function runs
+  // once per file listed, and takes that file (a tf::File) as its first argument.
+  std::optional<FileList> each_list;
   // Deserializes the upstream values, calls the function, and hands its
   // result to `sink`: rendered and serialized into it, or (a collection) the
   // sink its elements went to.
@@ -142,6 +145,6 @@ __attribute__((visibility("hidden"))) inline Registry& registry() {
 // The entry point a task library exports; taskfs_add_tasks links it in. Its
 // name carries the layout version of the structures above: a library built
 // against another layout is refused with a message, not loaded into a crash.
-#define TASKFS_REGISTRY_ENTRY taskfs_registry_v8
-#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v8"
+#define TASKFS_REGISTRY_ENTRY taskfs_registry_v9
+#define TASKFS_REGISTRY_ENTRY_NAME "taskfs_registry_v9"
 extern "C" const taskfs::detail::Registry* TASKFS_REGISTRY_ENTRY();
