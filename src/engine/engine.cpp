@@ -266,6 +266,10 @@ void Engine::finish_flight(const Hash128& key, const Outcome& outcome) {
     auto it = flights_.find(key);
     waiters = std::move(it->second.waiters);
     flights_.erase(it);
+    // A fan-in of 100,000 tasks had as many flights at once: erasing them
+    // leaves their buckets allocated.
+    constexpr std::size_t kBucketsKept = 1024;
+    if (flights_.empty() && flights_.bucket_count() > kBucketsKept) flights_ = {};
   }
   for (auto& w : waiters) w(outcome);
 }
