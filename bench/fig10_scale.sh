@@ -28,7 +28,7 @@ for size in "${sizes[@]}"; do
       echo "the $shape of $size computed another value" >&2
       exit 1
     }
-    rss_kib=$(vm_kib "$DAEMON_PID" VmRSS)
+    rss_kib=$(settled_rss_kib "$DAEMON_PID")
     mount_noop=$(median_ms "$runs" cat "$dir/$last")
     run_daemon=$(median_ms "$runs" "$TASKFS" run "t$((size - 1))")
     unmount_fg "$dir/mnt" "$DAEMON_PID"

@@ -173,3 +173,17 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
 
 # VmRSS or VmHWM (FIELD) of process PID, in KiB.
 vm_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+
+# VmRSS of process PID once it holds still for 0.3 s (at most 10 s): a daemon
+# hands back what a large computation freed just after it answered the reader.
+settled_rss_kib() {
+  local last now same=0 i
+  last=$(vm_kib "$1" VmRSS)
+  for ((i = 0; i < 100 && same < 3; i++)); do
+    sleep 0.1
+    now=$(vm_kib "$1" VmRSS)
+    if [[ $now == "$last" ]]; then same=$((same + 1)); else same=0; fi
+    last=$now
+  done
+  echo "$last"
+}

@@ -2,8 +2,6 @@
 // shared with the .each steps (engine/each_run.cpp, engine/each_part.cpp).
 #pragma once
 
-#include <malloc.h>
-
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -11,24 +9,9 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "engine/release_memory.hpp"
 
 namespace taskfs {
-
-// glibc keeps freed memory mapped for reuse, so a daemon's RSS would stay at
-// what its largest computation ever held (a plan of 100,000 nodes frees
-// hundreds of MiB of keys and vectors when it ends). Declared first in a
-// Computation, this is destroyed last: once every other member is freed, a
-// large computation hands the free pages back to the system.
-struct ReleaseMemoryAfter {
-  std::size_t nodes = 0;
-  ReleaseMemoryAfter() = default;
-  ReleaseMemoryAfter(const ReleaseMemoryAfter&) = delete;
-  ReleaseMemoryAfter& operator=(const ReleaseMemoryAfter&) = delete;
-  ~ReleaseMemoryAfter() {
-    constexpr std::size_t kLargePlan = 1000;  // below this the pages are few, and reused soon
-    if (nodes >= kLargePlan) ::malloc_trim(0);
-  }
-};
 
 // One compute() call walking its plan: a node starts when its inputs are done.
 struct Engine::Computation {

@@ -11,6 +11,7 @@
 
 #include "clock.hpp"
 #include "engine/node_key.hpp"
+#include "engine/release_memory.hpp"
 #include "log.hpp"
 #include "spec/variant.hpp"
 
@@ -19,7 +20,10 @@ namespace {
 
 constexpr std::size_t kFailuresKept = 50;
 constexpr int kRecentRunsShown = 20;
+// Resolved paths kept, and their plans' nodes: many variants of a large graph
+// would otherwise keep a plan each (a 100,000-node plan takes some 10 MiB).
 constexpr std::size_t kResolvedKept = 4096;
+constexpr std::size_t kResolvedNodesKept = 250'000;
 // Hashing is mostly waiting on the disk: two threads overlap two files.
 constexpr int kHashingThreads = 2;
 
@@ -102,6 +106,7 @@ bool Engine::drain_uploads(std::chrono::milliseconds timeout) {
 std::shared_ptr<const Catalog> Engine::load_catalog(const FileStamp& stamp,
                                                     std::uint64_t generation) {
   const std::string& library = worker_config_.library;
+  ReleaseMemoryAfter release_memory;  // what decoding (and keeping) the catalog took
   std::shared_ptr<const Catalog> catalog;
   if (auto cached = store_.find_catalog(library, stamp.text())) {
     try {
@@ -117,6 +122,7 @@ std::shared_ptr<const Catalog> Engine::load_catalog(const FileStamp& stamp,
     catalog = std::make_shared<const Catalog>(pool_->read_library());
     store_.save_catalog(library, stamp.text(), encode_tasks(catalog->tasks()));
   }
+  release_memory.nodes = catalog->tasks().size();
   pool_->set_generation(generation, from_worker);
   // The first load is the start; a later one is a rebuild worth telling.
   if (generation > 1) {
@@ -147,8 +153,15 @@ std::shared_ptr<const Request> Engine::resolve(std::string_view task, std::strin
   request->plan = make_plan(*loaded.catalog, task, variant);
   admit_path_inputs(request->plan, digests_);
   std::lock_guard lock(mutex_);
-  if (resolved_.size() >= kResolvedKept) resolved_.clear();
-  resolved_[path] = request;
+  if (resolved_.size() >= kResolvedKept ||
+      resolved_nodes_ + request->plan.nodes.size() > kResolvedNodesKept) {
+    resolved_.clear();
+    resolved_nodes_ = 0;
+  }
+  auto& kept = resolved_[path];
+  if (kept) resolved_nodes_ -= kept->plan.nodes.size();  // of an older generation
+  kept = request;
+  resolved_nodes_ += request->plan.nodes.size();
   return request;
 }
 
@@ -157,67 +170,6 @@ std::shared_ptr<const Request> Engine::resolve_path(std::string_view path) {
   return resolve(split.task, split.variant);
 }
 
-std::optional<ResultInfo> Engine::lookup(const Hash128& key) {
-  std::uint64_t evictions = 0;
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = known_.find(key); it != known_.end()) return it->second;
-    evictions = evictions_;
-  }
-  std::optional<ResultInfo> found = store_.find_result(key);
-  if (found) {
-    std::lock_guard lock(mutex_);
-    if (evictions == evictions_) known_.emplace(key, *found);
-  }
-  return found;
-}
-
-Engine::CachedWalk Engine::walk_cached(const Plan& plan, Reading reading, bool target_source) {
-  std::size_t n = plan.nodes.size();
-  CachedWalk walk{std::vector<std::optional<NodeKey>>(n), std::vector<std::optional<ResultInfo>>(n),
-                  std::vector<std::string>(n)};
-  for (std::size_t i = 0; i < n; ++i) {
-    const PlanNode& node = plan.nodes[i];
-    std::vector<const ResultInfo*> upstream;
-    for (std::size_t input : node.inputs) {
-      if (walk.results[input]) upstream.push_back(&*walk.results[input]);
-    }
-    if (upstream.size() != node.inputs.size()) continue;  // some upstream not cached
-    try {
-      // Reading::KnownOnly (probes) reads no file: a lookup or stat never waits on one.
-      walk.keys[i] = node_key(plan, node, upstream, digests_, reading, target_source || i + 1 < n);
-    } catch (const std::exception& e) {
-      walk.key_error[i] = e.what();  // an unreadable input file: computing will say why
-      continue;
-    }
-    // No key: an input changed since it was hashed (a read hashes it). A key
-    // made of a stand-in hash (Reading::Marked) has no result either.
-    if (!node.task->nocache && walk.keys[i] && !stands_in(*walk.keys[i])) {
-      walk.results[i] = lookup(walk.keys[i]->key);
-    }
-  }
-  return walk;
-}
-
-Probe Engine::probe(const Request& request) {
-  const Plan& plan = request.plan;
-  CachedWalk walk = walk_cached(plan, Reading::KnownOnly);
-  Probe probe;
-  if (walk.keys.back()) probe.key = walk.keys.back()->key;
-  std::lock_guard lock(mutex_);
-  if (plan.target().task->nocache) {
-    probe.state = ResultState::Nocache;
-  } else if (walk.results.back()) {
-    probe.state = ResultState::Cached;
-    probe.result = walk.results.back();
-  } else if (probe.key && flights_.contains(*probe.key)) {
-    probe.state = ResultState::Running;
-  } else if (auto it = failed_.find(plan.canonical_path()); it != failed_.end()) {
-    probe.state = ResultState::Failed;
-    probe.error = it->second;
-  }
-  return probe;
-}
 void Engine::run_once(const Hash128& key, exec::RunRequest request,
                       std::function<void(const Outcome&)> done) {
   {
@@ -286,6 +238,7 @@ void Engine::execute(const Hash128& key, exec::RunRequest request) {
 
 void Engine::forget_known_made_of(const std::vector<Hash128>& blobs) {
   std::lock_guard lock(mutex_);
+  ++evictions_;
   std::erase_if(known_, [&](const auto& entry) {
     const ResultInfo& r = entry.second;
     return std::find(blobs.begin(), blobs.end(), r.value_hash) != blobs.end() ||
@@ -313,6 +266,10 @@ void Engine::finish_flight(const Hash128& key, const Outcome& outcome) {
     auto it = flights_.find(key);
     waiters = std::move(it->second.waiters);
     flights_.erase(it);
+    // A fan-in of 100,000 tasks had as many flights at once: erasing them
+    // leaves their buckets allocated.
+    constexpr std::size_t kBucketsKept = 1024;
+    if (flights_.empty() && flights_.bucket_count() > kBucketsKept) flights_ = {};
   }
   for (auto& w : waiters) w(outcome);
 }

@@ -33,11 +33,18 @@
 
 namespace taskfs {
 
+// What a probe found of a plan whose target is cached, trusted by the next
+// probes of the same request while nothing it was made of changed (engine/probe.cpp).
+struct CachedPlan;
+
 // A path resolved against one catalog, which it keeps alive.
 struct Request {
   std::shared_ptr<const Catalog> catalog;
   std::uint64_t generation = 0;
   Plan plan;
+  // Set by the probe that last found the target cached; guarded by the
+  // engine's mutex (a request is shared by every reader of its path).
+  mutable std::shared_ptr<const CachedPlan> cached;
 };
 
 enum class ResultState { Cached, Missing, Running, Failed, Nocache };
@@ -282,6 +289,13 @@ class Engine {
   // With `target_source` false, an .each target's key is made without its
   // glob (see node_key).
   CachedWalk walk_cached(const Plan& plan, Reading reading, bool target_source = true);
+  // The probe of a request whose target an earlier probe found cached, when
+  // none of what that was made of changed since: no result forgotten, and the
+  // nodes with input files keyed again to the same keys. nullopt otherwise.
+  std::optional<Probe> probe_again(const Request& request);
+  // Keeps what a walk that found the request's target cached knew, for
+  // probe_again; `evictions` is evictions_ when the walk began.
+  void remember_cached(const Request& request, const CachedWalk& walk, std::uint64_t evictions);
   void run_once(const Hash128& key, exec::RunRequest request,
                 std::function<void(const Outcome&)> done);
   // Runs a task whose result neither store has. REQUIRES: its flight exists.
@@ -333,11 +347,13 @@ class Engine {
   std::unordered_map<std::string, std::string> failed_;  // last error, by canonical path
   // Paths already resolved against the current catalog, as spelled by readers.
   std::unordered_map<std::string, std::shared_ptr<const Request>> resolved_;
+  std::size_t resolved_nodes_ = 0;  // in their plans
   std::deque<Failure> failures_;
   std::atomic<std::size_t> nodes_planned_{0};
   std::atomic<std::size_t> nodes_done_{0};
-  // Evictions so far: a lookup that began before one does not remember what
-  // it found, which may be gone.
+  // Evictions and results forgotten as damaged so far: a lookup that began
+  // before one does not remember what it found, which may be gone, and a
+  // request's CachedPlan from before one is not trusted.
   std::uint64_t evictions_ = 0;
 };
 

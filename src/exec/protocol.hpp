@@ -24,7 +24,11 @@ inline constexpr int kRequestFd = 3;
 inline constexpr int kReplyFd = 4;
 inline constexpr int kTaskOutputFd = 5;
 
-// The first message a worker sends: what its library declares.
+// The worker's argument asking for its library's catalog in its first message.
+inline constexpr char kSendCatalog[] = "--catalog";
+
+// The first message a worker sends: whether its library loaded, and what the
+// library declares when asked (kSendCatalog).
 struct CatalogMessage {
   std::string error;  // non-empty when the library could not be loaded
   std::vector<TaskInfo> tasks;

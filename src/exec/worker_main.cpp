@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <string>
@@ -36,14 +37,14 @@ void end_with_coordinator() {
   }).detach();
 }
 
-int serve(const std::string& library_path, const std::string& store_dir) {
+int serve(const std::string& library_path, const std::string& store_dir, bool send_catalog) {
   end_with_coordinator();
   std::unique_ptr<TaskLibrary> library;
   CatalogMessage catalog;
   catalog.run_end_mark = make_run_end_mark();
   try {
     library = std::make_unique<TaskLibrary>(library_path);
-    catalog.tasks = library->catalog();
+    if (send_catalog) catalog.tasks = library->catalog();
   } catch (const std::exception& e) {
     catalog.error = e.what();
   }
@@ -60,16 +61,18 @@ int serve(const std::string& library_path, const std::string& store_dir) {
 }  // namespace taskfs::exec
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
+  bool send_catalog = argc == 4 && std::strcmp(argv[3], taskfs::exec::kSendCatalog) == 0;
+  if (argc != 3 && !send_catalog) {
     std::fprintf(stderr,
-                 "usage: taskfs-worker LIBRARY STORE_DIR (started by taskfs, not by hand)\n");
+                 "usage: taskfs-worker LIBRARY STORE_DIR [--catalog] (started by taskfs, not by "
+                 "hand)\n");
     return 2;
   }
   // Each line of a task's progress reaches its log as it is printed, and a
   // crash loses at most a partial line.
   std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
   try {
-    return taskfs::exec::serve(argv[1], argv[2]);
+    return taskfs::exec::serve(argv[1], argv[2], send_catalog);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "taskfs-worker: %s\n", e.what());
     return 1;

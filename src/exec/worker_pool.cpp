@@ -127,13 +127,13 @@ WorkerPool::Gathering::~Gathering() {
 std::vector<TaskInfo> WorkerPool::read_library() {
   std::unique_ptr<WorkerProcess> worker;
   try {
-    worker = std::make_unique<WorkerProcess>(config_);
+    worker = std::make_unique<WorkerProcess>(config_, true);
   } catch (const WorkerDied& e) {
     throw std::runtime_error("loading the task library " + config_.library +
                              " crashed: " + e.what());
   }
-  if (!worker->catalog().error.empty()) throw std::runtime_error(worker->catalog().error);
-  std::vector<TaskInfo> tasks = worker->catalog().tasks;
+  if (!worker->load_error().empty()) throw std::runtime_error(worker->load_error());
+  std::vector<TaskInfo> tasks = worker->take_tasks();
   std::lock_guard lock(mutex_);
   candidate_ = std::move(worker);
   return tasks;
@@ -290,8 +290,8 @@ std::optional<std::string> WorkerPool::ready_worker(Runner& runner) {
   } catch (const std::exception& e) {  // WorkerDied says how the worker ended
     return e.what();
   }
-  if (!runner.worker->catalog().error.empty()) {
-    std::string error = runner.worker->catalog().error;
+  if (!runner.worker->load_error().empty()) {
+    std::string error = runner.worker->load_error();
     runner.worker.reset();
     return error;
   }

@@ -44,7 +44,7 @@ std::string default_worker_executable() {
   return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "taskfs-worker").string();
 }
 
-WorkerProcess::WorkerProcess(const WorkerConfig& config) {
+WorkerProcess::WorkerProcess(const WorkerConfig& config, bool with_catalog) {
   int to_worker[2], from_worker[2];
   if (::pipe2(to_worker, O_CLOEXEC) != 0) {
     throw std::runtime_error(std::string("cannot create worker pipes: ") + std::strerror(errno));
@@ -74,7 +74,9 @@ WorkerProcess::WorkerProcess(const WorkerConfig& config) {
   posix_spawn_file_actions_addchdir_np(&actions, config.project_root.c_str());
   std::vector<char*> argv{const_cast<char*>(config.worker_executable.c_str()),
                           const_cast<char*>(config.library.c_str()),
-                          const_cast<char*>(config.store_dir.c_str()), nullptr};
+                          const_cast<char*>(config.store_dir.c_str())};
+  if (with_catalog) argv.push_back(const_cast<char*>(kSendCatalog));
+  argv.push_back(nullptr);
   // A worker may be spawned from a libfuse thread, which blocks the stop
   // signals, and from a process that ignores SIGPIPE: task code gets neither.
   posix_spawnattr_t attributes;

@@ -46,15 +46,20 @@ class BatchListener : public RunOutputListener {
 
 class WorkerProcess {
  public:
-  // Spawns the worker and reads the catalog it sends first.
-  explicit WorkerProcess(const WorkerConfig& config);
+  // Spawns the worker and reads the first message it sends: whether its
+  // library loaded and, `with_catalog`, what it declares. Only the worker that
+  // reads a library sends that: a catalog of 100,000 tasks takes tens of MiB.
+  explicit WorkerProcess(const WorkerConfig& config, bool with_catalog = false);
   // Closes the request pipe (the worker exits) and reaps the process.
   ~WorkerProcess();
   WorkerProcess(const WorkerProcess&) = delete;
   WorkerProcess& operator=(const WorkerProcess&) = delete;
 
-  // What the library declares, or the reason it could not be loaded.
-  const CatalogMessage& catalog() const { return catalog_; }
+  // Why the library could not be loaded, or empty.
+  const std::string& load_error() const { return catalog_.error; }
+  // What the library declares (with_catalog), moved out: the daemon keeps
+  // one catalog, not one a worker.
+  std::vector<TaskInfo> take_tasks() { return std::move(catalog_.tasks); }
   // Runs the batch's runs in order, telling `listener` what each prints as
   // it comes, when each ends and each reply, up to the last reply or the
   // worker's death. Throws WorkerDied, saying how, if the worker dies

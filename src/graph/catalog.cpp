@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cereal/archives/binary.hpp>
 #include <functional>
+#include <limits>
+#include <numeric>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace taskfs {
 
@@ -84,39 +87,54 @@ Catalog::Catalog(std::vector<TaskInfo> tasks) {
   for (std::size_t i = 0; i < tasks.size(); ++i) visit(i);
   // Reserved: a library of 100,000 tasks would otherwise leave up to twice
   // their room allocated for as long as the catalog lives.
+  if (tasks.size() > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::runtime_error("a library of more than 2^32 tasks");
+  }
   tasks_.reserve(order.size());
-  input_indices_.reserve(order.size());
   for (std::size_t i : order) tasks_.push_back(std::move(tasks[i]));
-  index_.reserve(tasks_.size());
-  for (std::size_t i = 0; i < tasks_.size(); ++i) index_.emplace(tasks_[i].name, i);
+  by_name_.resize(tasks_.size());
+  std::iota(by_name_.begin(), by_name_.end(), 0);
+  std::sort(by_name_.begin(), by_name_.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return tasks_[a].name < tasks_[b].name; });
+  std::size_t edges = 0;
+  for (const auto& t : tasks_) edges += t.inputs.size();
+  inputs_.reserve(edges);
+  input_at_.reserve(tasks_.size() + 1);
+  input_at_.push_back(0);
   for (const auto& t : tasks_) {
-    std::vector<std::size_t> inputs;
-    for (const auto& input : t.inputs) inputs.push_back(index_.at(input));
-    if (t.each_upstream && (inputs.empty() || !tasks_[inputs[0]].collection)) {
+    for (const auto& input : t.inputs) inputs_.push_back(position(input));
+    input_at_.push_back(inputs_.size());
+    if (t.each_upstream && (t.inputs.empty() || !tasks_[inputs_[input_at_.end()[-2]]].collection)) {
       throw std::runtime_error("task '" + t.name +
                                "' runs .each element of a task that returns no collection");
     }
-    input_indices_.push_back(std::move(inputs));
   }
 }
 
+std::size_t Catalog::position(std::string_view name) const {
+  auto it =
+      std::lower_bound(by_name_.begin(), by_name_.end(), name,
+                       [&](std::uint32_t i, std::string_view n) { return tasks_[i].name < n; });
+  return it != by_name_.end() && tasks_[*it].name == name ? *it : tasks_.size();
+}
+
 const TaskInfo* Catalog::find(std::string_view name) const {
-  auto it = index_.find(name);
-  return it == index_.end() ? nullptr : &tasks_[it->second];
+  std::size_t i = position(name);
+  return i == tasks_.size() ? nullptr : &tasks_[i];
 }
 
 std::vector<const TaskInfo*> Catalog::closure(std::string_view name) const {
-  auto target = index_.find(name);
-  if (target == index_.end()) return {};
+  std::size_t target = position(name);
+  if (target == tasks_.size()) return {};
   // tasks_ is in dependency order: walking back from the target sees every
   // task before its inputs.
   std::vector<char> wanted(tasks_.size(), 0);
-  wanted[target->second] = 1;
+  wanted[target] = 1;
   std::vector<const TaskInfo*> out;
-  for (std::size_t i = target->second + 1; i-- > 0;) {
+  for (std::size_t i = target + 1; i-- > 0;) {
     if (!wanted[i]) continue;
     out.push_back(&tasks_[i]);
-    for (std::size_t input : input_indices_[i]) wanted[input] = 1;
+    for (std::size_t k = input_at_[i]; k < input_at_[i + 1]; ++k) wanted[inputs_[k]] = 1;
   }
   std::reverse(out.begin(), out.end());
   return out;

@@ -70,6 +70,7 @@ Plan make_plan(const Catalog& catalog, std::string_view task, std::string_view v
       check_overrides(catalog, closure, task, spec::parse_variant(task, variant));
 
   Plan plan;
+  plan.nodes.reserve(closure.size());  // exactly: a plan may be kept long (Engine::resolve)
   std::map<std::string_view, std::size_t> index;
   for (const TaskInfo* t : closure) {
     PlanNode node;

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -151,6 +152,11 @@ const auto file_text =
     tf::task("file_text")
         .param("path", tf::file("data/input.txt"))
         .run(TASKFS_FN([](const tf::File& file) { return read_text(file.path()); }));
+// Downstream of a file: its key holds only while an upstream file is unchanged.
+const auto file_lines =
+    tf::task("file_lines").input(file_text).run(TASKFS_FN([](const std::string& text) {
+      return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    }));
 
 // Appends to its own input while it runs, as an editor saving mid-run would.
 const auto edits_its_input =
