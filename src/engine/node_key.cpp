@@ -84,6 +84,14 @@ bool add_listed(const FileList& list, FileDigests& digests, Reading reading, Key
 
 }  // namespace
 
+bool keyed_with_files(const PlanNode& node) {
+  if (node.task->each_files()) return true;
+  for (const Value& v : node.params) {
+    if (std::holds_alternative<File>(v) || std::holds_alternative<Files>(v)) return true;
+  }
+  return false;
+}
+
 std::optional<NodeKey> node_key(const Plan& plan, const PlanNode& node,
                                 const std::vector<const ResultInfo*>& upstream,
                                 FileDigests& digests, Reading reading, bool each_source) {
@@ -91,12 +99,7 @@ std::optional<NodeKey> node_key(const Plan& plan, const PlanNode& node,
   KeyInputs in;
   in.task = node.task;
   in.params = &node.params;
-  bool reads_files = each_source && node.task->each_files();
-  for (const Value& v : node.params) {
-    reads_files =
-        reads_files || std::holds_alternative<File>(v) || std::holds_alternative<Files>(v);
-  }
-  if (reads_files) digests.refresh();
+  if (keyed_with_files(node)) digests.refresh();
   // .each over files: the whole's key is made of every file of its source.
   if (const std::string& pattern = node.task->each_glob; each_source && !pattern.empty()) {
     if (!add_glob(pattern, digests, reading, in, out)) return std::nullopt;

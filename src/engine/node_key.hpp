@@ -44,6 +44,11 @@ struct NodeKey {
   std::size_t source_files = 0;
 };
 
+// Whether node_key looks at input files for `node` (a File or Files param,
+// an .each over a glob or a file list): its key then holds only as long as
+// they are unchanged, and is made again to know it.
+bool keyed_with_files(const PlanNode& node);
+
 // Expands globs and hashes input files (through the stat cache). `upstream`
 // holds the results of node.inputs, in order. With Reading::KnownOnly, nullopt
 // when some input file would have to be read (see FileDigests::look); with

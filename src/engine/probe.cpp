@@ -4,7 +4,6 @@
 // (CachedPlan): the next probes of that path re-key only the nodes with input
 // files, so a cached graph of 100,000 tasks is not keyed again on every lookup.
 #include <utility>
-#include <variant>
 
 #include "engine/engine.hpp"
 #include "engine/node_key.hpp"
@@ -17,20 +16,6 @@ struct CachedPlan {
   std::vector<Hash128> keys;            // of each node
   std::vector<std::size_t> file_nodes;  // the nodes whose key is made of input files
 };
-
-namespace {
-
-// Whether node_key looks at input files for the node: then its key holds only
-// as long as they are unchanged, and is made again to know it.
-bool keyed_with_files(const PlanNode& node) {
-  if (!node.task->each_glob.empty()) return true;
-  for (const Value& v : node.params) {
-    if (std::holds_alternative<File>(v) || std::holds_alternative<Files>(v)) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 std::optional<ResultInfo> Engine::lookup(const Hash128& key) {
   std::uint64_t evictions = 0;
