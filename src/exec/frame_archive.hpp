@@ -49,8 +49,19 @@ class FrameInputArchive
 };
 
 template <class T>
-std::enable_if_t<std::is_arithmetic_v<T>> CEREAL_LOAD_FUNCTION_NAME(FrameInputArchive& ar, T& t) {
+std::enable_if_t<std::is_arithmetic_v<T> && !std::is_same_v<T, bool>> CEREAL_LOAD_FUNCTION_NAME(
+    FrameInputArchive& ar, T& t) {
   ar.loadBinary(std::addressof(t), sizeof t);
+}
+
+// A bool travels as one byte, 0 or 1; any other byte is damage. Copied into a
+// bool as it is, it would be undefined behaviour (the protocol fuzzer found one
+// through std::optional's flag).
+inline void CEREAL_LOAD_FUNCTION_NAME(FrameInputArchive& ar, bool& b) {
+  unsigned char byte = 0;
+  ar.loadBinary(&byte, 1);
+  if (byte > 1) throw cereal::Exception("a bool of value " + std::to_string(byte));
+  b = byte == 1;
 }
 
 template <class T>
