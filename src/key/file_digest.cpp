@@ -115,7 +115,8 @@ InputLook FileDigests::look(const std::string& path, bool confined, bool glob_ma
   if (std::optional<InputLook> watched = look_watched(path, full, confined, covered)) {
     return *watched;
   }
-  std::optional<FileStamp> found = checked_stamp(path, confined, glob_match);
+  // With a watch, look_watched has checked the confinement already.
+  std::optional<FileStamp> found = checked_stamp(path, confined && !watch_, glob_match);
   if (!found) throw unreadable(path, errno);
   if (found->is_directory()) return {InputLook::Kind::Directory, {}};
   return look_found(path, full, *found, covered, reading);
